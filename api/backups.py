@@ -1,0 +1,145 @@
+"""Use-cases of backups: deleting a group (backed up first), restoring, the switches."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from api.errors import NotFound, UserFacingError
+from api.imports import check_target
+from storage.backup_reads import BackupRow, backups_by_id
+from storage.backups import take_backup
+from storage.db import write_transaction
+from storage.files import FileStore
+from storage.groups import create_group, live_group_id, mark_deleted
+from storage.jobs import JobRow, create_job, finish
+from storage.sql import run
+from storage.store import BackupSource, LockedGroup, WriteMode, lock_group, write_recipients
+
+
+async def delete_group(
+    *, engine: AsyncEngine, account_id: int, group_id: int, now: datetime
+) -> int | None:
+    """Back the group up (when the switches are on) and hide it, in O(1); the backup id."""
+    async with write_transaction(engine) as conn:
+        if await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
+            raise NotFound("No group with this id.", field=["groupId"])
+        group = await lock_group(conn, group_id=group_id)
+        assert group is not None
+        backup_id = await take_backup(conn, group=group, reason="GROUP_DELETION", now=now)
+        await mark_deleted(conn, group_id=group_id, seq=group.seq, now=now)
+    return backup_id
+
+
+def default_restore_name(backup: BackupRow) -> str:
+    """A new group named after the backup's group and date."""
+    return f"{backup.group_name} (restored {backup.created_at:%Y-%m-%d %H:%M})"[:200]
+
+
+async def start_restore(
+    *,
+    engine: AsyncEngine,
+    account_id: int,
+    backup_id: int,
+    group_id: int | None,
+    group_name: str | None,
+    strategy: str,
+    now: datetime,
+) -> int:
+    """Queue a restore of a backup into an existing or a new group; the job id."""
+    async with write_transaction(engine) as conn:
+        backup = (await backups_by_id(conn, account_id=account_id, ids=[backup_id])).get(backup_id)
+        if backup is None:
+            raise NotFound("No backup with this id.", field=["backupId"])
+        if group_id is not None or group_name is not None:
+            name = check_target(group_id, group_name)
+        else:
+            name = default_restore_name(backup)
+        if group_id is not None and await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
+            raise NotFound("No group with this id.", field=["groupId"])
+        return await create_job(
+            conn,
+            now=now,
+            account_id=account_id,
+            kind="RESTORE",
+            mode=strategy,
+            group_id=group_id,
+            new_group_name=name,
+            source_backup_id=backup_id,
+        )
+
+
+async def run_restore(
+    job: JobRow,
+    *,
+    engine: AsyncEngine,
+    files: FileStore,
+    now: Callable[[], datetime],
+    progress: Callable[[int, int], Awaitable[None]],
+) -> None:
+    """Apply the backup's state to the target group, set-based, in one transaction."""
+    assert job.source_backup_id is not None
+    async with write_transaction(engine) as conn:
+        backup = (await backups_by_id(conn, account_id=job.account_id, ids=[job.source_backup_id])).get(
+            job.source_backup_id
+        )
+        if backup is None:
+            raise UserFacingError("The backup expired before the restore ran.")
+        group = await _restore_target(conn, job, now())
+        backup_id = None
+        if job.group_id is not None:
+            backup_id = await take_backup(conn, group=group, reason="RESTORE", now=now())
+        outcome = await write_recipients(
+            conn,
+            group=group,
+            source=BackupSource(group_id=backup.group_id, seq=backup.seq),
+            mode=WriteMode(job.mode),
+            now=now(),
+            attribute_names=_names(backup),
+        )
+        total = outcome.added + outcome.updated + outcome.unchanged
+        await finish(
+            conn,
+            job_id=job.id,
+            now=now(),
+            group_id=group.id,
+            backup_id=backup_id,
+            total_rows=total,
+            processed_rows=total,
+            added=outcome.added,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
+            removed=outcome.removed,
+        )
+
+
+def _names(backup: BackupRow) -> tuple[str, ...]:
+    import orjson
+
+    return tuple(orjson.loads(backup.attribute_names))
+
+
+async def _restore_target(conn: AsyncConnection, job: JobRow, now: datetime) -> LockedGroup:
+    group_id = job.group_id
+    if group_id is None:
+        assert job.new_group_name is not None
+        group_id = await create_group(conn, account_id=job.account_id, name=job.new_group_name, now=now)
+    group = await lock_group(conn, group_id=group_id)
+    if group is None:
+        raise UserFacingError("The group was deleted before the restore ran.")
+    return group
+
+
+async def set_backup_enabled(
+    *, engine: AsyncEngine, account_id: int, group_id: int | None, enabled: bool
+) -> None:
+    """Set the account-wide switch (no group) or one group's switch; effective at once."""
+    async with write_transaction(engine) as conn:
+        if group_id is None:
+            await run(conn, "UPDATE account SET backups_enabled = :e WHERE id = :a", e=enabled, a=account_id)
+            return
+        if await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
+            raise NotFound("No group with this id.", field=["groupId"])
+        await run(conn, "UPDATE recipient_group SET backups_enabled = :e WHERE id = :g", e=enabled, g=group_id)

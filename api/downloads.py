@@ -1,0 +1,77 @@
+"""Signed, short-lived download URLs for backup exports, and the route that streams them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+
+from api.exports import export_csv
+from storage.backup_reads import BackupRow, backups_by_id
+from storage.db import read_transaction
+
+SALT = "listkeeper.backup-download"
+DOWNLOAD_PATH = "/downloads/backups/"
+
+
+def download_token(*, secret: str, account_id: int, backup_id: int, expires_at: datetime) -> str:
+    """A token naming the account, the backup and the expiry, with an HMAC over all three."""
+    serializer = URLSafeSerializer(secret, salt=SALT)
+    return str(serializer.dumps([account_id, backup_id, int(expires_at.timestamp())]))
+
+
+def download_path(*, secret: str, account_id: int, backup_id: int, now: datetime, ttl: int) -> str:
+    """The path of a signed URL valid for `ttl` seconds from `now`."""
+    token = download_token(
+        secret=secret, account_id=account_id, backup_id=backup_id, expires_at=now + timedelta(seconds=ttl)
+    )
+    return DOWNLOAD_PATH + token
+
+
+def read_token(*, secret: str, token: str, now: datetime) -> tuple[int, int] | None:
+    """(account_id, backup_id) of a valid, unexpired token; None otherwise."""
+    try:
+        payload = URLSafeSerializer(secret, salt=SALT).loads(token)
+    except BadSignature:
+        return None
+    if not (isinstance(payload, list) and len(payload) == 3 and all(isinstance(v, int) for v in payload)):
+        return None
+    account_id, backup_id, expires = payload
+    if now.timestamp() >= expires:
+        return None
+    return account_id, backup_id
+
+
+def export_filename(backup: BackupRow) -> str:
+    """A readable file name: group name, date and time of the backup."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", backup.group_name).strip("-")[:60] or "group"
+    return f"{safe}-backup-{backup.created_at:%Y-%m-%d-%H%M%S}.csv"
+
+
+async def download_backup(request: Request) -> Response:
+    """GET a backup's CSV by its signed URL: 403 when invalid, 404 when purged."""
+    services = request.app.state.services
+    signed = read_token(
+        secret=services.settings.signing_key, token=request.path_params["token"], now=services.clock.now()
+    )
+    if signed is None:
+        return PlainTextResponse("Forbidden", status_code=403)
+    account_id, backup_id = signed
+    async with read_transaction(services.engine) as conn:
+        backup = (await backups_by_id(conn, account_id=account_id, ids=[backup_id])).get(backup_id)
+    if backup is None:
+        return PlainTextResponse("Not found: this backup has expired or was deleted.", status_code=404)
+    body: AsyncIterator[bytes] = export_csv(services.engine, backup)
+    return StreamingResponse(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{export_filename(backup)}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

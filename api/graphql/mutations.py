@@ -1,0 +1,169 @@
+"""The Mutation type: thin resolvers that check input, call a use-case, map the result."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from api import backups as backup_cases
+from api import imports
+from api.errors import FileTooLarge, UserFacingError
+from api.graphql.backup_types import Backup, ImportJob, RestoreStrategy, backup_loader_load
+from api.graphql.context import Info
+from api.graphql.ids import decode_id, encode_id
+from api.graphql.types import Account, Group, ImportMode, UserError
+from storage.db import read_transaction
+from storage.jobs import job_by_id
+from storage.reads import account, groups_by_id
+
+
+@strawberry.input(description="Map one column of the file to a field: email, firstName, lastName, status, or an attribute name; an empty field skips the column.")
+class FieldMappingInput:
+    column: str
+    field: str
+
+
+@strawberry.input
+class ImportRecipientsInput:
+    file: Upload
+    group_id: strawberry.ID | None = strawberry.field(default=None, description="An existing group, or")
+    group_name: str | None = strawberry.field(default=None, description="a new group of this name.")
+    mode: ImportMode | None = ImportMode.ADD
+    field_mapping: list[FieldMappingInput] | None = strawberry.field(default=None, description="Default: from the header row.")
+
+
+@strawberry.type
+class ImportRecipientsPayload:
+    job: ImportJob | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class DeleteGroupInput:
+    group_id: strawberry.ID
+
+
+@strawberry.type
+class DeleteGroupPayload:
+    deleted_group_id: strawberry.ID | None = None
+    backup: Backup | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class RestoreBackupInput:
+    backup_id: strawberry.ID
+    group_id: strawberry.ID | None = strawberry.field(default=None, description="Restore into this group, or")
+    group_name: str | None = strawberry.field(default=None, description="into a new group; neither: a new group named after the backup.")
+    strategy: RestoreStrategy | None = RestoreStrategy.REFRESH_AND_ADD
+
+
+@strawberry.type
+class RestoreBackupPayload:
+    job: ImportJob | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="No groupId: the account-wide switch. With groupId: that group's switch.")
+class SetBackupEnabledInput:
+    enabled: bool
+    group_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class SetBackupEnabledPayload:
+    account: Account | None = None
+    group: Group | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _job(info: Info, job_id: int) -> ImportJob:
+    async with read_transaction(info.context.engine) as conn:
+        row = await job_by_id(conn, job_id=job_id, account_id=info.context.account_id)
+    assert row is not None
+    return ImportJob.from_row(row)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Upload a CSV file into a group; the job runs in the background and backs the group up first.")
+    async def import_recipients(self, info: Info, input: ImportRecipientsInput) -> ImportRecipientsPayload:
+        services = info.context.services
+        try:
+            group_id = decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
+            size = getattr(input.file, "size", None)
+            if size is not None and size > services.settings.max_upload_bytes:
+                raise FileTooLarge(f"The file is larger than {services.settings.max_upload_mb} MB.", field=["file"])
+            job_id = await imports.start_import(
+                engine=services.engine,
+                files=services.files,
+                account_id=info.context.account_id,
+                upload=imports.UploadSource(filename=getattr(input.file, "filename", None), read=input.file.read),
+                group_id=group_id,
+                group_name=input.group_name,
+                mode=(input.mode or ImportMode.ADD).value,
+                field_mapping=[(m.column, m.field) for m in input.field_mapping] if input.field_mapping is not None else None,
+                max_bytes=services.settings.max_upload_bytes,
+                now=services.clock.now(),
+            )
+        except UserFacingError as error:
+            return ImportRecipientsPayload(user_errors=[UserError.from_error(error)])
+        finally:
+            await input.file.close()
+        services.wake_worker()
+        return ImportRecipientsPayload(job=await _job(info, job_id))
+
+    @strawberry.mutation(description="Delete a group: backed up first (when backups are on), hidden at once.")
+    async def delete_group(self, info: Info, input: DeleteGroupInput) -> DeleteGroupPayload:
+        services = info.context.services
+        try:
+            group_id = decode_id(input.group_id, "Group", field=["groupId"])
+            backup_id = await backup_cases.delete_group(
+                engine=services.engine, account_id=info.context.account_id, group_id=group_id, now=services.clock.now()
+            )
+        except UserFacingError as error:
+            return DeleteGroupPayload(user_errors=[UserError.from_error(error)])
+        backup = await backup_loader_load(info, backup_id) if backup_id is not None else None
+        return DeleteGroupPayload(
+            deleted_group_id=strawberry.ID(encode_id("Group", group_id)),
+            backup=Backup.from_row(backup) if backup is not None else None,
+        )
+
+    @strawberry.mutation(description="Restore a backup into a new group (default) or an existing one, as a job; the target is backed up first.")
+    async def restore_backup(self, info: Info, input: RestoreBackupInput) -> RestoreBackupPayload:
+        services = info.context.services
+        try:
+            backup_id = decode_id(input.backup_id, "Backup", field=["backupId"])
+            group_id = decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
+            job_id = await backup_cases.start_restore(
+                engine=services.engine,
+                account_id=info.context.account_id,
+                backup_id=backup_id,
+                group_id=group_id,
+                group_name=input.group_name,
+                strategy=(input.strategy or RestoreStrategy.REFRESH_AND_ADD).value,
+                now=services.clock.now(),
+            )
+        except UserFacingError as error:
+            return RestoreBackupPayload(user_errors=[UserError.from_error(error)])
+        services.wake_worker()
+        return RestoreBackupPayload(job=await _job(info, job_id))
+
+    @strawberry.mutation(description="Turn backups on or off, account-wide or for one group; effective at once.")
+    async def set_backup_enabled(self, info: Info, input: SetBackupEnabledInput) -> SetBackupEnabledPayload:
+        services = info.context.services
+        account_id = info.context.account_id
+        try:
+            group_id = decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
+            await backup_cases.set_backup_enabled(
+                engine=services.engine, account_id=account_id, group_id=group_id, enabled=input.enabled
+            )
+        except UserFacingError as error:
+            return SetBackupEnabledPayload(user_errors=[UserError.from_error(error)])
+        async with read_transaction(services.engine) as conn:
+            acc = Account.from_row(await account(conn, account_id=account_id))
+            group = None
+            if group_id is not None:
+                row = (await groups_by_id(conn, account_id=account_id, ids=[group_id]))[group_id]
+                group = Group.from_row(row)
+        return SetBackupEnabledPayload(account=acc, group=group)

@@ -1,0 +1,141 @@
+"""The Query type."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from api.graphql.backup_types import Backup, BackupDay, ImportJob
+from api.graphql.context import Info
+from api.graphql.ids import decode_id, encode_id
+from api.graphql.pagination import Connection, connection, decode_cursor, page_size
+from api.graphql.types import Account, Group
+from api.errors import NotFound
+from storage.backup_reads import BackupRow, backups_of_groups, backups_page, overview_page
+from storage.db import read_transaction
+from storage.jobs import job_by_id
+from storage.reads import account, groups_page
+
+
+@strawberry.type(description="A group that has backups (deleted ones too), with its backups by day.")
+class GroupBackups:
+    group_id: strawberry.ID
+    group_name: str = strawberry.field(description="The group's name (as it was, for a deleted group).")
+    backup_count: int
+    latest_backup_at: datetime
+    days: list[BackupDay] = strawberry.field(description="Newest first.")
+    db_group_id: strawberry.Private[int]
+
+    @strawberry.field(description="The group, or null when it is deleted.")
+    async def group(self, info: Info) -> Group | None:
+        row = await info.context.group_loader().load(self.db_group_id)
+        return Group.from_row(row) if row is not None else None
+
+
+def _by_day(rows: list[BackupRow]) -> list[BackupDay]:
+    days: OrderedDict[object, list[Backup]] = OrderedDict()
+    for row in rows:
+        days.setdefault(row.created_at.date(), []).append(Backup.from_row(row))
+    return [BackupDay(date=day, backups=items) for day, items in days.items()]  # type: ignore[arg-type]
+
+
+def _keyset_time(after: str | None) -> tuple[datetime, int] | None:
+    key = decode_cursor(after)
+    if key is None:
+        return None
+    from api.graphql.pagination import PageArgumentError
+
+    try:
+        return datetime.fromisoformat(str(key[0])), int(key[1])
+    except (ValueError, IndexError, TypeError):
+        raise PageArgumentError("`after` is not a cursor of this list.") from None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its global ID; null for unknown or foreign IDs.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        try:
+            gid = relay.GlobalID.from_id(id)
+        except (ValueError, relay.GlobalIDValueError):
+            return None
+        if info.schema.get_type_by_name(gid.type_name) is None:
+            return None
+        try:
+            found: relay.Node | None = await gid.resolve_node(info, required=False)
+        except (ValueError, TypeError):
+            return None
+        return found
+
+    @strawberry.field(description="The account of the token used.")
+    async def viewer(self, info: Info) -> Account:
+        async with read_transaction(info.context.engine) as conn:
+            return Account.from_row(await account(conn, account_id=info.context.account_id))
+
+    @strawberry.field(description="Live groups, newest first.")
+    async def groups(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Group]:
+        size = page_size(first)
+        key = decode_cursor(after)
+        before_id = int(key[0]) if key else None
+        async with read_transaction(info.context.engine) as conn:
+            rows, total = await groups_page(
+                conn, account_id=info.context.account_id, first=size, before_id=before_id
+            )
+        return connection(rows, size=size, total=total, after=after, key=lambda r: (r.id,), node=Group.from_row)
+
+    @strawberry.field(description="Backups newest first, of one group (deleted ones too) or all.")
+    async def backups(
+        self, info: Info, group_id: strawberry.ID | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Backup]:
+        size = page_size(first)
+        gid = None
+        if group_id is not None:
+            try:
+                gid = decode_id(group_id, "Group", field=["groupId"])
+            except NotFound:
+                gid = -1
+        async with read_transaction(info.context.engine) as conn:
+            rows, total = await backups_page(
+                conn, account_id=info.context.account_id, group_id=gid, first=size, before=_keyset_time(after)
+            )
+        return connection(
+            rows, size=size, total=total, after=after,
+            key=lambda r: (r.created_at.isoformat(), r.id), node=Backup.from_row,
+        )
+
+    @strawberry.field(description="The backups page: groups that have backups (deleted ones included), the most recently backed-up first, each with its backups by day.")
+    async def backup_overview(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[GroupBackups]:
+        size = page_size(first)
+        account_id = info.context.account_id
+        async with read_transaction(info.context.engine) as conn:
+            rows, total = await overview_page(conn, account_id=account_id, first=size, before=_keyset_time(after))
+            backups = await backups_of_groups(conn, account_id=account_id, group_ids=[r.group_id for r in rows[:size]])
+        return connection(
+            rows, size=size, total=total, after=after,
+            key=lambda r: (r.latest_backup_at.isoformat(), r.group_id),
+            node=lambda r: GroupBackups(
+                group_id=strawberry.ID(encode_id("Group", r.group_id)),
+                group_name=r.group_name,
+                backup_count=r.backup_count,
+                latest_backup_at=r.latest_backup_at,
+                days=_by_day(backups.get(r.group_id, [])),
+                db_group_id=r.group_id,
+            ),
+        )
+
+    @strawberry.field(description="A job by id; null for unknown or foreign IDs.")
+    async def import_job(self, info: Info, id: strawberry.ID) -> ImportJob | None:
+        try:
+            job_id = decode_id(id, "ImportJob", field=["id"])
+        except NotFound:
+            return None
+        async with read_transaction(info.context.engine) as conn:
+            row = await job_by_id(conn, job_id=job_id, account_id=info.context.account_id)
+        return ImportJob.from_row(row) if row is not None else None

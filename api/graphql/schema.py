@@ -1,0 +1,64 @@
+"""The schema, its protective extensions, and the SDL export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from graphql.validation import NoSchemaIntrospectionCustomRule
+
+from api.errors import UserFacingError
+from api.graphql.backup_types import Backup, ImportJob
+from api.graphql.mutations import Mutation
+from api.graphql.pagination import PageArgumentError
+from api.graphql.queries import Query
+from api.graphql.subscriptions import Subscription
+from api.graphql.types import Account, Group, Recipient
+from api.settings import Settings
+
+EXPECTED_ERRORS = (PageArgumentError, UserFacingError)
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask unexpected exceptions only: validation errors and our own stay readable."""
+    original = error.original_error
+    return original is not None and not isinstance(original, EXPECTED_ERRORS)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with depth, alias and token limits, caches and error masking."""
+    settings = settings or Settings()
+    limits = settings
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=limits.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: MaskErrors(should_mask_error=should_mask),
+    ]
+    if not settings.introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[Account, Group, Recipient, Backup, ImportJob],
+        extensions=extensions,
+    )
+
+
+def export_sdl() -> str:
+    """The SDL of the schema, as committed in schema.graphql."""
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,244 @@
+"""Use-cases of imports: accept an upload as a job, then run it in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from api.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedFile, UserFacingError
+from storage import csv_codec
+from storage.backups import take_backup
+from storage.db import write_transaction
+from storage.files import FileStore, TooLarge
+from storage.groups import create_group, live_group_id
+from storage.jobs import JobRow, RowErrorRow, add_row_errors, create_job, finish
+from storage.store import (
+    LockedGroup,
+    StagedSource,
+    WriteMode,
+    create_stage,
+    drop_stage,
+    lock_group,
+    stage_rows,
+    write_recipients,
+)
+
+MAX_KEPT_ROW_ERRORS = 1_000
+CHUNK_ROWS = 10_000
+GROUP_NAME_MAX = 200
+
+ProgressSink = Callable[[int, int], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class UploadSource:
+    """An uploaded file: its name and a coroutine function reading the next bytes."""
+
+    filename: str | None
+    read: Callable[[int], Awaitable[bytes]]
+
+
+def check_target(group_id: int | None, group_name: str | None) -> str | None:
+    """Exactly one of an existing group or a new group's name; the clean name."""
+    if group_id is not None and group_name is not None:
+        raise InvalidInput("Give either groupId or groupName, not both.", field=["groupName"])
+    if group_id is None and group_name is None:
+        raise InvalidInput("Give groupId (an existing group) or groupName (a new group).", field=["groupId"])
+    if group_name is None:
+        return None
+    name = group_name.strip()
+    if not name or len(name) > GROUP_NAME_MAX:
+        raise InvalidInput(f"A group name has 1 to {GROUP_NAME_MAX} characters.", field=["groupName"])
+    return name
+
+
+def check_mapping(mapping: Sequence[tuple[str, str]] | None) -> list[tuple[str, str]] | None:
+    """Field mapping pairs, trimmed; None for the header's own names."""
+    if mapping is None:
+        return None
+    return [(column.strip(), field.strip()) for column, field in mapping]
+
+
+async def start_import(
+    *,
+    engine: AsyncEngine,
+    files: FileStore,
+    account_id: int,
+    upload: UploadSource,
+    group_id: int | None,
+    group_name: str | None,
+    mode: str,
+    field_mapping: Sequence[tuple[str, str]] | None,
+    max_bytes: int,
+    now: datetime,
+) -> int:
+    """Check the request, keep the upload in the file store and queue the job; its id."""
+    name = check_target(group_id, group_name)
+    mapping = check_mapping(field_mapping)
+    if group_id is not None:
+        async with write_transaction(engine) as conn:
+            if await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
+                raise NotFound("No group with this id.", field=["groupId"])
+    try:
+        key = await files.save(upload.read, max_bytes=max_bytes)
+    except TooLarge:
+        raise FileTooLarge(
+            f"The file is larger than {max_bytes // (1024 * 1024)} MB.", field=["file"]
+        ) from None
+    try:
+        await asyncio.to_thread(_sniff, files, key, mapping)
+        async with write_transaction(engine) as conn:
+            return await create_job(
+                conn,
+                now=now,
+                account_id=account_id,
+                kind="IMPORT",
+                mode=mode,
+                group_id=group_id,
+                new_group_name=name,
+                upload_key=key,
+                field_mapping=orjson.dumps(mapping).decode() if mapping is not None else None,
+            )
+    except BaseException:
+        await files.delete(key)
+        raise
+
+
+def _sniff(files: FileStore, key: str, mapping: list[tuple[str, str]] | None) -> None:
+    """Refuse at once what the job could never read: binaries, no email column, bad mapping."""
+    try:
+        csv_codec.open_import(files.path(key), mapping).close()
+    except csv_codec.CsvFileError as error:
+        field = [error.field] if error.field else None
+        if error.code == "UNSUPPORTED_FILE":
+            raise UnsupportedFile(str(error), field=field) from None
+        raise InvalidInput(str(error), field=field) from None
+
+
+@dataclass
+class StageResult:
+    """What parsing the file gave."""
+
+    records: int
+    rejected: int
+    errors: list[RowErrorRow]
+    attribute_names: tuple[str, ...]
+
+
+async def run_import(
+    job: JobRow,
+    *,
+    engine: AsyncEngine,
+    files: FileStore,
+    now: Callable[[], datetime],
+    progress: ProgressSink,
+) -> None:
+    """Parse, stage and apply the job's file in one transaction; raises on failure."""
+    assert job.upload_key is not None
+    mapping = orjson.loads(job.field_mapping) if job.field_mapping else None
+    async with engine.connect() as conn:
+        try:
+            staged = await _stage_file(conn, files.path(job.upload_key), mapping, progress)
+            await conn.execution_options(immediate=True)
+            async with conn.begin():
+                group = await _target_group(conn, job, now())
+                backup_id = None
+                if job.group_id is not None:
+                    backup_id = await take_backup(conn, group=group, reason="IMPORT", now=now())
+                outcome = await write_recipients(
+                    conn,
+                    group=group,
+                    source=StagedSource(),
+                    mode=WriteMode(job.mode),
+                    now=now(),
+                    attribute_names=staged.attribute_names,
+                )
+                await add_row_errors(conn, job_id=job.id, errors=staged.errors)
+                await finish(
+                    conn,
+                    job_id=job.id,
+                    now=now(),
+                    group_id=group.id,
+                    backup_id=backup_id,
+                    total_rows=staged.records,
+                    processed_rows=staged.records,
+                    rejected=staged.rejected,
+                    added=outcome.added,
+                    updated=outcome.updated,
+                    unchanged=outcome.unchanged,
+                    skipped=outcome.skipped,
+                )
+        finally:
+            await _drop_stage_quietly(conn)
+
+
+async def _target_group(conn: AsyncConnection, job: JobRow, now: datetime) -> LockedGroup:
+    group_id = job.group_id
+    if group_id is None:
+        assert job.new_group_name is not None
+        group_id = await create_group(conn, account_id=job.account_id, name=job.new_group_name, now=now)
+    group = await lock_group(conn, group_id=group_id)
+    if group is None:
+        raise UserFacingError("The group was deleted before the job ran.")
+    return group
+
+
+async def _stage_file(
+    conn: AsyncConnection,
+    path: object,
+    mapping: list[list[str]] | None,
+    progress: ProgressSink,
+) -> StageResult:
+    """Parse in a worker thread while the previous chunk is written: the two overlap."""
+    pairs = [(c, f) for c, f in mapping] if mapping is not None else None
+    reader = await asyncio.to_thread(_open, path, pairs)
+    result = StageResult(0, 0, [], reader.layout.attribute_names)
+    try:
+        await create_stage(conn)
+        chunks = reader.chunks(CHUNK_ROWS)
+        pending = asyncio.ensure_future(asyncio.to_thread(_next_chunk, chunks))
+        while (chunk := await pending) is not None:
+            pending = asyncio.ensure_future(asyncio.to_thread(_next_chunk, chunks))
+            if chunk.rows:
+                await stage_rows(conn, chunk.rows)
+            _count(result, chunk)
+            await progress(result.records, result.rejected)
+        await conn.commit()
+    finally:
+        await asyncio.to_thread(reader.close)
+    return result
+
+
+def _open(path: object, mapping: list[tuple[str, str]] | None) -> csv_codec.CsvImportReader:
+    try:
+        return csv_codec.open_import(path, mapping)  # type: ignore[arg-type]
+    except csv_codec.CsvFileError as error:
+        raise UserFacingError(str(error)) from None
+
+
+def _next_chunk(chunks: Iterator[csv_codec.Chunk]) -> csv_codec.Chunk | None:
+    return next(chunks, None)
+
+
+def _count(result: StageResult, chunk: csv_codec.Chunk) -> None:
+    result.records += chunk.records
+    result.rejected += len({e.row for e in chunk.errors})
+    room = MAX_KEPT_ROW_ERRORS - len(result.errors)
+    if room > 0:
+        result.errors.extend(RowErrorRow(e.row, e.column, e.message, e.code) for e in chunk.errors[:room])
+
+
+async def _drop_stage_quietly(conn: AsyncConnection) -> None:
+    try:
+        if conn.in_transaction():
+            await conn.rollback()
+        await drop_stage(conn)
+        await conn.commit()
+    except Exception:  # the connection is going back to the pool; a failure here loses nothing
+        await conn.invalidate()
+

@@ -1,0 +1,83 @@
+"""The one settings object: nothing else reads the environment."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE = "secret_key"
+
+
+class Settings(BaseSettings):
+    """listkeeper's configuration, read from `LISTKEEPER_*` variables."""
+
+    model_config = SettingsConfigDict(env_prefix="LISTKEEPER_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("./data")
+    database_url: str | None = None
+    secret_key: str | None = None
+    max_upload_mb: int = 100
+    download_url_ttl_seconds: int = 15 * 60
+    retention_interval_seconds: float = 3600.0
+    job_poll_seconds: float = 1.0
+    graphiql: bool = True
+    introspection: bool = True
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 4000
+    log_json: bool | None = None
+    public_url: str | None = None
+
+    @model_validator(mode="after")
+    def _secret_required_in_production(self) -> Settings:
+        if self.env == "production" and not self.secret_key:
+            raise ValueError("LISTKEEPER_SECRET_KEY is required when LISTKEEPER_ENV=production")
+        if self.secret_key is not None and len(self.secret_key) < 16:
+            raise ValueError("LISTKEEPER_SECRET_KEY must be at least 16 characters")
+        return self
+
+    @property
+    def db_url(self) -> str:
+        """The async SQLAlchemy URL: the SQLite file in the data folder unless set."""
+        url = self.database_url or f"sqlite:///{(self.data_dir / 'listkeeper.db').resolve()}"
+        return async_database_url(url)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The upload cap in bytes."""
+        return self.max_upload_mb * 1024 * 1024
+
+    @cached_property
+    def signing_key(self) -> str:
+        """The secret key: the configured one, or one generated once into the data folder."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / SECRET_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    @property
+    def json_logs(self) -> bool:
+        """One JSON object a line in production, readable lines elsewhere, unless set."""
+        return self.log_json if self.log_json is not None else self.env == "production"
+
+
+def async_database_url(url: str) -> str:
+    """Name the async driver in a plain `sqlite://` or `postgresql://` URL."""
+    for plain, driver in (
+        ("sqlite://", "sqlite+aiosqlite://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url

@@ -1,0 +1,108 @@
+"""The in-process job worker: claims queued jobs and runs each in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.clock import Clock
+from api.errors import UserFacingError
+from api.progress import JobEvents
+from storage.db import write_transaction
+from storage.files import FileStore
+from storage.jobs import JobRow, claim_next, fail, requeue_running, set_progress
+
+log = logging.getLogger("listkeeper.worker")
+PROGRESS_EVERY_SECONDS = 0.5
+
+JobRunner = Callable[..., Awaitable[None]]
+
+
+@dataclass
+class Worker:
+    """Runs queued jobs one after the other until stopped."""
+
+    engine: AsyncEngine
+    files: FileStore
+    clock: Clock
+    events: JobEvents
+    runners: dict[str, JobRunner]
+    poll_seconds: float = 1.0
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wake(self) -> None:
+        """A job was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def recover(self) -> None:
+        """Requeue jobs a stopped process left running (their transaction rolled back)."""
+        async with write_transaction(self.engine) as conn:
+            count = await requeue_running(conn)
+        if count:
+            log.info("requeued interrupted jobs", extra={"count": count})
+
+    async def run_forever(self) -> None:
+        """Claim and run jobs; sleep until woken or the poll interval passes."""
+        while True:
+            try:
+                while await self.run_next():
+                    pass
+            except Exception:
+                log.exception("job worker loop failed; retrying")
+            self._wake.clear()
+            try:
+                async with asyncio.timeout(self.poll_seconds):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+
+    async def run_next(self) -> bool:
+        """Run the oldest queued job, if any; whether one ran."""
+        async with write_transaction(self.engine) as conn:
+            job = await claim_next(conn, now=self.clock.now())
+        if job is None:
+            return False
+        self.events.publish(job.id)
+        await self._run(job)
+        self.events.publish(job.id)
+        return True
+
+    async def _run(self, job: JobRow) -> None:
+        started = time.perf_counter()
+        try:
+            await self.runners[job.kind](
+                job, engine=self.engine, files=self.files, now=self.clock.now, progress=self._progress(job.id)
+            )
+            log.info(
+                "job succeeded",
+                extra={"job_id": job.id, "account_id": job.account_id, "kind": job.kind,
+                       "duration_ms": round((time.perf_counter() - started) * 1000)},
+            )
+        except Exception as error:
+            reason = error.message if isinstance(error, UserFacingError) else "The job failed unexpectedly; nothing was changed."
+            if not isinstance(error, UserFacingError):
+                log.exception("job failed", extra={"job_id": job.id, "account_id": job.account_id})
+            async with write_transaction(self.engine) as conn:
+                await fail(conn, job_id=job.id, now=self.clock.now(), error=reason)
+        finally:
+            if job.upload_key:
+                await self.files.delete(job.upload_key)
+
+    def _progress(self, job_id: int) -> Callable[[int, int], Awaitable[None]]:
+        last = 0.0
+
+        async def report(processed: int, rejected: int) -> None:
+            nonlocal last
+            if time.monotonic() - last < PROGRESS_EVERY_SECONDS:
+                return
+            last = time.monotonic()
+            async with write_transaction(self.engine) as conn:
+                await set_progress(conn, job_id=job_id, processed=processed, rejected=rejected, total=None)
+            self.events.publish(job_id)
+
+        return report

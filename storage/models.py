@@ -1,0 +1,166 @@
+"""The tables, described once with SQLModel.
+
+The models describe the schema (and Alembic reads them); bulk rows never travel
+through the ORM: the recipient store talks to the driver. The recipient tables
+carry no foreign keys: a per-row check would cost the hot path, and the one
+write path (`storage.store`) keeps them consistent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+metadata = SQLModel.metadata
+UTC_DATETIME = sa.DateTime(timezone=True)
+
+
+class Account(SQLModel, table=True):
+    """A customer account: owns groups, tokens, backups and jobs."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    backups_enabled: bool = Field(default=True)
+    backup_retention_days: int = Field(default=30)
+    created_at: datetime = Field(sa_type=UTC_DATETIME)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token, stored as its SHA-256 hash."""
+
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(sa_type=UTC_DATETIME)
+
+
+class RecipientGroup(SQLModel, table=True):
+    """A recipient list. `seq` is the group's change sequence number."""
+
+    __tablename__ = "recipient_group"
+    __table_args__ = (sa.Index("ix_group_account_live", "account_id", "deleted_at", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    name: str = Field(max_length=200)
+    created_at: datetime = Field(sa_type=UTC_DATETIME)
+    backups_enabled: bool = Field(default=True)
+    seq: int = Field(default=0)
+    recipient_count: int = Field(default=0)
+    attribute_names: str = Field(default="[]")
+    deleted_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
+    deleted_seq: int | None = Field(default=None)
+
+
+class Recipient(SQLModel, table=True):
+    """The current state of a recipient; `version` is the seq of the write that made it."""
+
+    __table_args__ = (sa.UniqueConstraint("group_id", "email", name="uq_recipient_group_email"),)
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int
+    email: str = Field(max_length=254)
+    first_name: str | None = Field(default=None, max_length=255)
+    last_name: str | None = Field(default=None, max_length=255)
+    status: str = Field(max_length=16)
+    attributes: str | None = Field(default=None)
+    created_at: datetime = Field(sa_type=UTC_DATETIME)
+    updated_at: datetime = Field(sa_type=UTC_DATETIME)
+    version: int
+
+
+class RecipientVersion(SQLModel, table=True):
+    """An earlier state of a recipient, current during seqs [valid_from, valid_to)."""
+
+    __tablename__ = "recipient_version"
+    __table_args__ = (sa.Index("ix_version_group_valid", "group_id", "valid_to", "valid_from"),)
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int
+    group_id: int
+    email: str = Field(max_length=254)
+    first_name: str | None = Field(default=None, max_length=255)
+    last_name: str | None = Field(default=None, max_length=255)
+    status: str = Field(max_length=16)
+    attributes: str | None = Field(default=None)
+    created_at: datetime = Field(sa_type=UTC_DATETIME)
+    updated_at: datetime = Field(sa_type=UTC_DATETIME)
+    valid_from: int
+    valid_to: int
+
+
+class Activity(SQLModel, table=True):
+    """An open or a click: never versioned, exported or restored."""
+
+    __table_args__ = (sa.Index("ix_activity_recipient", "recipient_id", "occurred_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int
+    kind: str = Field(max_length=16)
+    occurred_at: datetime = Field(sa_type=UTC_DATETIME)
+    detail: str | None = Field(default=None, max_length=2000)
+
+
+class Backup(SQLModel, table=True):
+    """A point in time of a group: its state is every version current at `seq`."""
+
+    __table_args__ = (
+        sa.Index("ix_backup_account_created", "account_id", "created_at", "id"),
+        sa.Index("ix_backup_group_created", "group_id", "created_at", "id"),
+        sa.Index("ix_backup_expires", "expires_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    group_id: int = Field(foreign_key="recipient_group.id")
+    group_name: str = Field(max_length=200)
+    reason: str = Field(max_length=16)
+    seq: int
+    recipient_count: int
+    attribute_names: str = Field(default="[]")
+    created_at: datetime = Field(sa_type=UTC_DATETIME)
+    expires_at: datetime = Field(sa_type=UTC_DATETIME)
+
+
+class ImportJob(SQLModel, table=True):
+    """An import or a restore, run by a worker in one transaction."""
+
+    __tablename__ = "import_job"
+    __table_args__ = (
+        sa.Index("ix_job_status", "status", "id"),
+        sa.Index("ix_job_account", "account_id", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    kind: str = Field(max_length=16)
+    status: str = Field(max_length=16)
+    mode: str = Field(max_length=16)
+    group_id: int | None = Field(default=None, foreign_key="recipient_group.id")
+    new_group_name: str | None = Field(default=None, max_length=200)
+    source_backup_id: int | None = Field(default=None)
+    backup_id: int | None = Field(default=None)
+    upload_key: str | None = Field(default=None, max_length=200)
+    field_mapping: str | None = Field(default=None)
+    total_rows: int | None = Field(default=None)
+    processed_rows: int = Field(default=0)
+    added: int = Field(default=0)
+    updated: int = Field(default=0)
+    unchanged: int = Field(default=0)
+    skipped: int = Field(default=0)
+    removed: int = Field(default=0)
+    rejected: int = Field(default=0)
+    error: str | None = Field(default=None)
+    created_at: datetime = Field(sa_type=UTC_DATETIME)
+    started_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
+    finished_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
+
+
+class ImportRowError(SQLModel, table=True):
+    """A rejected row of an import (the first few thousand of a job are kept)."""
+
+    __tablename__ = "import_row_error"
+    __table_args__ = (sa.Index("ix_row_error_job", "job_id", "row"),)
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="import_job.id", ondelete="CASCADE")
+    row: int
+    column: str | None = Field(default=None, max_length=200)
+    message: str = Field(max_length=500)
+    code: str = Field(max_length=32)

@@ -1,0 +1,366 @@
+"""The versioned recipient store: the one write path for recipients.
+
+Every change to a group's recipients goes through `write_recipients` (or
+`erase_group_rows` for purges). Before a write replaces or removes a current
+row that some backup can still see, the old row is copied to
+`recipient_version` with the seq range during which it was current. The copy
+is one set-based statement driven from the staged rows, so its cost follows
+the rows that change, never the size of the group.
+
+A backup taken at seq S sees rows with `version <= S` plus history rows with
+`valid_from <= S < valid_to`; since backups are only taken at a group's current
+seq, a row needs a history copy exactly when `version <= L`, L being the
+group's latest backup seq. With no backup, nothing is copied at all.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.db import driver_connection, is_sqlite
+from storage.sql import run, scalar
+from storage.state import state_select
+
+SUPPRESSED = "('UNSUBSCRIBED', 'BOUNCED')"
+STAGE_COLUMNS = "rn, email, first_name, last_name, status, attributes"
+VALUE_COLUMNS = "email, first_name, last_name, status, attributes"
+RECIPIENT_COLUMNS = (
+    "group_id, email, first_name, last_name, status, attributes, created_at, updated_at, version"
+)
+VERSION_COLUMNS = (
+    "recipient_id, group_id, email, first_name, last_name, status, attributes,"
+    " created_at, updated_at, valid_from, valid_to"
+)
+
+
+class WriteMode(enum.StrEnum):
+    """How staged rows meet the group's current rows."""
+
+    ADD = "ADD"
+    REFRESH_AND_ADD = "REFRESH_AND_ADD"
+    REFRESH = "REFRESH"
+    REPLACE = "REPLACE"
+
+
+@dataclass(frozen=True)
+class LockedGroup:
+    """A group locked for writing, with the seq this write takes."""
+
+    id: int
+    account_id: int
+    name: str
+    seq: int
+    previous_seq: int
+    recipient_count: int
+    backups_enabled: bool
+    attribute_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What a write did to the group."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    removed: int = 0
+
+
+@dataclass(frozen=True)
+class StagedSource:
+    """The rows staged in `import_stage` by this connection (duplicates allowed)."""
+
+
+@dataclass(frozen=True)
+class BackupSource:
+    """The state of a group at a backup's seq."""
+
+    group_id: int
+    seq: int
+
+
+Source = StagedSource | BackupSource
+
+
+async def lock_group(conn: AsyncConnection, *, group_id: int) -> LockedGroup | None:
+    """Lock a live group for writing and take its next seq (inside the transaction)."""
+    row = (
+        await run(
+            conn,
+            "UPDATE recipient_group SET seq = seq + 1 WHERE id = :g AND deleted_at IS NULL"
+            " RETURNING id, account_id, name, seq, recipient_count, backups_enabled,"
+            " attribute_names",
+            g=group_id,
+        )
+    ).first()
+    if row is None:
+        return None
+    return LockedGroup(
+        id=row.id,
+        account_id=row.account_id,
+        name=row.name,
+        seq=row.seq,
+        previous_seq=row.seq - 1,
+        recipient_count=row.recipient_count,
+        backups_enabled=bool(row.backups_enabled),
+        attribute_names=tuple(orjson.loads(row.attribute_names)),
+    )
+
+
+async def create_stage(conn: AsyncConnection) -> None:
+    """Create (or empty) this connection's staging table."""
+    await run(conn, "DROP TABLE IF EXISTS import_stage")
+    await run(
+        conn,
+        "CREATE TEMP TABLE import_stage (rn INTEGER, email TEXT, first_name TEXT,"
+        " last_name TEXT, status TEXT, attributes TEXT)",
+    )
+
+
+async def stage_rows(
+    conn: AsyncConnection, rows: list[tuple[int, str, str | None, str | None, str | None, str | None]]
+) -> None:
+    """Append parsed rows to the staging table through the driver's bulk path."""
+    driver = await driver_connection(conn)
+    if is_sqlite(conn):
+        await driver.executemany(f"INSERT INTO import_stage ({STAGE_COLUMNS}) VALUES (?,?,?,?,?,?)", rows)
+    else:
+        await driver.copy_records_to_table("import_stage", records=rows)
+
+
+async def drop_stage(conn: AsyncConnection) -> None:
+    """Drop the staging tables of this connection."""
+    await run(conn, "DROP TABLE IF EXISTS import_stage")
+    await run(conn, "DROP TABLE IF EXISTS stage_final")
+
+
+async def latest_backup_seq(conn: AsyncConnection, *, group_id: int) -> int | None:
+    """The seq of the group's latest backup, or None when it has none."""
+    value = await scalar(conn, "SELECT max(seq) FROM backup WHERE group_id = :g", g=group_id)
+    return int(value) if value is not None else None
+
+
+async def write_recipients(
+    conn: AsyncConnection,
+    *,
+    group: LockedGroup,
+    source: Source,
+    mode: WriteMode,
+    now: datetime,
+    attribute_names: tuple[str, ...] = (),
+) -> WriteOutcome:
+    """Apply `source` to the locked group in `mode`, keeping the history backups need."""
+    if group.recipient_count == 0 and mode is not WriteMode.REFRESH:
+        outcome = await _insert_into_empty(conn, group=group, source=source, now=now)
+    else:
+        outcome = await _merge(conn, group=group, source=source, mode=mode, now=now)
+    names = sorted(set(group.attribute_names) | set(attribute_names))
+    await run(
+        conn,
+        "UPDATE recipient_group SET recipient_count = recipient_count + :delta,"
+        " attribute_names = :names WHERE id = :g",
+        delta=outcome.added - outcome.removed,
+        names=orjson.dumps(names).decode(),
+        g=group.id,
+    )
+    return outcome
+
+
+def _source_select(conn: AsyncConnection, source: Source) -> str:
+    """Rows of the source with one row per email (for staged rows: the last one wins)."""
+    if isinstance(source, BackupSource):
+        return state_select(source.group_id, source.seq)
+    if is_sqlite(conn):
+        # Inserted with OR REPLACE in file order into a keyed table: the last row wins.
+        return f"SELECT {VALUE_COLUMNS} FROM import_stage ORDER BY rn"
+    return f"SELECT DISTINCT ON (email) {VALUE_COLUMNS} FROM import_stage ORDER BY email, rn DESC"
+
+
+async def _insert_into_empty(
+    conn: AsyncConnection, *, group: LockedGroup, source: Source, now: datetime
+) -> WriteOutcome:
+    values = ":g, email, first_name, last_name, COALESCE(status, 'ACTIVE'), attributes, :now, :now, :n"
+    if isinstance(source, StagedSource) and is_sqlite(conn):
+        # Key order halves the insert cost; on a duplicate address the later row wins.
+        await run(
+            conn,
+            f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM import_stage"
+            " WHERE true ORDER BY email, rn ON CONFLICT (group_id, email) DO UPDATE SET"
+            " first_name = excluded.first_name, last_name = excluded.last_name,"
+            " status = excluded.status, attributes = excluded.attributes",
+            g=group.id,
+            now=now,
+            n=group.seq,
+        )
+        added = await scalar(conn, "SELECT count(*) FROM recipient WHERE group_id = :g", g=group.id)
+        return WriteOutcome(added=int(added))
+    select = _source_select(conn, source)
+    result = await run(
+        conn,
+        f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM ({select}) AS src"
+        " ORDER BY email",
+        g=group.id,
+        now=now,
+        n=group.seq,
+    )
+    return WriteOutcome(added=result.rowcount)
+
+
+def _merged(conn: AsyncConnection, mode: WriteMode) -> dict[str, str]:
+    """New values of a matched row (`s` staged, `r` current): empty cells keep old values."""
+    status = (
+        f"CASE WHEN s.status IS NULL THEN r.status WHEN r.status IN {SUPPRESSED}"
+        f" AND s.status NOT IN {SUPPRESSED} THEN r.status ELSE s.status END"
+    )
+    if mode is WriteMode.REPLACE:
+        return {
+            "first_name": "s.first_name",
+            "last_name": "s.last_name",
+            "status": status,
+            "attributes": "s.attributes",
+        }
+    if is_sqlite(conn):
+        attributes = (
+            "CASE WHEN s.attributes IS NULL THEN r.attributes WHEN r.attributes IS NULL"
+            " THEN s.attributes ELSE json_patch(r.attributes, s.attributes) END"
+        )
+    else:
+        attributes = (
+            "CASE WHEN s.attributes IS NULL THEN r.attributes WHEN r.attributes IS NULL"
+            " THEN s.attributes ELSE (r.attributes::jsonb || s.attributes::jsonb)::text END"
+        )
+    return {
+        "first_name": "COALESCE(s.first_name, r.first_name)",
+        "last_name": "COALESCE(s.last_name, r.last_name)",
+        "status": status,
+        "attributes": attributes,
+    }
+
+
+def _changed(conn: AsyncConnection, merged: dict[str, str]) -> str:
+    """A predicate: the merged values differ from the current row."""
+    if is_sqlite(conn):
+        parts = [f"({expr}) IS NOT r.{col}" for col, expr in merged.items()]
+    else:
+        parts = [f"({expr}) IS DISTINCT FROM r.{col}" for col, expr in merged.items() if col != "attributes"]
+        parts.append(f"({merged['attributes']})::jsonb IS DISTINCT FROM r.attributes::jsonb")
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _matched(conn: AsyncConnection) -> str:
+    """FROM clause joining staged rows to current rows of group :g (staged side first)."""
+    # SQLite's planner may drive the join from the big table: CROSS JOIN fixes the order.
+    join = "CROSS JOIN" if is_sqlite(conn) else "JOIN"
+    return f"stage_final AS s {join} recipient AS r ON r.group_id = :g AND r.email = s.email"
+
+
+async def _fill_final(conn: AsyncConnection, source: Source) -> int:
+    await run(conn, "DROP TABLE IF EXISTS stage_final")
+    await run(
+        conn,
+        "CREATE TEMP TABLE stage_final (email TEXT PRIMARY KEY, first_name TEXT,"
+        " last_name TEXT, status TEXT, attributes TEXT)",
+    )
+    verb = "INSERT OR REPLACE" if is_sqlite(conn) else "INSERT"
+    select = _source_select(conn, source)
+    await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}")
+    return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
+
+
+async def _merge(
+    conn: AsyncConnection, *, group: LockedGroup, source: Source, mode: WriteMode, now: datetime
+) -> WriteOutcome:
+    staged = await _fill_final(conn, source)
+    merged = _merged(conn, mode)
+    changed = _changed(conn, merged)
+    counts = (
+        await run(
+            conn,
+            f"SELECT count(*) AS matched, COALESCE(sum(CASE WHEN {changed} THEN 1 ELSE 0 END), 0)"
+            f" AS changed FROM {_matched(conn)}",
+            g=group.id,
+        )
+    ).one()
+    matched, updated = int(counts.matched), int(counts.changed)
+    if mode is not WriteMode.ADD and updated:
+        await _update_matched(conn, group=group, merged=merged, changed=changed, now=now)
+    added = 0
+    if mode is not WriteMode.REFRESH:
+        added = await _insert_unmatched(conn, group=group, now=now)
+    removed = 0
+    if mode is WriteMode.REPLACE:
+        removed = await _remove_unstaged(conn, group=group)
+    return WriteOutcome(
+        added=added,
+        updated=updated if mode is not WriteMode.ADD else 0,
+        unchanged=matched - updated if mode is not WriteMode.ADD else 0,
+        skipped=matched if mode is WriteMode.ADD else (staged - matched if mode is WriteMode.REFRESH else 0),
+        removed=removed,
+    )
+
+
+async def _update_matched(
+    conn: AsyncConnection, *, group: LockedGroup, merged: dict[str, str], changed: str, now: datetime
+) -> None:
+    latest = await latest_backup_seq(conn, group_id=group.id)
+    if latest is not None:
+        await run(
+            conn,
+            f"INSERT INTO recipient_version ({VERSION_COLUMNS}) SELECT r.id, r.group_id, r.email,"
+            " r.first_name, r.last_name, r.status, r.attributes, r.created_at, r.updated_at,"
+            f" r.version, :n FROM {_matched(conn)} WHERE r.version <= :latest AND {changed}",
+            g=group.id,
+            n=group.seq,
+            latest=latest,
+        )
+    assignments = ", ".join(f"{col} = {expr}" for col, expr in merged.items())
+    await run(
+        conn,
+        f"UPDATE recipient AS r SET {assignments}, version = :n, updated_at = :now"
+        f" FROM stage_final AS s WHERE r.group_id = :g AND r.email = s.email AND {changed}",
+        g=group.id,
+        n=group.seq,
+        now=now,
+    )
+
+
+async def _insert_unmatched(conn: AsyncConnection, *, group: LockedGroup, now: datetime) -> int:
+    result = await run(
+        conn,
+        f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT :g, s.email, s.first_name,"
+        " s.last_name, COALESCE(s.status, 'ACTIVE'), s.attributes, :now, :now, :n"
+        " FROM stage_final AS s WHERE NOT EXISTS (SELECT 1 FROM recipient AS r"
+        " WHERE r.group_id = :g AND r.email = s.email) ORDER BY s.email",
+        g=group.id,
+        now=now,
+        n=group.seq,
+    )
+    return result.rowcount
+
+
+async def _remove_unstaged(conn: AsyncConnection, *, group: LockedGroup) -> int:
+    """REPLACE: remove current rows the source lacks (history first, activities too)."""
+    unstaged = (
+        "FROM recipient AS r WHERE r.group_id = :g AND NOT EXISTS"
+        " (SELECT 1 FROM stage_final AS s WHERE s.email = r.email)"
+    )
+    latest = await latest_backup_seq(conn, group_id=group.id)
+    if latest is not None:
+        await run(
+            conn,
+            f"INSERT INTO recipient_version ({VERSION_COLUMNS}) SELECT r.id, r.group_id, r.email,"
+            " r.first_name, r.last_name, r.status, r.attributes, r.created_at, r.updated_at,"
+            f" r.version, :n {unstaged} AND r.version <= :latest",
+            g=group.id,
+            n=group.seq,
+            latest=latest,
+        )
+    await run(conn, f"DELETE FROM activity WHERE recipient_id IN (SELECT r.id {unstaged})", g=group.id)
+    result = await run(conn, f"DELETE FROM recipient WHERE id IN (SELECT r.id {unstaged})", g=group.id)
+    return result.rowcount

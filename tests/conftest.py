@@ -1,0 +1,90 @@
+"""Fixtures: a live server per database (SQLite file, real PostgreSQL), one account per test."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from api.auth import create_token
+from api.clock import FrozenClock
+from tests.client import GraphQLClient
+from tests.server import LiveServer
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def postgres_admin_url() -> str | None:
+    """The PostgreSQL the suite may create databases in (set by scripts/test)."""
+    return os.environ.get("LISTKEEPER_TEST_POSTGRES_URL")
+
+
+def create_postgres_database(admin_url: str) -> str:
+    """A new empty database for this test session; its URL."""
+    name = "listkeeper_test_" + secrets.token_hex(4)
+
+    async def create() -> None:
+        conn = await asyncpg.connect(admin_url)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def database_url(backend: str, folder: Path) -> str:
+    """A fresh database of `backend`; skips PostgreSQL only outside CI when none is configured."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'listkeeper.db'}"
+    admin = postgres_admin_url()
+    if admin is None:
+        if os.environ.get("CI"):
+            pytest.fail("LISTKEEPER_TEST_POSTGRES_URL is required in CI")
+        pytest.skip("no PostgreSQL configured (LISTKEEPER_TEST_POSTGRES_URL)")
+    return create_postgres_database(admin)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A live server on a fresh database of each backend."""
+    folder = tmp_path_factory.mktemp(request.param)
+    live = LiveServer(database_url=database_url(request.param, folder), data_dir=folder / "data", clock=FrozenClock())
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def backend(server: LiveServer) -> str:
+    """The database the current server runs on."""
+    return server.services.engine.dialect.name
+
+
+def new_client(server: LiveServer, account: str | None = None) -> GraphQLClient:
+    """A client for a new account (or the named one) with a fresh token."""
+    name = account or "account-" + secrets.token_hex(6)
+    token = server.run(create_token(engine=server.services.engine, account_name=name, now=server.clock.now()))
+    return GraphQLClient(server.url, token)
+
+
+@pytest.fixture
+def client(server: LiveServer) -> Iterator[GraphQLClient]:
+    """A client of a new account."""
+    made = new_client(server)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def other_client(server: LiveServer) -> Iterator[GraphQLClient]:
+    """A client of a second, unrelated account."""
+    made = new_client(server)
+    yield made
+    made.close()
