@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -22,7 +22,9 @@ from api.clock import Clock, SystemClock
 from api.downloads import DOWNLOAD_PATH, download_backup
 from api.graphql.context import Context, Services
 from api.graphql.schema import build_schema
+from api.graphiql import graphiql_html, static_routes
 from api.guard import GraphQLGuard
+from api.logs import configure_logging, request_logging
 from api.imports import run_import
 from api.progress import JobEvents
 from api.settings import Settings
@@ -40,6 +42,10 @@ class ListkeeperGraphQL(GraphQL[Context, None]):
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(build_schema(services.settings), **kwargs)
         self.services = services
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        html = graphiql_html()
+        return HTMLResponse(html) if html is not None else await super().render_graphql_ide(request)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         account_id = request.scope.get("state", {}).get("account_id", 0)
@@ -104,12 +110,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             WebSocketRoute("/graphql", graphql),
             Route(DOWNLOAD_PATH + "{token}", download_backup, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *static_routes(),
         ],
         lifespan=lifespan,
     )
     app.state.services = services
     app.state.worker = worker
     return app
+
+
+def create_asgi_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Any:
+    """The app wrapped in the request log (what uvicorn serves)."""
+    settings = settings or Settings()
+    configure_logging(settings)
+    return request_logging(create_app(settings, clock=clock))
 
 
 def background_tasks(services: Services) -> list[asyncio.Task[None]]:

@@ -1,53 +1,71 @@
-"""The `listkeeper` command: serve, create-token, retention, import, export."""
+"""The `listkeeper` command: serve, create-token, and the subcommands in `api.commands`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from api.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
+    from api.commands import retention, transfer
+
     parser = argparse.ArgumentParser(
         prog="listkeeper",
-        description="GraphQL backend for email-recipient lists with automatic backups.",
+        description="GraphQL backend for email-recipient lists with automatic backups."
+        " Settings come from LISTKEEPER_* environment variables (see README).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve = commands.add_parser("serve", help="start the server (SQLite and ./data unless configured)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    token = commands.add_parser("create-token", help="create an account if needed and print a new API token")
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="start the server (SQLite and ./data unless configured)",
+        description="Start the HTTP server: GraphQL at /graphql, GraphiQL in a browser there."
+        " Migrations are applied on start.",
+    )
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve_cmd.set_defaults(handler=_serve)
+    token = commands.add_parser(
+        "create-token",
+        help="create an account if needed and print a new API token",
+        description="Create the account if it does not exist and print one new API token, alone,"
+        " on stdout. Use it as 'Authorization: Bearer <token>'.",
+    )
     token.add_argument("--account", required=True, help="the account's name")
+    token.set_defaults(handler=_create_token)
+    retention.register(commands)
+    transfer.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line."""
     args = build_parser().parse_args(argv)
-    settings = Settings()
-    if args.command == "serve":
-        return serve(settings, host=args.host, port=args.port)
-    if args.command == "create-token":
-        print(asyncio.run(_create_token(settings, args.account)))
-        return 0
-    return 2
+    handler: Handler = args.handler
+    return handler(args, Settings())
 
 
-def serve(settings: Settings, *, host: str, port: int) -> int:
-    """Start uvicorn with the app (migrations run on start)."""
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_asgi_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_asgi_app(settings), host=args.host, port=args.port, log_config=None)
     return 0
 
 
-async def _create_token(settings: Settings, account: str) -> str:
+def _create_token(args: argparse.Namespace, settings: Settings) -> int:
+    print(asyncio.run(_new_token(settings, args.account)))
+    return 0
+
+
+async def _new_token(settings: Settings, account: str) -> str:
     from api.auth import create_token
     from api.clock import SystemClock
     from storage.db import create_engine

@@ -16,6 +16,7 @@ import uvicorn
 from api.app import create_app
 from api.clock import FrozenClock
 from api.graphql.context import Services
+from api.logs import request_logging
 from api.settings import Settings
 
 T = TypeVar("T")
@@ -40,7 +41,7 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(self.app, lifespan="on", log_level="warning", ws="websockets-sansio")
+        config = uvicorn.Config(request_logging(self.app), lifespan="on", log_level="warning", ws="websockets-sansio")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._serve, daemon=True)
 

@@ -1,0 +1,1 @@
+"""Subcommands of `listkeeper`: each module has `register(commands)` and its handlers."""
