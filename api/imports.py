@@ -222,7 +222,11 @@ def _open(path: object, mapping: list[tuple[str, str]] | None) -> csv_codec.CsvI
 
 
 def _next_chunk(chunks: Iterator[csv_codec.Chunk]) -> csv_codec.Chunk | None:
-    return next(chunks, None)
+    try:
+        return next(chunks, None)
+    except csv_codec.CsvFileError as error:
+        # e.g. an unclosed quote that swallows the rest of the file
+        raise UserFacingError(f"The file could not be read to the end: {error}") from None
 
 
 def _count(result: StageResult, chunk: csv_codec.Chunk) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.sql import as_utc, run, scalar
+from storage.sql import MAX_ID, as_utc, run, scalar
 
 BACKUP_COLUMNS = (
     "id, account_id, group_id, group_name, reason, seq, recipient_count, attribute_names,"
@@ -75,7 +75,7 @@ async def backups_page(
         a=account_id,
         g=group_id,
         as_of=at,
-        before_id=before_id if before else 2**62,
+        before_id=before_id if before else MAX_ID,
         limit=first + 1,
     )
     total = await scalar(conn, f"SELECT count(*) FROM backup WHERE {where}", a=account_id, g=group_id)
@@ -105,7 +105,7 @@ async def overview_page(
         " ORDER BY latest DESC, group_id DESC LIMIT :limit",
         a=account_id,
         as_of=at,
-        before_gid=before_gid if before else 2**62,
+        before_gid=before_gid if before else MAX_ID,
         limit=first + 1,
     )
     found = [(r.group_id, int(r.n), as_utc(r.latest)) for r in rows]

@@ -15,6 +15,8 @@ from sqlmodel import Field, SQLModel
 
 metadata = SQLModel.metadata
 UTC_DATETIME = sa.DateTime(timezone=True)
+# 64-bit ids where rows are counted in billions; SQLite needs INTEGER for its rowid alias.
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 class Account(SQLModel, table=True):
@@ -58,7 +60,7 @@ class Recipient(SQLModel, table=True):
     """The current state of a recipient; `version` is the seq of the write that made it."""
 
     __table_args__ = (sa.UniqueConstraint("group_id", "email", name="uq_recipient_group_email"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
     group_id: int
     email: str = Field(max_length=254)
     first_name: str | None = Field(default=None, max_length=255)
@@ -75,8 +77,8 @@ class RecipientVersion(SQLModel, table=True):
 
     __tablename__ = "recipient_version"
     __table_args__ = (sa.Index("ix_version_group_valid", "group_id", "valid_to", "valid_from"),)
-    id: int | None = Field(default=None, primary_key=True)
-    recipient_id: int
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    recipient_id: int = Field(sa_type=BIG_ID)
     group_id: int
     email: str = Field(max_length=254)
     first_name: str | None = Field(default=None, max_length=255)
@@ -93,8 +95,8 @@ class Activity(SQLModel, table=True):
     """An open or a click: never versioned, exported or restored."""
 
     __table_args__ = (sa.Index("ix_activity_recipient", "recipient_id", "occurred_at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    recipient_id: int
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    recipient_id: int = Field(sa_type=BIG_ID)
     kind: str = Field(max_length=16)
     occurred_at: datetime = Field(sa_type=UTC_DATETIME)
     detail: str | None = Field(default=None, max_length=2000)
@@ -106,6 +108,8 @@ class Backup(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_backup_account_created", "account_id", "created_at", "id"),
         sa.Index("ix_backup_group_created", "group_id", "created_at", "id"),
+        sa.Index("ix_backup_account_group", "account_id", "group_id", "created_at"),
+        sa.Index("ix_backup_group_seq", "group_id", "seq"),
         sa.Index("ix_backup_expires", "expires_at"),
     )
     id: int | None = Field(default=None, primary_key=True)

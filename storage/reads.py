@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.sql import as_utc, run, scalar
+from storage.sql import MAX_ID, as_utc, run, scalar
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ async def groups_page(
         f"SELECT {GROUP_COLUMNS} FROM recipient_group WHERE account_id = :a AND deleted_at IS NULL"
         " AND id < :before ORDER BY id DESC LIMIT :limit",
         a=account_id,
-        before=before_id if before_id is not None else 2**62,
+        before=before_id if before_id is not None else MAX_ID,
         limit=first + 1,
     )
     total = await scalar(

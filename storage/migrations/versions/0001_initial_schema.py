@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:04:00.586410
+Create Date: 2026-11-27 07:15:29.998567
 """
 
 from collections.abc import Sequence
@@ -30,8 +30,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('name')
     )
     op.create_table('activity',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('recipient_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
@@ -41,7 +41,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_activity_recipient', ['recipient_id', 'occurred_at'], unique=False)
 
     op.create_table('recipient',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('first_name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
@@ -55,8 +55,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('group_id', 'email', name='uq_recipient_group_email')
     )
     op.create_table('recipient_version',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('recipient_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('first_name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
@@ -118,8 +118,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('backup', schema=None) as batch_op:
         batch_op.create_index('ix_backup_account_created', ['account_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_backup_account_group', ['account_id', 'group_id', 'created_at'], unique=False)
         batch_op.create_index('ix_backup_expires', ['expires_at'], unique=False)
         batch_op.create_index('ix_backup_group_created', ['group_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_backup_group_seq', ['group_id', 'seq'], unique=False)
 
     op.create_table('import_job',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -181,8 +183,10 @@ def downgrade() -> None:
 
     op.drop_table('import_job')
     with op.batch_alter_table('backup', schema=None) as batch_op:
+        batch_op.drop_index('ix_backup_group_seq')
         batch_op.drop_index('ix_backup_group_created')
         batch_op.drop_index('ix_backup_expires')
+        batch_op.drop_index('ix_backup_account_group')
         batch_op.drop_index('ix_backup_account_created')
 
     op.drop_table('backup')
