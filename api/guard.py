@@ -79,27 +79,29 @@ class GraphQLGuard:
             await self._too_large(send)
             return
         received = 0
-        started = False
+        exceeded = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    exceeded = True
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def guarded_send(message: Message) -> None:
+            # The app may turn our exception into a 400 of its own: answer 413 instead.
+            if not exceeded:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await self._too_large(send)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
-            if not started:
-                await self._too_large(send)
+            await self._too_large(send)
 
     async def _too_large(self, send: Send) -> None:
         mb = self.services.settings.max_upload_mb

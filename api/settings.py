@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     job_poll_seconds: float = 1.0
     graphiql: bool = True
     introspection: bool = True
-    max_query_depth: int = 12
+    max_query_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 4000
     log_json: bool | None = None
