@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from api.exports import export_csv
-from storage.backup_reads import BackupRow, backups_by_id
+from storage.backup_reads import BackupRow, backup_by_id
 from storage.db import read_transaction
 
 SALT = "listkeeper.backup-download"
@@ -62,9 +62,11 @@ async def download_backup(request: Request) -> Response:
         return PlainTextResponse("Forbidden", status_code=403)
     account_id, backup_id = signed
     async with read_transaction(services.engine) as conn:
-        backup = (await backups_by_id(conn, account_id=account_id, ids=[backup_id])).get(backup_id)
+        backup = await backup_by_id(conn, backup_id=backup_id)
     if backup is None:
         return PlainTextResponse("Not found: this backup has expired or was deleted.", status_code=404)
+    if backup.account_id != account_id:
+        return PlainTextResponse("Forbidden", status_code=403)
     body: AsyncIterator[bytes] = export_csv(services.engine, backup)
     return StreamingResponse(
         body,

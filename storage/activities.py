@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.sql import as_utc, run
+from storage.sql import as_utc, run, statement
 
 KINDS = ("OPEN", "CLICK")
 
@@ -43,3 +43,19 @@ async def activities_of(
             assert occurred is not None
             bucket.append(ActivityRow(row.recipient_id, row.kind, occurred, row.detail))
     return result
+
+
+async def record_activities(
+    conn: AsyncConnection, *, rows: Sequence[tuple[int, str, datetime, str | None]]
+) -> int:
+    """Insert (recipient_id, kind, occurred_at, detail) rows; how many."""
+    if not rows:
+        return 0
+    await conn.execute(
+        statement(
+            "INSERT INTO activity (recipient_id, kind, occurred_at, detail)"
+            " VALUES (:r, :kind, :occurred_at, :detail)"
+        ),
+        [{"r": r, "kind": k, "occurred_at": at, "detail": d} for r, k, at, d in rows],
+    )
+    return len(rows)

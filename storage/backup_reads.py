@@ -56,6 +56,12 @@ async def backups_by_id(
     return {r.id: _backup(r) for r in rows}
 
 
+async def backup_by_id(conn: AsyncConnection, *, backup_id: int) -> BackupRow | None:
+    """A backup whatever its account (the signed download URL names the account)."""
+    row = (await run(conn, f"SELECT {BACKUP_COLUMNS} FROM backup WHERE id = :b", b=backup_id)).first()
+    return _backup(row) if row is not None else None
+
+
 async def backups_page(
     conn: AsyncConnection,
     *,

@@ -11,7 +11,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 UTC_DATETIME = sa.DateTime(timezone=True)
-TIME_PARAMS = frozenset({"now", "expires_at", "cutoff", "as_of"})
+TIME_PARAMS = frozenset({"now", "expires_at", "cutoff", "as_of", "occurred_at"})
 
 
 def statement(sql: str) -> sa.TextClause:

@@ -1,9 +1,244 @@
-"""`listkeeper import` and `listkeeper export` (to be written)."""
+"""`listkeeper import` and `listkeeper export`: CSV files in and out of groups and backups.
+
+Two targets. Remote, with `--server URL` (or LISTKEEPER_SERVER) and a token (`--token` or
+LISTKEEPER_TOKEN): the command speaks GraphQL like any other client. Local, otherwise: it opens
+the database of the settings, acts for `--account NAME` and runs the import job in this process.
+Progress and messages go to stderr (a rich bar on a terminal, plain lines otherwise); stdout
+carries only exported data.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.commands.transfer_output import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    CliError,
+    ImportOutcome,
+    Output,
+    report_import,
+)
+from api.settings import Settings
+
+MODES = {"add": "ADD", "refresh-and-add": "REFRESH_AND_ADD", "refresh": "REFRESH"}
+
+EXIT_CODES = """exit codes:
+  0  done (an import with no rejected rows)
+  1  failed: the job failed, the server refused the request, an unknown id, a network error
+  2  wrong usage (options missing or contradicting each other)
+  3  the import succeeded but rejected some rows (they are listed)
+  130  interrupted"""
+
+TARGET_HELP = """target:
+  Remote when --server (or LISTKEEPER_SERVER) is given, with --token (or LISTKEEPER_TOKEN;
+  prefer the variable: command lines are visible to other users). Local otherwise: the
+  database of LISTKEEPER_DATABASE_URL / LISTKEEPER_DATA_DIR, for the account --account."""
+
+IMPORT_EPILOG = f"""examples:
+  listkeeper import people.csv --group Newsletter --server https://lists.example.com
+  listkeeper import people.csv --group Newsletter --mode refresh-and-add --account acme
+  listkeeper import export.txt --group Shop --map "E-Mail=email" --map "Kundennr=customerId"
+
+The group is the live group of that name if there is one (its recipients are backed up
+first), else a new group of that name; --group-id names an existing group by id instead.
+Modes: add (only new addresses, the default), refresh-and-add (update existing, add new),
+refresh (update existing only; the group must exist).
+
+{TARGET_HELP}
+
+{EXIT_CODES}"""
+
+EXPORT_EPILOG = f"""examples:
+  listkeeper export QmFja3VwOjQy -o newsletter.csv --server https://lists.example.com
+  listkeeper export 42 -o - --account acme | head
+
+BACKUP_ID is the id the API shows for a backup (`backups { edges { node { id } } }`), or
+the backup's number. The file is written to FILE.part and renamed when complete, so FILE is
+never half-written; an existing FILE is replaced. The CSV re-imports losslessly.
+
+{TARGET_HELP}
+
+{EXIT_CODES}"""
+
+
+class ClientSettings(BaseSettings):
+    """Where the command line connects (client side only; the server never reads these)."""
+
+    model_config = SettingsConfigDict(env_prefix="LISTKEEPER_", env_file=".env", extra="ignore")
+
+    server: str | None = None
+    token: SecretStr | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server and its token, or the local database and an account name."""
+
+    server: str | None
+    token: str | None
+    account: str | None
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What `listkeeper import` was asked to do."""
+
+    path: Path
+    group_name: str | None
+    group_id: str | None
+    mode: str
+    mapping: list[tuple[str, str]] | None
 
 
 def register(commands: Any) -> None:
     """Add the `import` and `export` subcommands."""
+    _add_import(commands)
+    _add_export(commands)
+
+
+def _add_import(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "import",
+        help="import a CSV file into a group (remote or local)",
+        description="Import a CSV file of recipients into a group, follow the job and report"
+        " what was added, updated, skipped and rejected.",
+        epilog=IMPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", type=Path, help="the CSV file to import")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--group", metavar="NAME", help="the group's name (created if missing)")
+    target.add_argument("--group-id", metavar="ID", help="an existing group's id instead")
+    parser.add_argument(
+        "--mode", choices=list(MODES), default="add", help="how to treat existing addresses (default: add)"
+    )
+    parser.add_argument(
+        "--map",
+        metavar="COLUMN=FIELD",
+        action="append",
+        help="map a column to email, firstName, lastName, status or an attribute; an empty FIELD"
+        " skips the column; repeat for each column (default: the header's own names)",
+    )
+    _add_target_options(parser)
+    parser.set_defaults(handler=import_command)
+
+
+def _add_export(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "export",
+        help="export a backup as a CSV file (remote or local)",
+        description="Write the recipients of a group as they were at a backup to a CSV file.",
+        epilog=EXPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("backup_id", metavar="BACKUP_ID", help="the backup's id")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="the file to write, or - for stdout"
+    )
+    _add_target_options(parser)
+    parser.set_defaults(handler=export_command)
+
+
+def _add_target_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", metavar="URL", help="the server's URL (env LISTKEEPER_SERVER)")
+    parser.add_argument("--token", help="an API token for --server (env LISTKEEPER_TOKEN)")
+    parser.add_argument("--account", metavar="NAME", help="the account, for the local database")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+
+def import_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run `listkeeper import`; the exit code."""
+    out = Output(quiet=args.quiet)
+    return _guarded(out, lambda: _import(args, settings, out))
+
+
+def export_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run `listkeeper export`; the exit code."""
+    out = Output(quiet=args.quiet)
+    return _guarded(out, lambda: _export(args, settings, out))
+
+
+def _guarded(out: Output, action: Callable[[], int]) -> int:
+    try:
+        return action()
+    except CliError as error:
+        out.error(f"error: {error}")
+        return error.code
+    except KeyboardInterrupt:
+        out.error("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _import(args: argparse.Namespace, settings: Settings, out: Output) -> int:
+    request = _import_request(args)
+    target = _target(args)
+    outcome: ImportOutcome
+    if target.server is not None:
+        from api.commands.transfer_remote import import_remote
+
+        outcome = import_remote(target, request, out)
+    else:
+        from api.commands.transfer_local import import_local
+
+        outcome = asyncio.run(import_local(settings, target, request, out))
+    return report_import(out, outcome)
+
+
+def _export(args: argparse.Namespace, settings: Settings, out: Output) -> int:
+    target = _target(args)
+    if target.server is not None:
+        from api.commands.transfer_remote import export_remote
+
+        return export_remote(target, args.backup_id, args.output, out)
+    from api.commands.transfer_local import export_local
+
+    return asyncio.run(export_local(settings, target, args.backup_id, args.output, out))
+
+
+def _target(args: argparse.Namespace) -> Target:
+    client = ClientSettings()
+    server = args.server or client.server
+    if server is None:
+        if not args.account:
+            raise CliError("give --account NAME for the local database, or --server URL", EXIT_USAGE)
+        return Target(server=None, token=None, account=args.account)
+    if args.account:
+        raise CliError("--account is for the local database; with --server the token decides", EXIT_USAGE)
+    token = args.token or (client.token.get_secret_value() if client.token else None)
+    if not token:
+        raise CliError("--server needs a token: set LISTKEEPER_TOKEN or give --token", EXIT_USAGE)
+    if not server.startswith(("http://", "https://")):
+        raise CliError(f"the server URL must start with http:// or https://: {server}", EXIT_USAGE)
+    return Target(server=server, token=token, account=None)
+
+
+def _import_request(args: argparse.Namespace) -> ImportRequest:
+    path: Path = args.file
+    if not path.is_file():
+        raise CliError(f"no such file: {path}", EXIT_FAILED)
+    return ImportRequest(
+        path=path,
+        group_name=args.group.strip() if args.group is not None else None,
+        group_id=args.group_id,
+        mode=MODES[args.mode],
+        mapping=[_mapping_pair(item) for item in args.map] if args.map else None,
+    )
+
+
+def _mapping_pair(item: str) -> tuple[str, str]:
+    # The last "=" splits: field names never contain one, column titles might.
+    column, equals, field = item.rpartition("=")
+    if not equals or not column.strip():
+        raise CliError(f"--map takes COLUMN=FIELD, not {item!r}", EXIT_USAGE)
+    return column.strip(), field.strip()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import strawberry
 from strawberry.file_uploads import Upload
 
 from api import backups as backup_cases
 from api import imports
+from api.activities import ActivityReport, record_activities
 from api.errors import FileTooLarge, UserFacingError
 from api.graphql.backup_types import Backup, ImportJob, RestoreStrategy, backup_loader_load
 from api.graphql.context import Info
 from api.graphql.ids import decode_id, encode_id
-from api.graphql.types import Account, Group, ImportMode, UserError
+from api.graphql.types import Account, ActivityKind, Group, ImportMode, UserError
 from storage.db import read_transaction
 from storage.jobs import job_by_id
 from storage.reads import account, groups_by_id
@@ -75,6 +78,34 @@ class SetBackupEnabledPayload:
     account: Account | None = None
     group: Group | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="An open or a click of one recipient, as the sending system saw it.")
+class ActivityInput:
+    recipient_id: strawberry.ID
+    kind: ActivityKind
+    occurred_at: datetime
+    detail: str | None = None
+
+
+@strawberry.input
+class RecordActivitiesInput:
+    activities: list[ActivityInput] = strawberry.field(description="At most 1,000 a call; all or none are stored.")
+
+
+@strawberry.type
+class RecordActivitiesPayload:
+    recorded: int = 0
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _reports(items: list[ActivityInput]) -> list[ActivityReport]:
+    reports = []
+    for index, item in enumerate(items):
+        field = ["activities", str(index), "recipientId"]
+        at = item.occurred_at if item.occurred_at.tzinfo else item.occurred_at.replace(tzinfo=UTC)
+        reports.append(ActivityReport(decode_id(item.recipient_id, "Recipient", field=field), item.kind.value, at, item.detail))
+    return reports
 
 
 async def _job(info: Info, job_id: int) -> ImportJob:
@@ -148,6 +179,16 @@ class Mutation:
             return RestoreBackupPayload(user_errors=[UserError.from_error(error)])
         services.wake_worker()
         return RestoreBackupPayload(job=await _job(info, job_id))
+
+    @strawberry.mutation(description="Report opens and clicks in bulk (never backed up, exported or restored).")
+    async def record_activities(self, info: Info, input: RecordActivitiesInput) -> RecordActivitiesPayload:
+        try:
+            recorded = await record_activities(
+                engine=info.context.engine, account_id=info.context.account_id, reports=_reports(input.activities)
+            )
+        except UserFacingError as error:
+            return RecordActivitiesPayload(user_errors=[UserError.from_error(error)])
+        return RecordActivitiesPayload(recorded=recorded)
 
     @strawberry.mutation(description="Turn backups on or off, account-wide or for one group; effective at once.")
     async def set_backup_enabled(self, info: Info, input: SetBackupEnabledInput) -> SetBackupEnabledPayload:

@@ -1,0 +1,301 @@
+"""Issue 2: import throughput against raw-insert floors, the cost of backups, import memory.
+
+For each backend, on a fresh database:
+1. (SQLite) / 2. (PostgreSQL) import `--rows` recipients into a new group through the job runner
+   `api.imports.run_import`, timed from its start to its commit (the upload is excluded); the
+   floor beside it is the same rows, parsed beforehand, inserted raw into `recipient` of another
+   fresh database in one transaction (`sqlite3.executemany` / asyncpg `copy_records_to_table`).
+3. 1,000-row imports (500 changed names of existing addresses, 500 new) into that group with the
+   account's backups off, then on: median of 5 each, a fresh file each time. The off runs come
+   first, while the group has no backup at all, so "on" pays for everything backups cost (the
+   backup row and the history copy of the changed rows).
+4. The peak RSS (VmHWM) of the `--rows` import run alone in a child process.
+
+    .venv/bin/python -m bench.bench_import [--rows 1000000] [--backend sqlite|postgresql|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import asyncpg
+import orjson
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.backups import set_backup_enabled
+from api.imports import run_import
+from bench.common import (
+    CLOCK,
+    REPO,
+    Result,
+    arguments,
+    chosen_backends,
+    fresh_database,
+    log,
+    median,
+    migrated_engine,
+    new_account,
+    no_progress,
+    print_table,
+    queue_import,
+    recipient_rows,
+    status_mb,
+    timed_import,
+    write_changes_csv,
+    write_recipients_csv,
+)
+from storage.db import SQLITE_PRAGMAS, create_engine, write_transaction
+from storage.files import FileStore
+from storage.jobs import job_by_id
+from storage.sql import scalar
+from storage.store import RECIPIENT_COLUMNS
+
+SMALL_RUNS = 5
+IMPORT_TARGET = {"sqlite": 100_000.0, "postgresql": 50_000.0}
+SMALL_IMPORT_LIMIT_MS = 1_000.0
+BACKUP_OVERHEAD_LIMIT = 1.10
+MEMORY_LIMIT_MB = 500.0
+
+
+# --- 1 and 2: the big import and its floor ----------------------------------------------------
+
+
+async def big_import(
+    engine: AsyncEngine, files: FileStore, *, account_id: int, source: Path, rows: int
+) -> tuple[float, int]:
+    """Import `source` into a new group: rows/s and the group's id."""
+    seconds, job = await timed_import(
+        engine, files, account_id=account_id, source=source, group_name="big"
+    )
+    if job.added != rows:
+        raise RuntimeError(f"the import added {job.added:,} rows, not {rows:,}")
+    assert job.group_id is not None
+    return rows / seconds, job.group_id
+
+
+async def insert_floor(backend: str, folder: Path, source: Path) -> float:
+    """Rows/s of a raw one-transaction insert of the pre-parsed rows into a fresh `recipient`."""
+    now = CLOCK.now()
+    created: Any = now if backend == "postgresql" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    rows = await asyncio.to_thread(recipient_rows, source, group_id=1, created=created)
+    async with fresh_database(backend, folder) as database:
+        async with migrated_engine(database):
+            pass
+        if database.path is not None:
+            seconds = await asyncio.to_thread(sqlite_insert, database.path, rows)
+        else:
+            seconds = await postgres_copy(database.url, rows)
+    return len(rows) / seconds
+
+
+def sqlite_insert(path: Path, rows: list[tuple[Any, ...]]) -> float:
+    """Seconds of `executemany` of `rows` into `recipient` in one transaction, app pragmas."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            conn.execute(pragma)
+        marks = ",".join("?" * len(rows[0]))
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany(f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) VALUES ({marks})", rows)
+        conn.execute("COMMIT")
+        return time.perf_counter() - start
+    finally:
+        conn.close()
+
+
+async def postgres_copy(url: str, rows: list[tuple[Any, ...]]) -> float:
+    """Seconds of asyncpg `copy_records_to_table` of `rows` into `recipient`, one transaction."""
+    conn = await asyncpg.connect(url)
+    try:
+        columns = [c.strip() for c in RECIPIENT_COLUMNS.split(",")]
+        start = time.perf_counter()
+        async with conn.transaction():
+            await conn.copy_records_to_table("recipient", records=rows, columns=columns)
+        return time.perf_counter() - start
+    finally:
+        await conn.close()
+
+
+# --- 3: small imports into the big group, backups off and on ----------------------------------
+
+
+async def small_imports(
+    engine: AsyncEngine,
+    files: FileStore,
+    *,
+    account_id: int,
+    group_id: int,
+    rows: int,
+    folder: Path,
+    backups: bool,
+) -> list[float]:
+    """Seconds of each of SMALL_RUNS 1,000-row imports (500 updates, 500 new) into the group."""
+    await set_backup_enabled(engine=engine, account_id=account_id, group_id=None, enabled=backups)
+    times = []
+    for n in range(SMALL_RUNS):
+        batch = n + (SMALL_RUNS if backups else 0)
+        path = folder / f"changes-{batch}.csv"
+        write_changes_csv(path, group_rows=rows, batch=batch, updates=500, new=500)
+        seconds, job = await timed_import(
+            engine, files, account_id=account_id, source=path, mode="REFRESH_AND_ADD",
+            group_id=group_id,
+        )
+        if (job.updated, job.added, job.backup_id is not None) != (500, 500, backups):
+            raise RuntimeError(f"unexpected outcome of a small import: {job}")
+        times.append(seconds)
+    return times
+
+
+async def history_rows(engine: AsyncEngine) -> int:
+    """Rows in `recipient_version`."""
+    async with write_transaction(engine) as conn:
+        return int(await scalar(conn, "SELECT count(*) FROM recipient_version"))
+
+
+# --- 4: memory of the big import in a child process -------------------------------------------
+
+
+async def import_memory(backend: str, folder: Path, source: Path) -> dict[str, float]:
+    """Run the import of `source` into a new group in a child; its RSS figures in MB."""
+    async with fresh_database(backend, folder) as database:
+        async with migrated_engine(database) as engine:
+            files = FileStore(folder / "files-child")
+            account_id, _ = await new_account(engine, "memory")
+            job = await queue_import(
+                engine, files, account_id=account_id, source=source, group_name="memory"
+            )
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.bench_import", "--child-url", database.async_url,
+            "--child-files", str(files.root), "--child-job", str(job.id),
+            cwd=REPO, stdout=asyncio.subprocess.PIPE,
+        )
+        out, _ = await child.communicate()
+        assert job.upload_key is not None
+        await files.delete(job.upload_key)
+        if child.returncode != 0:
+            raise RuntimeError(f"the import child failed ({child.returncode})")
+    figures: dict[str, float] = orjson.loads(out.splitlines()[-1])
+    return figures
+
+
+def child_import(url: str, files_root: Path, job_id: int) -> None:
+    """Child entry point: run one queued import job and print its memory figures as JSON."""
+    baseline = status_mb("VmRSS")
+    seconds = asyncio.run(_run_job(url, files_root, job_id))
+    peak = status_mb("VmHWM")
+    print(orjson.dumps({"baseline_mb": baseline, "peak_mb": peak, "seconds": seconds}).decode())
+
+
+async def _run_job(url: str, files_root: Path, job_id: int) -> float:
+    engine = create_engine(url)
+    try:
+        async with write_transaction(engine) as conn:
+            job = await job_by_id(conn, job_id=job_id)
+        assert job is not None
+        start = time.perf_counter()
+        await run_import(job, engine=engine, files=FileStore(files_root), now=CLOCK.now, progress=no_progress)
+        return time.perf_counter() - start
+    finally:
+        await engine.dispose()
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+async def bench_backend(backend: str, folder: Path, source: Path, rows: int) -> list[Result]:
+    """Every figure of issue 2 on one backend."""
+    label = f"{rows:,}-row import into an empty group (run_import, parse to commit)"
+    async with fresh_database(backend, folder) as database, migrated_engine(database) as engine:
+        files = FileStore(folder / f"files-{backend}")
+        account_id, _ = await new_account(engine, "bench")
+        log(f"{backend}: importing {rows:,} rows into a new group")
+        rate, group_id = await big_import(engine, files, account_id=account_id, source=source, rows=rows)
+        log(f"{backend}: {rate:,.0f} rows/s; raw insert floor")
+        floor = await insert_floor(backend, folder, source)
+        floor_name = "executemany" if backend == "sqlite" else "COPY"
+        results = [
+            Result(label, backend, rate, "rows/s", IMPORT_TARGET[backend], floor=f"{floor_name} {floor:,.0f} rows/s")
+        ]
+        log(f"{backend}: small imports, backups off then on")
+        kwargs: dict[str, Any] = {"account_id": account_id, "group_id": group_id, "rows": rows, "folder": folder}
+        off = await small_imports(engine, files, backups=False, **kwargs)
+        history_before = await history_rows(engine)
+        on = await small_imports(engine, files, backups=True, **kwargs)
+        history = await history_rows(engine) - history_before
+        results += small_results(backend, rows, off, on, history)
+    log(f"{backend}: memory of the {rows:,}-row import in a child process")
+    memory = await import_memory(backend, folder, source)
+    results.append(
+        Result(
+            f"peak RSS of the {rows:,}-row import (child process VmHWM)", backend,
+            memory["peak_mb"], "MB", MEMORY_LIMIT_MB, higher_is_better=False,
+            floor=f"idle child {memory['baseline_mb']:.0f} MB; import took {memory['seconds']:.1f} s",
+        )
+    )
+    return results
+
+
+def small_results(backend: str, rows: int, off: list[float], on: list[float], history: int) -> list[Result]:
+    """The figures of the 1,000-row imports."""
+    off_ms, on_ms = median(off) * 1000, median(on) * 1000
+    runs = ", ".join(f"{t * 1000:.0f}" for t in on)
+    return [
+        Result(
+            f"1,000-row import (500 updates, 500 new) into {rows:,}, backups off (median of {SMALL_RUNS})",
+            backend, off_ms, "ms", SMALL_IMPORT_LIMIT_MS, higher_is_better=False,
+            floor="runs " + ", ".join(f"{t * 1000:.0f}" for t in off) + " ms",
+        ),
+        Result(
+            f"1,000-row import (500 updates, 500 new) into {rows:,}, backups on (median of {SMALL_RUNS})",
+            backend, on_ms, "ms", SMALL_IMPORT_LIMIT_MS, higher_is_better=False,
+            floor=f"runs {runs} ms; {history:,} history rows written",
+        ),
+        Result("backups on / off", backend, on_ms / off_ms, "x", BACKUP_OVERHEAD_LIMIT, higher_is_better=False),
+    ]
+
+
+async def run_all(rows: int, backends: tuple[str, ...]) -> list[Result]:
+    """Write the file once, then bench each backend."""
+    with tempfile.TemporaryDirectory(prefix="listkeeper-bench-") as name:
+        folder = Path(name)
+        source = folder / "recipients.csv"
+        write_recipients_csv(source, rows)
+        log(f"file: {rows:,} rows, {source.stat().st_size / 1e6:.1f} MB")
+        results: list[Result] = []
+        for backend in backends:
+            results += await bench_backend(backend, folder, source, rows)
+        return results
+
+
+def parser() -> argparse.ArgumentParser:
+    """The options, with the hidden ones of the memory child."""
+    options = arguments(__doc__.splitlines()[0] if __doc__ else "bench_import")
+    options.add_argument("--child-url", help=argparse.SUPPRESS)
+    options.add_argument("--child-files", type=Path, help=argparse.SUPPRESS)
+    options.add_argument("--child-job", type=int, help=argparse.SUPPRESS)
+    return options
+
+
+def main() -> None:
+    """Run the benchmark and print its table."""
+    args = parser().parse_args()
+    if args.child_job is not None:
+        child_import(args.child_url, args.child_files, args.child_job)
+        return
+    started = time.strftime("%Y-%m-%d %H:%M")
+    results = asyncio.run(run_all(args.rows, chosen_backends(args.backend)))
+    print_table(f"bench_import --rows {args.rows} ({started})", results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Retention SQL: expired backups, the history no backup needs, deleted groups nobody needs.
+
+A history row `[valid_from, valid_to)` of a group is needed while some backup of
+that group has `valid_from <= seq < valid_to`. Backups are only ever taken at a
+group's current seq, so a new backup never needs an existing history row: once a
+row is unneeded it stays unneeded, and purging it cannot race with a write.
+
+Every step is set-based and safe to run twice or on two instances at once:
+deleting a row that is already gone is a no-op and counts come from rowcounts.
+On PostgreSQL each step first locks the group row, which serialises it with the
+group's writes and with the same step of another instance (SQLite's
+`BEGIN IMMEDIATE` already does). Expired backups that a queued or running restore
+reads are kept until the job has finished.
+
+The `dry_run` variants count instead of deleting: a backup counts as gone when it
+has expired and no active restore reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.db import is_sqlite
+from storage.sql import run, scalar
+
+ACTIVE_JOB = "import_job.status IN ('QUEUED', 'RUNNING')"
+IN_USE = f"EXISTS (SELECT 1 FROM import_job WHERE import_job.source_backup_id = b.id AND {ACTIVE_JOB})"
+# Backups that stay after a sweep as of :as_of (only for dry runs: a real run asks the table).
+SURVIVES = f" AND (b.expires_at > :as_of OR {IN_USE})"
+
+
+@dataclass(frozen=True)
+class ExpiredBackup:
+    """A backup whose expiry has passed; `in_use` when an active restore reads it."""
+
+    id: int
+    group_id: int
+    in_use: bool
+
+
+@dataclass(frozen=True)
+class GroupPurge:
+    """Rows one purge step of a deleted group removed (or would remove)."""
+
+    recipients: int
+    history: int
+    activities: int
+    finished: bool
+
+
+def _lock(conn: AsyncConnection, strength: str) -> str:
+    return "" if is_sqlite(conn) else f" FOR {strength}"
+
+
+async def expired_backups(conn: AsyncConnection, *, as_of: datetime) -> list[ExpiredBackup]:
+    """Every backup expired at `as_of`, by group and id."""
+    rows = await run(
+        conn,
+        f"SELECT b.id, b.group_id, {IN_USE} AS in_use FROM backup AS b"
+        " WHERE b.expires_at <= :as_of ORDER BY b.group_id, b.id",
+        as_of=as_of,
+    )
+    return [ExpiredBackup(int(r.id), int(r.group_id), bool(r.in_use)) for r in rows]
+
+
+async def lock_group_row(conn: AsyncConnection, *, group_id: int, strength: str = "NO KEY UPDATE") -> bool:
+    """Lock the group's row until the transaction ends (PostgreSQL); whether it exists."""
+    found = await scalar(
+        conn, f"SELECT id FROM recipient_group WHERE id = :g{_lock(conn, strength)}", g=group_id
+    )
+    return found is not None
+
+
+async def delete_expired_backups(
+    conn: AsyncConnection, *, group_id: int, ids: list[int], as_of: datetime
+) -> list[int]:
+    """Delete those of `ids` (backups of the group) still expired and unused; the ids deleted."""
+    if not ids:
+        return []
+    id_list = ",".join(str(int(i)) for i in ids)
+    rows = await run(
+        conn,
+        f"DELETE FROM backup AS b WHERE b.group_id = :g AND b.id IN ({id_list})"
+        f" AND b.expires_at <= :as_of AND NOT {IN_USE} RETURNING id",
+        g=group_id,
+        as_of=as_of,
+    )
+    return sorted(int(r.id) for r in rows)
+
+
+def _unseen(survivors: str) -> str:
+    """Predicate on `recipient_version AS v` of group :g: no (surviving) backup sees the row."""
+    return (
+        "v.group_id = :g AND NOT EXISTS (SELECT 1 FROM backup AS b WHERE b.group_id = :g"
+        f" AND b.seq >= v.valid_from AND b.seq < v.valid_to{survivors})"
+    )
+
+
+async def purge_history(conn: AsyncConnection, *, group_id: int) -> int:
+    """Delete the group's history rows that no remaining backup sees; how many."""
+    result = await run(conn, f"DELETE FROM recipient_version AS v WHERE {_unseen('')}", g=group_id)
+    return result.rowcount
+
+
+async def count_history_purge(conn: AsyncConnection, *, group_id: int, as_of: datetime) -> int:
+    """How many history rows `purge_history` would delete after a sweep as of `as_of`."""
+    value = await scalar(
+        conn, f"SELECT count(*) FROM recipient_version AS v WHERE {_unseen(SURVIVES)}", g=group_id, as_of=as_of
+    )
+    return int(value)
+
+
+def _purgeable(survivors: str) -> str:
+    """Predicate on `recipient_group AS g`: deleted, no (surviving) backup, no active job."""
+    return (
+        "g.deleted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM backup AS b WHERE"
+        f" b.group_id = g.id{survivors}) AND NOT EXISTS (SELECT 1 FROM import_job WHERE"
+        f" import_job.group_id = g.id AND {ACTIVE_JOB})"
+    )
+
+
+async def purgeable_groups(conn: AsyncConnection) -> list[int]:
+    """Deleted groups that no backup and no active job references."""
+    rows = await run(conn, f"SELECT g.id FROM recipient_group AS g WHERE {_purgeable('')} ORDER BY g.id")
+    return [int(r.id) for r in rows]
+
+
+async def groups_purgeable_after(conn: AsyncConnection, *, as_of: datetime) -> list[int]:
+    """The deleted groups `purgeable_groups` would list once a sweep as of `as_of` has run."""
+    rows = await run(
+        conn, f"SELECT g.id FROM recipient_group AS g WHERE {_purgeable(SURVIVES)} ORDER BY g.id", as_of=as_of
+    )
+    return [int(r.id) for r in rows]
+
+
+async def purge_group_step(conn: AsyncConnection, *, group_id: int, limit: int) -> GroupPurge | None:
+    """Delete up to `limit` recipients and history rows of a purgeable group, then the group."""
+    locked = await scalar(
+        conn,
+        f"SELECT g.id FROM recipient_group AS g WHERE g.id = :g AND {_purgeable('')}{_lock(conn, 'UPDATE')}",
+        g=group_id,
+    )
+    if locked is None:
+        return None
+    # Key order through the unique (group_id, email) index: both statements pick the same rows.
+    batch = "SELECT id FROM recipient WHERE group_id = :g ORDER BY email LIMIT :n"
+    activities = await run(conn, f"DELETE FROM activity WHERE recipient_id IN ({batch})", g=group_id, n=limit)
+    recipients = await run(conn, f"DELETE FROM recipient WHERE id IN ({batch})", g=group_id, n=limit)
+    history = await run(
+        conn,
+        "DELETE FROM recipient_version WHERE id IN"
+        " (SELECT id FROM recipient_version WHERE group_id = :g LIMIT :n)",
+        g=group_id,
+        n=limit,
+    )
+    finished = recipients.rowcount < limit and history.rowcount < limit
+    if finished:
+        await _delete_group_row(conn, group_id=group_id)
+    return GroupPurge(recipients.rowcount, history.rowcount, activities.rowcount, finished)
+
+
+async def _delete_group_row(conn: AsyncConnection, *, group_id: int) -> None:
+    # Finished jobs stay in the account's history; they lose the group they pointed at
+    # (the foreign key forbids a dangling id, and `ImportJob.group` is null then anyway).
+    await run(conn, "UPDATE import_job SET group_id = NULL WHERE group_id = :g", g=group_id)
+    await run(conn, "DELETE FROM recipient_group WHERE id = :g", g=group_id)
+
+
+async def count_group_purge(conn: AsyncConnection, *, group_id: int) -> GroupPurge:
+    """What purging the group would remove now, all steps together."""
+    row = (
+        await run(
+            conn,
+            "SELECT (SELECT count(*) FROM recipient WHERE group_id = :g) AS recipients,"
+            " (SELECT count(*) FROM recipient_version WHERE group_id = :g) AS history,"
+            " (SELECT count(*) FROM activity WHERE recipient_id IN"
+            " (SELECT id FROM recipient WHERE group_id = :g)) AS activities",
+            g=group_id,
+        )
+    ).one()
+    return GroupPurge(int(row.recipients), int(row.history), int(row.activities), True)
