@@ -56,7 +56,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_asgi_app
 
-    uvicorn.run(create_asgi_app(settings), host=args.host, port=args.port, log_config=None)
+    uvicorn.run(create_asgi_app(settings), host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
 

@@ -17,6 +17,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import authenticate
+from api.logs import bind_account
 
 SIMPLE_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded", "text/plain")
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
@@ -61,6 +62,7 @@ class GraphQLGuard:
                          "(CSRF prevention).", "BAD_REQUEST")
             return
         scope.setdefault("state", {})["account_id"] = account_id
+        bind_account(account_id)
         await self._call_limited(scope, receive, send, headers)
 
     def _is_ide_page(self, scope: Scope, headers: Headers) -> bool:

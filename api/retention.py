@@ -1,13 +1,182 @@
-"""The retention loop (filled in by the retention work)."""
+"""Retention: expired backups go, then the history and the deleted groups no backup needs.
+
+A sweep as of a time handles one group at a time. For each group with expired
+backups, one short transaction deletes them and purges the group's history rows
+that no remaining backup sees, so a crash never leaves unneeded rows behind.
+Then each deleted group that no backup references is purged, in batches.
+An item that fails is logged and skipped; the next sweep tries it again.
+Backups that a queued or running restore reads are kept until the job ends.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.graphql.context import Services
+from storage import retention
+from storage.db import read_transaction, write_transaction
+from storage.retention import ExpiredBackup, GroupPurge
+
+log = logging.getLogger("listkeeper.retention")
+PURGE_BATCH = 20_000
+
+
+@dataclass
+class SweepReport:
+    """What one sweep deleted, or would delete when `dry_run`."""
+
+    as_of: datetime
+    dry_run: bool
+    deleted_backup_ids: list[int] = field(default_factory=list)
+    kept_backup_ids: list[int] = field(default_factory=list)
+    purged_group_ids: list[int] = field(default_factory=list)
+    history_rows_purged: int = 0
+    recipient_rows_purged: int = 0
+    activity_rows_purged: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def deleted_backups(self) -> int:
+        """How many backups were (or would be) deleted."""
+        return len(self.deleted_backup_ids)
+
+    @property
+    def purged_groups(self) -> int:
+        """How many deleted groups were (or would be) purged."""
+        return len(self.purged_group_ids)
+
+    @property
+    def changed_anything(self) -> bool:
+        """Whether the sweep deleted (or would delete) anything or skipped a failing item."""
+        return bool(
+            self.deleted_backup_ids
+            or self.purged_group_ids
+            or self.history_rows_purged
+            or self.failures
+        )
+
+    def counts(self) -> dict[str, int]:
+        """The figures of the sweep (for the log)."""
+        return {
+            "deleted_backups": self.deleted_backups,
+            "kept_backups": len(self.kept_backup_ids),
+            "purged_groups": self.purged_groups,
+            "history_rows": self.history_rows_purged,
+            "recipient_rows": self.recipient_rows_purged,
+            "activity_rows": self.activity_rows_purged,
+            "failures": len(self.failures),
+        }
+
+    def add_purge(self, purge: GroupPurge) -> None:
+        """Count the rows of one group purge step."""
+        self.recipient_rows_purged += purge.recipients
+        self.history_rows_purged += purge.history
+        self.activity_rows_purged += purge.activities
 
 
 async def retention_loop(services: Services) -> None:
-    """Sweep expired backups every interval."""
+    """Sweep now, then every `retention_interval_seconds`, forever; a failure is logged."""
     while True:
+        try:
+            report = await sweep(engine=services.engine, as_of=services.clock.now())
+            if report.changed_anything:
+                log.info("retention sweep", extra=report.counts())
+        except Exception:
+            log.exception("retention sweep failed; next try after the interval")
         await asyncio.sleep(services.settings.retention_interval_seconds)
+
+
+async def sweep(*, engine: AsyncEngine, as_of: datetime, dry_run: bool = False) -> SweepReport:
+    """One retention pass as of `as_of` (naive means UTC); what it deleted or would delete."""
+    as_of = as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
+    report = SweepReport(as_of=as_of, dry_run=dry_run)
+    async with read_transaction(engine) as conn:
+        expired = await retention.expired_backups(conn, as_of=as_of)
+    report.kept_backup_ids = [b.id for b in expired if b.in_use]
+    counted: dict[int, int] = {}
+    for group_id, ids in _deletable_by_group(expired).items():
+        expire = partial(_expire_group, engine, report, counted, group_id=group_id, ids=ids)
+        await _attempt(report, f"backups of group {group_id}", expire)
+    async with read_transaction(engine) as conn:
+        if dry_run:
+            purgeable = await retention.groups_purgeable_after(conn, as_of=as_of)
+        else:
+            purgeable = await retention.purgeable_groups(conn)
+    for group_id in purgeable:
+        purge = partial(_purge_group, engine, report, counted, group_id=group_id)
+        await _attempt(report, f"deleted group {group_id}", purge)
+    return report
+
+
+def _deletable_by_group(expired: list[ExpiredBackup]) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = {}
+    for backup in expired:
+        if not backup.in_use:
+            groups.setdefault(backup.group_id, []).append(backup.id)
+    return groups
+
+
+async def _attempt(report: SweepReport, item: str, step: Callable[[], Awaitable[None]]) -> None:
+    """Run one item; if it fails, log it and go on: one bad item must not stop the rest."""
+    try:
+        await step()
+    except Exception:
+        log.exception("retention: %s failed; skipped until the next sweep", item)
+        report.failures.append(item)
+
+
+async def _expire_group(
+    engine: AsyncEngine,
+    report: SweepReport,
+    counted: dict[int, int],
+    *,
+    group_id: int,
+    ids: list[int],
+) -> None:
+    if report.dry_run:
+        async with read_transaction(engine) as conn:
+            history = await retention.count_history_purge(
+                conn, group_id=group_id, as_of=report.as_of
+            )
+        deleted = ids
+    else:
+        async with write_transaction(engine) as conn:
+            await retention.lock_group_row(conn, group_id=group_id)
+            deleted = await retention.delete_expired_backups(
+                conn, group_id=group_id, ids=ids, as_of=report.as_of
+            )
+            history = await retention.purge_history(conn, group_id=group_id)
+    report.deleted_backup_ids += deleted
+    report.history_rows_purged += history
+    counted[group_id] = history
+
+
+async def _purge_group(
+    engine: AsyncEngine, report: SweepReport, counted: dict[int, int], *, group_id: int
+) -> None:
+    if report.dry_run:
+        async with read_transaction(engine) as conn:
+            purge = await retention.count_group_purge(conn, group_id=group_id)
+        # History rows the group's expiry step already counted would be gone by now.
+        report.add_purge(
+            dataclasses.replace(purge, history=purge.history - counted.get(group_id, 0))
+        )
+        report.purged_group_ids.append(group_id)
+        return
+    while True:
+        async with write_transaction(engine) as conn:
+            step = await retention.purge_group_step(conn, group_id=group_id, limit=PURGE_BATCH)
+        if step is None:
+            return  # purged meanwhile by another instance, or referenced again
+        report.add_purge(step)
+        if step.finished:
+            report.purged_group_ids.append(group_id)
+            return

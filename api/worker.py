@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.clock import Clock
 from api.errors import UserFacingError
+from api.logs import bind_job
 from api.progress import JobEvents
 from storage.db import write_transaction
 from storage.files import FileStore
@@ -68,7 +69,8 @@ class Worker:
         if job is None:
             return False
         self.events.publish(job.id)
-        await self._run(job)
+        with bind_job(job.id, account_id=job.account_id):
+            await self._run(job)
         self.events.publish(job.id)
         return True
 

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -53,12 +53,14 @@ CHANGE_BATCH_STRIDE = 1_000  # change files of batch b touch keys [b * stride, b
 
 
 def key_at(n: int, rows: int) -> int:
-    """The n-th key of a group of `rows`: n -> n * step mod rows visits every key once, scattered."""
+    """The n-th key of a group of `rows`: n -> n * step mod rows visits each key once, scattered."""
     step = 7_919 if rows % 7_919 else 7_907
     return n * step % rows
 
 
-def recipient_cells(key: int, first_name: str | None = None, last_name: str | None = None) -> list[str]:
+def recipient_cells(
+    key: int, first_name: str | None = None, last_name: str | None = None
+) -> list[str]:
     """The CSV cells of recipient `key`, optionally with other names."""
     return [
         f"user{key}@example{key % 97}.com",
@@ -145,8 +147,7 @@ async def fresh_database(backend: str, folder: Path) -> AsyncIterator[Database]:
         try:
             yield Database(backend, f"sqlite:///{path}", path)
         finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            _remove_sqlite(path)
         return
     admin = postgres_admin_url()
     name = "listkeeper_bench_" + secrets.token_hex(4)
@@ -155,6 +156,11 @@ async def fresh_database(backend: str, folder: Path) -> AsyncIterator[Database]:
         yield Database(backend, admin.rsplit("/", 1)[0] + "/" + name)
     finally:
         await _postgres_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 async def _postgres_admin(admin_url: str, sql: str) -> None:
@@ -256,7 +262,12 @@ async def timed_import(
 ) -> tuple[float, JobRow]:
     """Run an import job: seconds from the start of `run_import` to its commit, and the job."""
     job = await queue_import(
-        engine, files, account_id=account_id, source=source, mode=mode, group_id=group_id,
+        engine,
+        files,
+        account_id=account_id,
+        source=source,
+        mode=mode,
+        group_id=group_id,
         group_name=group_name,
     )
     assert job.upload_key is not None
@@ -338,7 +349,9 @@ def stamp() -> datetime:
 def arguments(description: str, default_rows: int = 1_000_000) -> argparse.ArgumentParser:
     """The common options: `--rows` and `--backend`."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--rows", type=int, default=default_rows, help="recipients of the big group")
+    parser.add_argument(
+        "--rows", type=int, default=default_rows, help="recipients of the big group"
+    )
     parser.add_argument("--backend", choices=(*BACKENDS, "both"), default="both")
     return parser
 
@@ -400,7 +413,8 @@ def print_table(title: str, results: Sequence[Result]) -> None:
     print("| case | backend | result | floor (same run) | target | verdict |")
     print("|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r.case} | {r.backend} | {r.shown()} | {r.floor} | {r.target_shown()} | {r.verdict()} |")
+        cells = (r.case, r.backend, r.shown(), r.floor, r.target_shown(), r.verdict())
+        print("| " + " | ".join(cells) + " |")
     print(flush=True)
 
 

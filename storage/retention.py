@@ -27,7 +27,9 @@ from storage.db import is_sqlite
 from storage.sql import run, scalar
 
 ACTIVE_JOB = "import_job.status IN ('QUEUED', 'RUNNING')"
-IN_USE = f"EXISTS (SELECT 1 FROM import_job WHERE import_job.source_backup_id = b.id AND {ACTIVE_JOB})"
+IN_USE = (
+    f"EXISTS (SELECT 1 FROM import_job WHERE import_job.source_backup_id = b.id AND {ACTIVE_JOB})"
+)
 # Backups that stay after a sweep as of :as_of (only for dry runs: a real run asks the table).
 SURVIVES = f" AND (b.expires_at > :as_of OR {IN_USE})"
 
@@ -66,7 +68,9 @@ async def expired_backups(conn: AsyncConnection, *, as_of: datetime) -> list[Exp
     return [ExpiredBackup(int(r.id), int(r.group_id), bool(r.in_use)) for r in rows]
 
 
-async def lock_group_row(conn: AsyncConnection, *, group_id: int, strength: str = "NO KEY UPDATE") -> bool:
+async def lock_group_row(
+    conn: AsyncConnection, *, group_id: int, strength: str = "NO KEY UPDATE"
+) -> bool:
     """Lock the group's row until the transaction ends (PostgreSQL); whether it exists."""
     found = await scalar(
         conn, f"SELECT id FROM recipient_group WHERE id = :g{_lock(conn, strength)}", g=group_id
@@ -108,7 +112,10 @@ async def purge_history(conn: AsyncConnection, *, group_id: int) -> int:
 async def count_history_purge(conn: AsyncConnection, *, group_id: int, as_of: datetime) -> int:
     """How many history rows `purge_history` would delete after a sweep as of `as_of`."""
     value = await scalar(
-        conn, f"SELECT count(*) FROM recipient_version AS v WHERE {_unseen(SURVIVES)}", g=group_id, as_of=as_of
+        conn,
+        f"SELECT count(*) FROM recipient_version AS v WHERE {_unseen(SURVIVES)}",
+        g=group_id,
+        as_of=as_of,
     )
     return int(value)
 
@@ -124,31 +131,42 @@ def _purgeable(survivors: str) -> str:
 
 async def purgeable_groups(conn: AsyncConnection) -> list[int]:
     """Deleted groups that no backup and no active job references."""
-    rows = await run(conn, f"SELECT g.id FROM recipient_group AS g WHERE {_purgeable('')} ORDER BY g.id")
+    rows = await run(
+        conn, f"SELECT g.id FROM recipient_group AS g WHERE {_purgeable('')} ORDER BY g.id"
+    )
     return [int(r.id) for r in rows]
 
 
 async def groups_purgeable_after(conn: AsyncConnection, *, as_of: datetime) -> list[int]:
     """The deleted groups `purgeable_groups` would list once a sweep as of `as_of` has run."""
     rows = await run(
-        conn, f"SELECT g.id FROM recipient_group AS g WHERE {_purgeable(SURVIVES)} ORDER BY g.id", as_of=as_of
+        conn,
+        f"SELECT g.id FROM recipient_group AS g WHERE {_purgeable(SURVIVES)} ORDER BY g.id",
+        as_of=as_of,
     )
     return [int(r.id) for r in rows]
 
 
-async def purge_group_step(conn: AsyncConnection, *, group_id: int, limit: int) -> GroupPurge | None:
+async def purge_group_step(
+    conn: AsyncConnection, *, group_id: int, limit: int
+) -> GroupPurge | None:
     """Delete up to `limit` recipients and history rows of a purgeable group, then the group."""
+    lock = _lock(conn, "UPDATE")
     locked = await scalar(
         conn,
-        f"SELECT g.id FROM recipient_group AS g WHERE g.id = :g AND {_purgeable('')}{_lock(conn, 'UPDATE')}",
+        f"SELECT g.id FROM recipient_group AS g WHERE g.id = :g AND {_purgeable('')}{lock}",
         g=group_id,
     )
     if locked is None:
         return None
     # Key order through the unique (group_id, email) index: both statements pick the same rows.
     batch = "SELECT id FROM recipient WHERE group_id = :g ORDER BY email LIMIT :n"
-    activities = await run(conn, f"DELETE FROM activity WHERE recipient_id IN ({batch})", g=group_id, n=limit)
-    recipients = await run(conn, f"DELETE FROM recipient WHERE id IN ({batch})", g=group_id, n=limit)
+    activities = await run(
+        conn, f"DELETE FROM activity WHERE recipient_id IN ({batch})", g=group_id, n=limit
+    )
+    recipients = await run(
+        conn, f"DELETE FROM recipient WHERE id IN ({batch})", g=group_id, n=limit
+    )
     history = await run(
         conn,
         "DELETE FROM recipient_version WHERE id IN"

@@ -136,8 +136,8 @@ async def stage_rows(
 
 async def drop_stage(conn: AsyncConnection) -> None:
     """Drop the staging tables of this connection."""
-    await run(conn, "DROP TABLE IF EXISTS import_stage")
-    await run(conn, "DROP TABLE IF EXISTS stage_final")
+    for table in ("import_stage", "stage_final", "stage_changes"):
+        await run(conn, f"DROP TABLE IF EXISTS {table}")
 
 
 async def latest_backup_seq(conn: AsyncConnection, *, group_id: int) -> int | None:
@@ -255,21 +255,19 @@ def _changed(conn: AsyncConnection, merged: dict[str, str]) -> str:
 
 def _matched(conn: AsyncConnection) -> str:
     """FROM clause joining staged rows to current rows of group :g (staged side first)."""
-    # SQLite's planner may drive the join from the big table: CROSS JOIN fixes the order.
-    join = "CROSS JOIN" if is_sqlite(conn) else "JOIN"
-    return f"stage_final AS s {join} recipient AS r ON r.group_id = :g AND r.email = s.email"
+    return f"stage_final AS s {_cross(conn)} recipient AS r ON r.group_id = :g AND r.email = s.email"
 
 
 async def _fill_final(conn: AsyncConnection, source: Source) -> int:
-    await run(conn, "DROP TABLE IF EXISTS stage_final")
-    await run(
+    await _create_temp(
         conn,
-        "CREATE TEMP TABLE stage_final (email TEXT PRIMARY KEY, first_name TEXT,"
-        " last_name TEXT, status TEXT, attributes TEXT)",
+        "stage_final",
+        "email TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT",
     )
     verb = "INSERT OR REPLACE" if is_sqlite(conn) else "INSERT"
     select = _source_select(conn, source)
     await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}")
+    await _analyze(conn, "stage_final")
     return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
 
 
@@ -277,57 +275,82 @@ async def _merge(
     conn: AsyncConnection, *, group: LockedGroup, source: Source, mode: WriteMode, now: datetime
 ) -> WriteOutcome:
     staged = await _fill_final(conn, source)
-    merged = _merged(conn, mode)
-    changed = _changed(conn, merged)
-    counts = (
-        await run(
-            conn,
-            f"SELECT count(*) AS matched, COALESCE(sum(CASE WHEN {changed} THEN 1 ELSE 0 END), 0)"
-            f" AS changed FROM {_matched(conn)}",
-            g=group.id,
-        )
-    ).one()
-    matched, updated = int(counts.matched), int(counts.changed)
-    if mode is not WriteMode.ADD and updated:
-        await _update_matched(conn, group=group, merged=merged, changed=changed, now=now)
+    matched = int(await scalar(conn, f"SELECT count(*) FROM {_matched(conn)}", g=group.id))
+    updated = 0
+    if mode is not WriteMode.ADD and matched:
+        updated = await _update_matched(conn, group=group, mode=mode, now=now)
     added = 0
-    if mode is not WriteMode.REFRESH:
+    if mode is not WriteMode.REFRESH and staged > matched:
         added = await _insert_unmatched(conn, group=group, now=now)
     removed = 0
     if mode is WriteMode.REPLACE:
         removed = await _remove_unstaged(conn, group=group)
+    if mode is WriteMode.ADD:
+        return WriteOutcome(added=added, skipped=matched)
+    skipped = staged - matched if mode is WriteMode.REFRESH else 0
     return WriteOutcome(
-        added=added,
-        updated=updated if mode is not WriteMode.ADD else 0,
-        unchanged=matched - updated if mode is not WriteMode.ADD else 0,
-        skipped=matched if mode is WriteMode.ADD else (staged - matched if mode is WriteMode.REFRESH else 0),
-        removed=removed,
+        added=added, updated=updated, unchanged=matched - updated, skipped=skipped, removed=removed
     )
 
 
 async def _update_matched(
-    conn: AsyncConnection, *, group: LockedGroup, merged: dict[str, str], changed: str, now: datetime
-) -> None:
+    conn: AsyncConnection, *, group: LockedGroup, mode: WriteMode, now: datetime
+) -> int:
+    """Compute the changed rows into a keyed temp table, copy their history, update by id."""
+    merged = _merged(conn, mode)
+    columns = ", ".join(merged)
+    await _create_temp(
+        conn,
+        "stage_changes",
+        "rid BIGINT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT",
+    )
+    changed = await run(
+        conn,
+        f"INSERT INTO stage_changes (rid, {columns}) SELECT r.id, {', '.join(merged.values())}"
+        f" FROM {_matched(conn)} WHERE {_changed(conn, merged)}",
+        g=group.id,
+    )
+    if not changed.rowcount:
+        return 0
+    await _analyze(conn, "stage_changes")
     latest = await latest_backup_seq(conn, group_id=group.id)
     if latest is not None:
         await run(
             conn,
             f"INSERT INTO recipient_version ({VERSION_COLUMNS}) SELECT r.id, r.group_id, r.email,"
             " r.first_name, r.last_name, r.status, r.attributes, r.created_at, r.updated_at,"
-            f" r.version, :n FROM {_matched(conn)} WHERE r.version <= :latest AND {changed}",
-            g=group.id,
+            f" r.version, :n FROM stage_changes AS c {_cross(conn)} recipient AS r ON r.id = c.rid"
+            " WHERE r.version <= :latest",
             n=group.seq,
             latest=latest,
         )
-    assignments = ", ".join(f"{col} = {expr}" for col, expr in merged.items())
+    # SET (...) = (subquery) WHERE id IN (...): both planners then walk the changes and
+    # look rows up by id; an UPDATE ... FROM may scan the whole group on SQLite.
     await run(
         conn,
-        f"UPDATE recipient AS r SET {assignments}, version = :n, updated_at = :now"
-        f" FROM stage_final AS s WHERE r.group_id = :g AND r.email = s.email AND {changed}",
-        g=group.id,
+        f"UPDATE recipient SET ({columns}) = (SELECT {columns} FROM stage_changes AS c"
+        " WHERE c.rid = recipient.id), version = :n, updated_at = :now"
+        " WHERE id IN (SELECT rid FROM stage_changes)",
         n=group.seq,
         now=now,
     )
+    return int(changed.rowcount)
+
+
+def _cross(conn: AsyncConnection) -> str:
+    """A join that keeps the written order on SQLite (its planner may start from the big table)."""
+    return "CROSS JOIN" if is_sqlite(conn) else "JOIN"
+
+
+async def _create_temp(conn: AsyncConnection, name: str, columns: str) -> None:
+    await run(conn, f"DROP TABLE IF EXISTS {name}")
+    await run(conn, f"CREATE TEMP TABLE {name} ({columns})")
+
+
+async def _analyze(conn: AsyncConnection, table: str) -> None:
+    """Give PostgreSQL's planner the size of a fresh temp table (it has no statistics)."""
+    if not is_sqlite(conn):
+        await run(conn, f"ANALYZE {table}")
 
 
 async def _insert_unmatched(conn: AsyncConnection, *, group: LockedGroup, now: datetime) -> int:

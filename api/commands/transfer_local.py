@@ -1,0 +1,276 @@
+"""Import and export on the local database: the use-cases called directly, the job run here."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiofiles
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.backups import run_restore
+from api.clock import SystemClock
+from api.commands.transfer import (
+    EXIT_OK,
+    SHOWN_ROW_ERRORS,
+    CliError,
+    ExportFile,
+    ImportOutcome,
+    ImportRequest,
+    Meter,
+    Output,
+    RowProblem,
+    choose_group,
+    estimate_rows,
+)
+from api.errors import NotFound, UserFacingError
+from api.exports import export_csv
+from api.graphql.ids import decode_id, encode_id
+from api.imports import UploadSource, run_import, start_import
+from api.progress import JobEvents
+from api.settings import Settings
+from api.worker import Worker
+from storage.backup_reads import BackupRow, backups_by_id
+from storage.db import create_engine, read_transaction, write_transaction
+from storage.files import FileStore
+from storage.jobs import JobRow, fail, job_by_id, row_errors
+from storage.migrate import upgrade
+from storage.reads import groups_by_id, groups_page
+from storage.sql import scalar
+
+POLL_SECONDS = 0.3
+
+
+@asynccontextmanager
+async def local_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """The settings' database, migrated to the newest revision."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.db_url)
+    try:
+        await upgrade(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def account_id_named(engine: AsyncEngine, name: str) -> int:
+    """The id of the account called `name`, or CliError."""
+    async with read_transaction(engine) as conn:
+        found = await scalar(conn, "SELECT id FROM account WHERE name = :n", n=name)
+    if found is None:
+        raise CliError(
+            f"no account named {name!r} in this database"
+            " (`listkeeper create-token --account NAME` creates one)"
+        )
+    return int(found)
+
+
+def local_id(reference: str, type_name: str) -> int | None:
+    """The database id in a global ID of `type_name` or a plain number; None if neither."""
+    if reference.strip().isdigit():
+        return int(reference)
+    try:
+        return decode_id(reference.strip(), type_name, field=["id"])
+    except NotFound:
+        return None
+
+
+async def import_local(
+    settings: Settings, account: str, request: ImportRequest, out: Output
+) -> ImportOutcome:
+    """Queue the import, run the job in this process while showing progress; its outcome."""
+    files = FileStore(settings.data_dir)
+    async with local_database(settings) as engine:
+        account_id = await account_id_named(engine, account)
+        group_id = await _target_group(engine, account_id, request, out)
+        job_id = await _start(engine, files, settings, account_id, group_id, request)
+        job = await _run(engine, files, job_id, estimate_rows(request.path), out)
+        return await _outcome(engine, job)
+
+
+async def _target_group(
+    engine: AsyncEngine, account_id: int, request: ImportRequest, out: Output
+) -> int | None:
+    """The id of the group to import into, or None for a new group of the requested name."""
+    if request.group_id is not None:
+        wanted = local_id(request.group_id, "Group")
+        async with read_transaction(engine) as conn:
+            found = await groups_by_id(conn, account_id=account_id, ids=[wanted] if wanted else [])
+        if wanted is None or wanted not in found:
+            raise CliError(f"no group with id {request.group_id}")
+        out.say(f"Importing {request.path} into group {found[wanted].name!r} ({_gid(wanted)}).")
+        return wanted
+    assert request.group_name is not None
+    named = {_gid(i): i for i in await _groups_named(engine, account_id, request.group_name)}
+    chosen = choose_group(request, list(named), out)
+    return named[chosen] if chosen is not None else None
+
+
+async def _groups_named(engine: AsyncEngine, account_id: int, name: str) -> list[int]:
+    found: list[int] = []
+    before: int | None = None
+    async with read_transaction(engine) as conn:
+        while True:
+            rows, _ = await groups_page(conn, account_id=account_id, first=100, before_id=before)
+            found += [row.id for row in rows[:100] if row.name == name]
+            if len(rows) <= 100:
+                return found
+            before = rows[99].id
+
+
+def _gid(group_id: int) -> str:
+    return encode_id("Group", group_id)
+
+
+async def _start(
+    engine: AsyncEngine,
+    files: FileStore,
+    settings: Settings,
+    account_id: int,
+    group_id: int | None,
+    request: ImportRequest,
+) -> int:
+    async with aiofiles.open(request.path, "rb") as file:
+        try:
+            return await start_import(
+                engine=engine,
+                files=files,
+                account_id=account_id,
+                upload=UploadSource(filename=request.path.name, read=file.read),
+                group_id=group_id,
+                group_name=request.group_name if group_id is None else None,
+                mode=request.mode,
+                field_mapping=request.mapping,
+                max_bytes=settings.max_upload_bytes,
+                now=SystemClock().now(),
+            )
+        except UserFacingError as error:
+            raise CliError(
+                f"the import was refused: {error.message} ({error.code.value})"
+            ) from None
+
+
+async def _run(
+    engine: AsyncEngine, files: FileStore, job_id: int, estimate: int | None, out: Output
+) -> JobRow:
+    """Work the queue in this process until the job has finished, showing its progress."""
+    worker = Worker(
+        engine=engine,
+        files=files,
+        clock=SystemClock(),
+        events=JobEvents(),
+        runners={"IMPORT": run_import, "RESTORE": run_restore},
+    )
+    work = asyncio.create_task(_work(worker, engine, job_id))
+    try:
+        with out.meter("Importing", unit="rows", total=estimate) as meter:
+            return await _watch(engine, job_id, work, meter, estimate)
+    except asyncio.CancelledError:
+        await _stop(work)
+        # Otherwise a server would requeue the job, whose upload is gone, at its next start.
+        await _fail_unfinished(engine, job_id)
+        raise
+    finally:
+        await _stop(work)
+
+
+async def _work(worker: Worker, engine: AsyncEngine, job_id: int) -> None:
+    # The worker takes the oldest queued job: older ones run first, in this process too.
+    while not (await _job(engine, job_id)).finished:
+        if not await worker.run_next():
+            await asyncio.sleep(POLL_SECONDS)  # a server's worker has it: wait for it
+
+
+async def _watch(
+    engine: AsyncEngine,
+    job_id: int,
+    work: asyncio.Task[None],
+    meter: Meter,
+    estimate: int | None,
+) -> JobRow:
+    while True:
+        job = await _job(engine, job_id)
+        meter.update(
+            job.processed_rows, max(job.processed_rows, job.total_rows or estimate or 0) or None
+        )
+        if job.finished:
+            return job
+        if work.done():
+            work.result()  # the worker's own failure, if it had one
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def _stop(work: asyncio.Task[None]) -> None:
+    if not work.done():
+        work.cancel()
+    await asyncio.gather(work, return_exceptions=True)
+
+
+async def _job(engine: AsyncEngine, job_id: int) -> JobRow:
+    async with read_transaction(engine) as conn:
+        job = await job_by_id(conn, job_id=job_id)
+    assert job is not None
+    return job
+
+
+async def _fail_unfinished(engine: AsyncEngine, job_id: int) -> None:
+    async with write_transaction(engine) as conn:
+        job = await job_by_id(conn, job_id=job_id)
+        if job is not None and not job.finished:
+            await fail(conn, job_id=job_id, now=SystemClock().now(), error="Interrupted.")
+
+
+async def _outcome(engine: AsyncEngine, job: JobRow) -> ImportOutcome:
+    async with read_transaction(engine) as conn:
+        errors = await row_errors(conn, job_id=job.id, first=SHOWN_ROW_ERRORS)
+        groups = await groups_by_id(
+            conn,
+            account_id=job.account_id,
+            ids=[job.group_id] if job.group_id else [],
+            include_deleted=True,
+        )
+    group = groups.get(job.group_id) if job.group_id is not None else None
+    return ImportOutcome(
+        status=job.status,
+        group=f"group {group.name!r} ({_gid(group.id)})" if group else "the group",
+        added=job.added,
+        updated=job.updated,
+        unchanged=job.unchanged,
+        skipped=job.skipped,
+        rejected=job.rejected,
+        row_errors=[RowProblem(e.row, e.column, e.code, e.message) for e in errors],
+        backup_id=f"{encode_id('Backup', job.backup_id)} (number {job.backup_id})"
+        if job.backup_id is not None
+        else None,
+        error=job.error,
+    )
+
+
+async def export_local(
+    settings: Settings, account: str, backup_ref: str, destination: str, out: Output
+) -> int:
+    """Write the backup's CSV to `destination`; the exit code."""
+    async with local_database(settings) as engine:
+        account_id = await account_id_named(engine, account)
+        backup = await _backup(engine, account_id, backup_ref)
+        rows = backup.recipient_count
+        with (
+            out.meter("Exporting", unit="rows", total=rows) as meter,
+            ExportFile(destination, meter, rows) as sink,
+        ):
+            async for chunk in export_csv(engine, backup):
+                sink.write(chunk)
+    out.say(
+        f"Wrote {rows:,} recipients of {backup.group_name!r} (backup {backup.id}) to {sink.name}."
+    )
+    return EXIT_OK
+
+
+async def _backup(engine: AsyncEngine, account_id: int, backup_ref: str) -> BackupRow:
+    wanted = local_id(backup_ref, "Backup")
+    async with read_transaction(engine) as conn:
+        found = await backups_by_id(conn, account_id=account_id, ids=[wanted] if wanted else [])
+    if wanted is None or wanted not in found:
+        raise CliError(f"no backup with id {backup_ref} for this account (it may have expired)")
+    return found[wanted]

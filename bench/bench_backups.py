@@ -1,0 +1,570 @@
+"""Issue 3: export downloads, restore, group deletion, the backups page, storage growth.
+
+For each backend, on a fresh database with groups of `--rows` and `--rows / 10` recipients,
+each imported through `run_import` and then imported into twice (500 changed, 500 new rows) so
+that its latest backup reads current rows and history rows:
+5. the export download of both latest backups through the real HTTP route of a `listkeeper
+   serve` subprocess: rows/s, and the server's peak RSS above idle (VmRSS sampled every 5 ms
+   during the download, idle read just before it, after a warm-up download);
+6. `run_restore` of the big backup into a new group: rows/s;
+7. `delete_group` of three groups of `--rows` recipients (the restored one and two SQL copies):
+   median ms;
+8. `backupOverview(first: 50)` over HTTP for an account with 500 groups and 10,000 backups
+   (inserted with SQL): median of 20 requests after 3 warm-ups;
+9. 20 imports of 1,000 changed rows into the big group with backups on: new
+   `recipient_version` rows and database growth.
+
+    .venv/bin/python -m bench.bench_backups [--rows 1000000] [--backend sqlite|postgresql|both]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.backups import delete_group
+from api.graphql.ids import encode_id
+from bench.common import (
+    CLOCK,
+    REPO,
+    Database,
+    Result,
+    RssSampler,
+    arguments,
+    chosen_backends,
+    fresh_database,
+    log,
+    median,
+    migrated_engine,
+    new_account,
+    print_table,
+    sqlite_bytes,
+    status_mb,
+    timed_import,
+    timed_restore,
+    write_changes_csv,
+    write_recipients_csv,
+)
+from storage.db import write_transaction
+from storage.files import FileStore
+from storage.groups import create_group
+from storage.sql import run, scalar, statement
+from storage.store import RECIPIENT_COLUMNS
+
+EXPORT_TARGET = {"sqlite": 100_000.0, "postgresql": 200_000.0}
+EXPORT_MEMORY_LIMIT_MB = 50.0
+RESTORE_TARGET = 200_000.0
+DELETE_LIMIT_MS = 50.0
+DELETE_RUNS = 3
+OVERVIEW_LIMIT_MS = 100.0
+OVERVIEW_GROUPS = 500
+OVERVIEW_BACKUPS_PER_GROUP = 20
+OVERVIEW_RUNS = 20
+OVERVIEW_WARMUPS = 3
+GROWTH_IMPORTS = 20
+GROWTH_ROWS = 1_000
+
+OVERVIEW_QUERY = (
+    "{ backupOverview(first: 50) { totalCount edges { cursor node { groupId groupName"
+    " backupCount latestBackupAt group { id name } days { date backups { id reason createdAt"
+    " expiresAt recipientCount } } } } } }"
+)
+# What `listkeeper serve` runs (api/cli.py `_serve`), without loading every CLI subcommand.
+SERVE = (
+    "import sys, uvicorn; from api.app import create_asgi_app;"
+    " uvicorn.run(create_asgi_app(), host='127.0.0.1', port=int(sys.argv[1]), log_config=None)"
+)
+LATEST_BACKUP_QUERY = (
+    "query Latest($g: ID!) { backups(groupId: $g, first: 1) { edges { node { id recipientCount"
+    " downloadUrl } } } }"
+)
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One backend's database, engine, file store and benchmark account."""
+
+    database: Database
+    engine: AsyncEngine
+    files: FileStore
+    folder: Path
+    account_id: int
+    token: str
+
+
+@dataclass(frozen=True)
+class BackedUpGroup:
+    """A group and its latest backup."""
+
+    group_id: int
+    rows: int
+    backup_id: int
+    backup_rows: int
+
+
+# --- setup ------------------------------------------------------------------------------------
+
+
+async def backed_up_group(bench: Bench, source: Path, rows: int, name: str) -> BackedUpGroup:
+    """Import `source` into a new group, then import into it twice: two backups."""
+    _, job = await timed_import(
+        bench.engine, bench.files, account_id=bench.account_id, source=source, group_name=name
+    )
+    assert job.group_id is not None
+    for batch in (0, 1):
+        changes = bench.folder / f"{name}-changes-{batch}.csv"
+        write_changes_csv(changes, group_rows=rows, batch=batch, updates=500, new=500)
+        await timed_import(
+            bench.engine,
+            bench.files,
+            account_id=bench.account_id,
+            source=changes,
+            mode="REFRESH_AND_ADD",
+            group_id=job.group_id,
+        )
+    async with write_transaction(bench.engine) as conn:
+        backup = (
+            await run(
+                conn,
+                "SELECT id, recipient_count FROM backup WHERE group_id = :g"
+                " ORDER BY seq DESC LIMIT 1",
+                g=job.group_id,
+            )
+        ).one()
+    return BackedUpGroup(job.group_id, rows, int(backup.id), int(backup.recipient_count))
+
+
+async def fill_overview_account(engine: AsyncEngine) -> str:
+    """An account with OVERVIEW_GROUPS groups of OVERVIEW_BACKUPS_PER_GROUP backups; its token."""
+    account_id, token = await new_account(engine, "overview")
+    now = CLOCK.now()
+    async with write_transaction(engine) as conn:
+        backups: list[dict[str, Any]] = []
+        for g in range(OVERVIEW_GROUPS):
+            group_id = await create_group(conn, account_id=account_id, name=f"List {g}", now=now)
+            for k in range(OVERVIEW_BACKUPS_PER_GROUP):
+                created = now - timedelta(days=k, minutes=g)
+                backups.append(
+                    {
+                        "a": account_id,
+                        "g": group_id,
+                        "name": f"List {g}",
+                        "seq": k + 1,
+                        "count": 1_000 + k,
+                        "now": created,
+                        "expires_at": created + timedelta(days=30),
+                    }
+                )
+        # `now` and `expires_at` are the parameter names storage.sql types as UTC timestamps.
+        await conn.execute(
+            statement(
+                "INSERT INTO backup (account_id, group_id, group_name, reason, seq,"
+                " recipient_count, attribute_names, created_at, expires_at)"
+                " VALUES (:a, :g, :name, 'IMPORT', :seq, :count, '[]', :now, :expires_at)"
+            ),
+            backups,
+        )
+    return token
+
+
+async def copy_group(bench: Bench, source: BackedUpGroup, name: str) -> int:
+    """A new group holding a copy of the current rows of `source` (for deletion runs)."""
+    async with write_transaction(bench.engine) as conn:
+        group_id = await create_group(conn, account_id=bench.account_id, name=name, now=CLOCK.now())
+        columns = RECIPIENT_COLUMNS.replace("group_id, ", "")
+        await run(
+            conn,
+            f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT :new, {columns} FROM recipient"
+            " WHERE group_id = :g",
+            new=group_id,
+            g=source.group_id,
+        )
+        await run(
+            conn,
+            "UPDATE recipient_group SET recipient_count = (SELECT count(*) FROM recipient"
+            " WHERE group_id = :g) WHERE id = :g",
+            g=group_id,
+        )
+    return group_id
+
+
+# --- the live server --------------------------------------------------------------------------
+
+
+class ServerProcess:
+    """The server as `listkeeper serve` runs it, in a subprocess on a free loopback port."""
+
+    def __init__(self, database: Database, folder: Path) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database = database
+        self.folder = folder
+        self.log_path = folder / "server.log"
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def pid(self) -> int:
+        """The server's process id."""
+        assert self.process is not None
+        return self.process.pid
+
+    async def start(self) -> None:
+        """Start the server and wait until /healthz answers."""
+        env = dict(os.environ)
+        env.update(
+            LISTKEEPER_DATABASE_URL=self.database.url,
+            LISTKEEPER_DATA_DIR=str(self.folder / "server-data"),
+            LISTKEEPER_SECRET_KEY=secrets.token_urlsafe(32),
+        )
+        with self.log_path.open("wb") as out:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                SERVE,
+                str(self.port),
+                env=env,
+                cwd=REPO,
+                stdout=out,
+                stderr=out,
+            )
+        async with httpx.AsyncClient(base_url=self.url) as client:
+            for _ in range(600):
+                if self.process.returncode is not None:
+                    break
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise RuntimeError(f"the server did not start; see {self.log_path}:\n{self.log_tail()}")
+
+    def log_tail(self) -> str:
+        """The end of the server's output."""
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    async def stop(self) -> None:
+        """Stop the server (SIGTERM) and wait for it."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            await self.process.wait()
+
+
+async def graphql(
+    client: httpx.AsyncClient, token: str, query: str, variables: dict[str, Any] | None = None
+) -> Any:
+    """Run a query as the token's account that must succeed; its `data`."""
+    response = await client.post(
+        "/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    body = response.json()
+    if response.status_code != 200 or "errors" in body:
+        raise RuntimeError(f"GraphQL failed ({response.status_code}): {body}")
+    return body["data"]
+
+
+@dataclass(frozen=True)
+class Download:
+    """What one export download measured."""
+
+    rows: int
+    seconds: float
+    idle_mb: float
+    peak_mb: float
+    hwm_mb: float
+
+
+async def download(
+    client: httpx.AsyncClient, token: str, server: ServerProcess, group: BackedUpGroup
+) -> Download:
+    """Stream the latest backup's export of `group`, counting rows, sampling the server's RSS."""
+    data = await graphql(
+        client, token, LATEST_BACKUP_QUERY, {"g": encode_id("Group", group.group_id)}
+    )
+    node = data["backups"]["edges"][0]["node"]
+    idle = status_mb("VmRSS", server.pid)
+    lines = 0
+    with RssSampler(server.pid) as sampler:
+        start = time.perf_counter()
+        async with client.stream("GET", node["downloadUrl"]) as response:
+            if response.status_code != 200:
+                raise RuntimeError(
+                    f"download failed: {response.status_code} {await response.aread()!r}"
+                )
+            async for chunk in response.aiter_raw():
+                lines += chunk.count(b"\n")
+        seconds = time.perf_counter() - start
+    rows = lines - 1
+    if rows != node["recipientCount"]:
+        raise RuntimeError(f"the export has {rows:,} rows, the backup {node['recipientCount']:,}")
+    return Download(rows, seconds, idle, sampler.peak_mb, status_mb("VmHWM", server.pid))
+
+
+async def timed_overview(server: ServerProcess, token: str) -> list[float]:
+    """Milliseconds of OVERVIEW_RUNS backupOverview requests after warm-ups."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+        for _ in range(OVERVIEW_WARMUPS):
+            data = await graphql(client, token, OVERVIEW_QUERY)
+        overview = data["backupOverview"]
+        days = sum(len(e["node"]["days"]) for e in overview["edges"])
+        if overview["totalCount"] != OVERVIEW_GROUPS or len(overview["edges"]) != 50:
+            raise RuntimeError(f"unexpected overview: {overview['totalCount']} groups")
+        log(f"overview page: 50 groups, {days} days, {len(str(data)) / 1e3:.0f} kB of data")
+        times = []
+        for _ in range(OVERVIEW_RUNS):
+            start = time.perf_counter()
+            await graphql(client, token, OVERVIEW_QUERY)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+async def live_figures(
+    bench: Bench, small: BackedUpGroup, big: BackedUpGroup, overview_token: str
+) -> list[Result]:
+    """Exports (rate and server memory) and the backups page, on a server subprocess."""
+    server = ServerProcess(bench.database, bench.folder)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=600) as client:
+            log("export downloads: warm-up, then measured")
+            await download(client, bench.token, server, small)
+            measured = [(g, await download(client, bench.token, server, g)) for g in (small, big)]
+        overview = await timed_overview(server, overview_token)
+    except BaseException:
+        print(server.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        await server.stop()
+    backend = bench.database.backend
+    results = [r for group, d in measured for r in export_results(backend, group, d)]
+    results.append(
+        Result(
+            f"backupOverview(first: 50), {OVERVIEW_GROUPS} groups / "
+            f"{OVERVIEW_GROUPS * OVERVIEW_BACKUPS_PER_GROUP:,} backups, HTTP"
+            f" (median of {OVERVIEW_RUNS})",
+            backend,
+            median(overview),
+            "ms",
+            OVERVIEW_LIMIT_MS,
+            higher_is_better=False,
+            floor=f"min {min(overview):.0f} ms, max {max(overview):.0f} ms",
+        )
+    )
+    return results
+
+
+def export_results(backend: str, group: BackedUpGroup, measured: Download) -> list[Result]:
+    """Rate and memory figures of one download."""
+    size = f"{measured.rows:,}-row backup"
+    return [
+        Result(
+            f"export download of a {size} (HTTP, streamed)",
+            backend,
+            measured.rows / measured.seconds,
+            "rows/s",
+            EXPORT_TARGET[backend],
+            floor=f"{measured.seconds:.1f} s",
+        ),
+        Result(
+            f"server peak RSS above idle during the {size} download",
+            backend,
+            measured.peak_mb - measured.idle_mb,
+            "MB",
+            EXPORT_MEMORY_LIMIT_MB,
+            higher_is_better=False,
+            floor=f"idle {measured.idle_mb:.0f} MB, peak {measured.peak_mb:.0f} MB,"
+            f" VmHWM {measured.hwm_mb:.0f} MB",
+        ),
+    ]
+
+
+# --- restore, deletion, growth ----------------------------------------------------------------
+
+
+async def restore_figure(bench: Bench, big: BackedUpGroup) -> tuple[Result, int]:
+    """Restore the big backup into a new group: the figure and the new group's id."""
+    seconds, job = await timed_restore(
+        bench.engine,
+        bench.files,
+        account_id=bench.account_id,
+        backup_id=big.backup_id,
+        name="restored",
+    )
+    if job.added != big.backup_rows:
+        raise RuntimeError(
+            f"the restore added {job.added:,} rows, the backup has {big.backup_rows:,}"
+        )
+    assert job.group_id is not None
+    result = Result(
+        f"restore of a {big.backup_rows:,}-row backup into a new group (run_restore)",
+        bench.database.backend,
+        big.backup_rows / seconds,
+        "rows/s",
+        RESTORE_TARGET,
+        floor=f"{seconds:.1f} s; design: raw INSERT...SELECT 371k rows/s",
+    )
+    return result, job.group_id
+
+
+async def delete_figure(bench: Bench, big: BackedUpGroup, restored: int) -> Result:
+    """Median time of `delete_group` on groups of the big group's size."""
+    groups = [restored]
+    for n in range(DELETE_RUNS - 1):
+        log(f"copying the big group for deletion run {n + 2}")
+        groups.append(await copy_group(bench, big, f"copy {n}"))
+    times = []
+    for group_id in groups:
+        start = time.perf_counter()
+        await delete_group(
+            engine=bench.engine, account_id=bench.account_id, group_id=group_id, now=CLOCK.now()
+        )
+        times.append((time.perf_counter() - start) * 1000)
+    return Result(
+        f"deleteGroup of a {big.rows:,}-row group (delete_group, median of {DELETE_RUNS})",
+        bench.database.backend,
+        median(times),
+        "ms",
+        DELETE_LIMIT_MS,
+        higher_is_better=False,
+        floor="runs " + ", ".join(f"{t:.1f}" for t in times) + " ms",
+    )
+
+
+async def database_bytes(bench: Bench) -> int:
+    """The database's size on disk (SQLite: after a WAL checkpoint)."""
+    path = bench.database.path
+    if path is not None:
+        await asyncio.to_thread(_checkpoint, path)
+        return sqlite_bytes(path)
+    async with write_transaction(bench.engine) as conn:
+        return int(await scalar(conn, "SELECT pg_database_size(current_database())"))
+
+
+def _checkpoint(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+async def count_rows(bench: Bench, table: str) -> int:
+    """Rows of a table."""
+    async with write_transaction(bench.engine) as conn:
+        return int(await scalar(conn, f"SELECT count(*) FROM {table}"))
+
+
+async def growth_figures(bench: Bench, big: BackedUpGroup) -> list[Result]:
+    """GROWTH_IMPORTS imports of GROWTH_ROWS changed rows into the big group, backups on."""
+    versions, size = await count_rows(bench, "recipient_version"), await database_bytes(bench)
+    recipients = await count_rows(bench, "recipient")
+    times = []
+    for n in range(GROWTH_IMPORTS):
+        changes = bench.folder / f"growth-{n}.csv"
+        write_changes_csv(changes, group_rows=big.rows, batch=100 + n, updates=GROWTH_ROWS, new=0)
+        seconds, job = await timed_import(
+            bench.engine,
+            bench.files,
+            account_id=bench.account_id,
+            source=changes,
+            mode="REFRESH_AND_ADD",
+            group_id=big.group_id,
+        )
+        if job.updated != GROWTH_ROWS or job.backup_id is None:
+            raise RuntimeError(f"unexpected outcome of a growth import: {job}")
+        times.append(seconds * 1000)
+    new_versions = await count_rows(bench, "recipient_version") - versions
+    grown = await database_bytes(bench) - size
+    per_copy = size / recipients * big.rows
+    backend = bench.database.backend
+    return [
+        Result(
+            f"recipient_version rows after {GROWTH_IMPORTS} imports of {GROWTH_ROWS:,} changed rows"
+            f" into {big.rows:,}",
+            backend,
+            new_versions,
+            "rows",
+            float(GROWTH_IMPORTS * GROWTH_ROWS),
+            higher_is_better=False,
+            floor=f"import median {median(times):.0f} ms (max {max(times):.0f} ms)",
+        ),
+        Result(
+            f"database growth over those {GROWTH_IMPORTS} imports",
+            backend,
+            grown / 1e6,
+            "MB",
+            floor=f"before {size / 1e6:.0f} MB; one full copy of the group"
+            f" ~{per_copy / 1e6:.0f} MB",
+        ),
+    ]
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+async def bench_backend(backend: str, folder: Path, sources: dict[int, Path]) -> list[Result]:
+    """Every figure of issue 3 on one backend."""
+    small_rows, big_rows = sorted(sources)
+    async with fresh_database(backend, folder) as database, migrated_engine(database) as engine:
+        account_id, token = await new_account(engine, "bench")
+        bench = Bench(
+            database, engine, FileStore(folder / f"files-{backend}"), folder, account_id, token
+        )
+        log(f"{backend}: building groups of {small_rows:,} and {big_rows:,} with two backups each")
+        small = await backed_up_group(bench, sources[small_rows], small_rows, "small")
+        big = await backed_up_group(bench, sources[big_rows], big_rows, "big")
+        overview_token = await fill_overview_account(engine)
+        log(f"{backend}: live server: exports and backupOverview")
+        results = await live_figures(bench, small, big, overview_token)
+        log(f"{backend}: restore")
+        restore, restored = await restore_figure(bench, big)
+        results.append(restore)
+        log(f"{backend}: storage growth")
+        results += await growth_figures(bench, big)
+        log(f"{backend}: deleteGroup")
+        results.append(await delete_figure(bench, big, restored))
+    return results
+
+
+async def run_all(rows: int, backends: tuple[str, ...]) -> list[Result]:
+    """Write the two files once, then bench each backend."""
+    with tempfile.TemporaryDirectory(prefix="listkeeper-bench-") as name:
+        folder = Path(name)
+        sources = {n: folder / f"recipients-{n}.csv" for n in (rows // 10, rows)}
+        for n, path in sources.items():
+            write_recipients_csv(path, n)
+        results: list[Result] = []
+        for backend in backends:
+            results += await bench_backend(backend, folder, sources)
+        return results
+
+
+def main() -> None:
+    """Run the benchmark and print its table."""
+    args = arguments(__doc__.splitlines()[0] if __doc__ else "bench_backups").parse_args()
+    started = time.strftime("%Y-%m-%d %H:%M")
+    results = asyncio.run(run_all(args.rows, chosen_backends(args.backend)))
+    print_table(f"bench_backups --rows {args.rows} ({started})", results)
+
+
+if __name__ == "__main__":
+    main()

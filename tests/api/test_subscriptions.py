@@ -1,0 +1,162 @@
+"""The importJob subscription over graphql-transport-ws, followed with a real WebSocket client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from graphql import parse, print_ast, separate_operations
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
+
+from api.graphql.ids import encode_id
+from tests.client import GraphQLClient
+from tests.server import LiveServer
+from tests.test_frontend_contract import operation_files
+
+PROTOCOL = Subprotocol("graphql-transport-ws")
+RECEIVE_SECONDS = 60
+STATUS_ORDER = ("QUEUED", "RUNNING", "SUCCEEDED")
+NOT_FOUND = {"data": None, "errors": [{"message": "No import job with this id."}]}
+Message = dict[str, Any]
+
+
+def contract_operations() -> dict[str, str]:
+    """Each named operation of frontend-contract/ with its fragments, as a client sends it."""
+    text = "\n".join(path.read_text(encoding="utf-8") for path in operation_files())
+    return {name: print_ast(doc) for name, doc in separate_operations(parse(text)).items()}
+
+
+OPERATIONS = contract_operations()
+
+
+def csv_rows(count: int, *, invalid: int = 0) -> bytes:
+    """A CSV file of `count` valid recipients followed by `invalid` rows with bad addresses."""
+    valid = "".join(f"person{i}@example.com,Person {i}\n" for i in range(count))
+    return ("email,first name\n" + valid + "not-an-address,Nobody\n" * invalid).encode()
+
+
+def start_import(client: GraphQLClient, content: bytes, group_name: str) -> str:
+    """Upload with the contract's ImportRecipients mutation; the job's id."""
+    variables = {"file": None, "groupName": group_name}
+    response = client.upload(
+        OPERATIONS["ImportRecipients"], variables, content, path="variables.file"
+    )
+    assert response.status_code == 200, response.text
+    payload = response.json()["data"]["importRecipients"]
+    assert payload["userErrors"] == [], payload["userErrors"]
+    job_id: str = payload["job"]["id"]
+    return job_id
+
+
+async def send(socket: ClientConnection, message: Message) -> None:
+    """Send one protocol message."""
+    await socket.send(json.dumps(message))
+
+
+async def receive(socket: ClientConnection) -> Message:
+    """The next protocol message; fails rather than hangs."""
+    async with asyncio.timeout(RECEIVE_SECONDS):
+        message: Message = json.loads(await socket.recv())
+    return message
+
+
+@asynccontextmanager
+async def graphql_socket(server: LiveServer, token: str | None) -> AsyncIterator[ClientConnection]:
+    """A WebSocket on /graphql, initialised with the bearer token and acknowledged."""
+    url = server.url.replace("http", "ws", 1) + "/graphql"
+    async with connect(url, subprotocols=[PROTOCOL], open_timeout=RECEIVE_SECONDS) as socket:
+        assert socket.subprotocol == PROTOCOL
+        await send(
+            socket, {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        )
+        assert (await receive(socket))["type"] == "connection_ack"
+        yield socket
+
+
+async def follow_job(socket: ClientConnection, job_id: str) -> list[Message]:
+    """Subscribe with the contract's ImportJobProgress; every message up to the last one."""
+    payload = {
+        "query": OPERATIONS["ImportJobProgress"],
+        "operationName": "ImportJobProgress",
+        "variables": {"id": job_id},
+    }
+    await send(socket, {"id": "progress", "type": "subscribe", "payload": payload})
+    messages = [await receive(socket)]
+    while messages[-1]["type"] not in ("complete", "error"):
+        messages.append(await receive(socket))
+    assert all(m["id"] == "progress" for m in messages), messages
+    return messages
+
+
+async def follow_as(server: LiveServer, token: str | None, job_id: str) -> list[Message]:
+    """Connect with `token` and follow the job to its end."""
+    async with graphql_socket(server, token) as socket:
+        return await follow_job(socket, job_id)
+
+
+def jobs_of(messages: list[Message]) -> list[dict[str, Any]]:
+    """The jobs pushed in the `next` messages (each must carry data, no errors)."""
+    assert [m["type"] for m in messages] == ["next"] * (len(messages) - 1) + ["complete"], messages
+    assert all("errors" not in m["payload"] for m in messages[:-1]), messages
+    return [m["payload"]["data"]["importJob"] for m in messages[:-1]]
+
+
+async def test_subscription_follows_a_real_import(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    content = csv_rows(60_000, invalid=2)
+    job_id = await asyncio.to_thread(start_import, client, content, "Progress")
+    jobs = jobs_of(await follow_as(server, client.token, job_id))
+    statuses = [STATUS_ORDER.index(job["status"]) for job in jobs]
+    processed = [job["processedRows"] for job in jobs]
+    assert statuses == sorted(statuses), jobs
+    assert processed == sorted(processed), jobs
+    # 60,000 rows take far longer than the handshake: the job is seen before it ends
+    assert jobs[0]["status"] != "SUCCEEDED", jobs
+    assert all(job["id"] == job_id for job in jobs)
+    last = jobs[-1]
+    assert (last["status"], last["processedRows"], last["totalRows"]) == (
+        "SUCCEEDED",
+        60_002,
+        60_002,
+    )
+    assert (last["added"], last["rejected"], last["updated"]) == (60_000, 2, 0), last
+
+
+async def test_finished_job_gives_one_message_then_complete(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    finished = await asyncio.to_thread(client.import_file, csv_rows(3), groupName="Done")
+    jobs = jobs_of(await follow_as(server, client.token, finished["id"]))
+    assert [(job["status"], job["added"]) for job in jobs] == [("SUCCEEDED", 3)]
+
+
+async def test_foreign_and_unknown_jobs_look_the_same(
+    server: LiveServer, client: GraphQLClient, other_client: GraphQLClient
+) -> None:
+    finished = await asyncio.to_thread(client.import_file, csv_rows(3), groupName="Mine")
+    foreign = await follow_as(server, other_client.token, finished["id"])
+    unknown = await follow_as(server, client.token, encode_id("ImportJob", 2**31 - 1))
+    expected = [{"id": "progress", "type": "next", "payload": NOT_FOUND}]
+    expected.append({"id": "progress", "type": "complete"})
+    assert foreign == unknown == expected
+
+
+@pytest.mark.parametrize("authorization", ["Bearer not-a-token", None])
+async def test_connection_without_valid_token_is_closed_4403(
+    server: LiveServer, authorization: str | None
+) -> None:
+    url = server.url.replace("http", "ws", 1) + "/graphql"
+    params = {} if authorization is None else {"Authorization": authorization}
+    async with connect(url, subprotocols=[PROTOCOL], open_timeout=RECEIVE_SECONDS) as socket:
+        await send(socket, {"type": "connection_init", "payload": params})
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive(socket)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
