@@ -22,6 +22,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ from bench.common import (
     recipient_rows,
     status_mb,
     timed_import,
+    traced,
     write_changes_csv,
     write_recipients_csv,
 )
@@ -59,6 +61,7 @@ from storage.jobs import job_by_id
 from storage.sql import scalar
 from storage.store import RECIPIENT_COLUMNS
 
+CASES = ("import", "small", "memory")
 SMALL_RUNS = 5
 IMPORT_TARGET = {"sqlite": 100_000.0, "postgresql": 50_000.0}
 SMALL_IMPORT_LIMIT_MS = 1_000.0
@@ -139,6 +142,7 @@ async def small_imports(
     rows: int,
     folder: Path,
     backups: bool,
+    trace: bool,
 ) -> list[float]:
     """Seconds of each of SMALL_RUNS 1,000-row imports (500 updates, 500 new) into the group."""
     await set_backup_enabled(engine=engine, account_id=account_id, group_id=None, enabled=backups)
@@ -147,14 +151,16 @@ async def small_imports(
         batch = n + (SMALL_RUNS if backups else 0)
         path = folder / f"changes-{batch}.csv"
         write_changes_csv(path, group_rows=rows, batch=batch, updates=500, new=500)
-        seconds, job = await timed_import(
-            engine,
-            files,
-            account_id=account_id,
-            source=path,
-            mode="REFRESH_AND_ADD",
-            group_id=group_id,
-        )
+        label = f"small import {n + 1}, backups {'on' if backups else 'off'}"
+        with traced(engine, trace and n == SMALL_RUNS - 1, label):
+            seconds, job = await timed_import(
+                engine,
+                files,
+                account_id=account_id,
+                source=path,
+                mode="REFRESH_AND_ADD",
+                group_id=group_id,
+            )
         if (job.updated, job.added, job.backup_id is not None) != (500, 500, backups):
             raise RuntimeError(f"unexpected outcome of a small import: {job}")
         times.append(seconds)
@@ -227,56 +233,76 @@ async def _run_job(url: str, files_root: Path, job_id: int) -> float:
 # --- the run ----------------------------------------------------------------------------------
 
 
-async def bench_backend(backend: str, folder: Path, source: Path, rows: int) -> list[Result]:
-    """Every figure of issue 2 on one backend."""
-    label = f"{rows:,}-row import into an empty group (run_import, parse to commit)"
+@dataclass(frozen=True)
+class Options:
+    """What to run."""
+
+    rows: int
+    cases: frozenset[str]
+    trace: bool
+
+
+async def bench_backend(backend: str, folder: Path, source: Path, options: Options) -> list[Result]:
+    """The figures of issue 2 on one backend."""
+    rows = options.rows
+    results: list[Result] = []
     async with fresh_database(backend, folder) as database, migrated_engine(database) as engine:
         files = FileStore(folder / f"files-{backend}")
         account_id, _ = await new_account(engine, "bench")
         log(f"{backend}: importing {rows:,} rows into a new group")
-        rate, group_id = await big_import(
-            engine, files, account_id=account_id, source=source, rows=rows
-        )
-        log(f"{backend}: {rate:,.0f} rows/s; raw insert floor")
-        floor = await insert_floor(backend, folder, source)
-        floor_name = "executemany" if backend == "sqlite" else "COPY"
-        results = [
-            Result(
-                label,
-                backend,
-                rate,
-                "rows/s",
-                IMPORT_TARGET[backend],
-                floor=f"{floor_name} {floor:,.0f} rows/s",
+        with traced(engine, options.trace, f"the {rows:,}-row import"):
+            rate, group_id = await big_import(
+                engine, files, account_id=account_id, source=source, rows=rows
             )
-        ]
-        log(f"{backend}: small imports, backups off then on")
-        kwargs: dict[str, Any] = {
-            "account_id": account_id,
-            "group_id": group_id,
-            "rows": rows,
-            "folder": folder,
-        }
-        off = await small_imports(engine, files, backups=False, **kwargs)
-        history_before = await history_rows(engine)
-        on = await small_imports(engine, files, backups=True, **kwargs)
-        history = await history_rows(engine) - history_before
-        results += small_results(backend, rows, off, on, history)
+        log(f"{backend}: {rate:,.0f} rows/s")
+        if "import" in options.cases:
+            results.append(await import_result(backend, folder, source, rows, rate))
+        if "small" in options.cases:
+            log(f"{backend}: small imports, backups off then on")
+            kwargs: dict[str, Any] = {
+                "account_id": account_id,
+                "group_id": group_id,
+                "rows": rows,
+                "folder": folder,
+                "trace": options.trace,
+            }
+            off = await small_imports(engine, files, backups=False, **kwargs)
+            history_before = await history_rows(engine)
+            on = await small_imports(engine, files, backups=True, **kwargs)
+            history = await history_rows(engine) - history_before
+            results += small_results(backend, rows, off, on, history)
+    if "memory" in options.cases:
+        results.append(await memory_result(backend, folder, source, rows))
+    return results
+
+
+async def import_result(backend: str, folder: Path, source: Path, rows: int, rate: float) -> Result:
+    """The big import's figure with its raw-insert floor measured now."""
+    log(f"{backend}: raw insert floor")
+    floor = await insert_floor(backend, folder, source)
+    return Result(
+        f"{rows:,}-row import into an empty group (run_import, parse to commit)",
+        backend,
+        rate,
+        "rows/s",
+        IMPORT_TARGET[backend],
+        floor=f"{'executemany' if backend == 'sqlite' else 'COPY'} {floor:,.0f} rows/s",
+    )
+
+
+async def memory_result(backend: str, folder: Path, source: Path, rows: int) -> Result:
+    """The peak RSS of the big import run alone in a child process."""
     log(f"{backend}: memory of the {rows:,}-row import in a child process")
     memory = await import_memory(backend, folder, source)
-    results.append(
-        Result(
-            f"peak RSS of the {rows:,}-row import (child process VmHWM)",
-            backend,
-            memory["peak_mb"],
-            "MB",
-            MEMORY_LIMIT_MB,
-            higher_is_better=False,
-            floor=f"idle child {memory['baseline_mb']:.0f} MB;"
-            f" import took {memory['seconds']:.1f} s",
-        )
+    return Result(
+        f"peak RSS of the {rows:,}-row import (child process VmHWM)",
+        backend,
+        memory["peak_mb"],
+        "MB",
+        MEMORY_LIMIT_MB,
+        higher_is_better=False,
+        floor=f"idle child {memory['baseline_mb']:.0f} MB; import took {memory['seconds']:.1f} s",
     )
-    return results
 
 
 def small_results(
@@ -315,22 +341,30 @@ def small_results(
     ]
 
 
-async def run_all(rows: int, backends: tuple[str, ...]) -> list[Result]:
+async def run_all(options: Options, backends: tuple[str, ...]) -> list[Result]:
     """Write the file once, then bench each backend."""
     with tempfile.TemporaryDirectory(prefix="listkeeper-bench-") as name:
         folder = Path(name)
         source = folder / "recipients.csv"
-        write_recipients_csv(source, rows)
-        log(f"file: {rows:,} rows, {source.stat().st_size / 1e6:.1f} MB")
+        write_recipients_csv(source, options.rows)
+        log(f"file: {options.rows:,} rows, {source.stat().st_size / 1e6:.1f} MB")
         results: list[Result] = []
         for backend in backends:
-            results += await bench_backend(backend, folder, source, rows)
+            results += await bench_backend(backend, folder, source, options)
         return results
 
 
 def parser() -> argparse.ArgumentParser:
     """The options, with the hidden ones of the memory child."""
     options = arguments(__doc__.splitlines()[0] if __doc__ else "bench_import")
+    options.add_argument(
+        "--cases",
+        default=",".join(CASES),
+        help="comma-separated subset of: " + ", ".join(CASES),
+    )
+    options.add_argument(
+        "--trace", action="store_true", help="log the slowest SQL statements of the imports"
+    )
     options.add_argument("--child-url", help=argparse.SUPPRESS)
     options.add_argument("--child-files", type=Path, help=argparse.SUPPRESS)
     options.add_argument("--child-job", type=int, help=argparse.SUPPRESS)
@@ -344,7 +378,11 @@ def main() -> None:
         child_import(args.child_url, args.child_files, args.child_job)
         return
     started = time.strftime("%Y-%m-%d %H:%M")
-    results = asyncio.run(run_all(args.rows, chosen_backends(args.backend)))
+    cases = frozenset(args.cases.split(","))
+    if not cases <= set(CASES):
+        raise SystemExit(f"--cases takes a subset of {', '.join(CASES)}")
+    options = Options(args.rows, cases, args.trace)
+    results = asyncio.run(run_all(options, chosen_backends(args.backend)))
     print_table(f"bench_import --rows {args.rows} ({started})", results)
 
 

@@ -15,8 +15,9 @@ import shutil
 import statistics
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import orjson
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.auth import create_token
@@ -331,6 +333,53 @@ class RssSampler:
         self._stop.set()
         self._thread.join()
         self.peak_mb = max(self.peak_mb, status_mb("VmRSS", self.pid))
+
+
+class SqlTrace:
+    """Times each statement an engine runs (cursor events), to find where a job spends its time.
+
+    Bulk calls made on the driver's own connection (`stage_rows`) are not seen.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.times: defaultdict[str, list[float]] = defaultdict(list)
+        self._started: list[float] = []
+
+    def _before(self, *args: Any) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+        self.times[" ".join(sql.split())].append(time.perf_counter() - self._started.pop())
+
+    def __enter__(self) -> SqlTrace:
+        event.listen(self.engine.sync_engine, "before_cursor_execute", self._before)
+        event.listen(self.engine.sync_engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine.sync_engine, "before_cursor_execute", self._before)
+        event.remove(self.engine.sync_engine, "after_cursor_execute", self._after)
+
+    def report(self, top: int = 8, width: int = 160) -> str:
+        """The slowest statements, total milliseconds first."""
+        ranked = sorted(self.times.items(), key=lambda item: -sum(item[1]))[:top]
+        total = sum(sum(t) for t in self.times.values()) * 1000
+        lines = [f"  SQL total {total:,.1f} ms in {sum(map(len, self.times.values()))} statements"]
+        for sql, times in ranked:
+            lines.append(f"  {sum(times) * 1000:8.1f} ms x{len(times):<3} {sql[:width]}")
+        return "\n".join(lines)
+
+
+@contextmanager
+def traced(engine: AsyncEngine, enabled: bool, label: str) -> Iterator[None]:
+    """Log the slowest statements of the block when `enabled`."""
+    if not enabled:
+        yield
+        return
+    with SqlTrace(engine) as trace:
+        yield
+    log(f"SQL of {label}:\n{trace.report()}")
 
 
 def median(values: Sequence[float]) -> float:

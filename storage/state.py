@@ -37,14 +37,80 @@ async def fetch_state(conn: AsyncConnection, *, group_id: int, seq: int) -> list
 async def stream_state(
     engine: AsyncEngine, *, group_id: int, seq: int, chunk_size: int = 5_000
 ) -> AsyncIterator[list[StateRow]]:
-    """The state at `seq` ordered by email, in chunks, in constant memory."""
-    async with engine.connect() as conn:
-        result = await conn.stream(
-            statement(state_select(group_id, seq) + " ORDER BY email"),
-            execution_options={"yield_per": chunk_size},
-        )
-        async for partition in result.partitions(chunk_size):
-            yield [_state_row(row) for row in partition]
+    """The state at `seq` ordered by email, in chunks, in constant memory.
+
+    The current rows come in email order straight from the (group_id, email) index and
+    the history rows (few) are merged in: no sort of the whole group in the database.
+    """
+    group_id, seq = int(group_id), int(seq)
+    current = (
+        f"SELECT {STATE_COLUMNS} FROM recipient WHERE group_id = {group_id}"
+        f" AND version <= {seq} ORDER BY group_id, email"
+    )
+    history = (
+        f"SELECT {STATE_COLUMNS} FROM recipient_version WHERE group_id = {group_id}"
+        f" AND valid_to > {seq} AND valid_from <= {seq} ORDER BY email"
+    )
+    # One connection and transaction: both cursors read the same snapshot.
+    async with engine.connect() as conn, conn.begin():
+        past = _Cursor(_partitions(conn, history, chunk_size))
+        await past.fill()
+        if past.row is None:
+            async for chunk in _partitions(conn, current, chunk_size):
+                yield chunk
+            return
+        merged = _merge_by_email(_Cursor(_partitions(conn, current, chunk_size)), past)
+        async for chunk in _rechunk(merged, chunk_size):
+            yield chunk
+
+
+async def _partitions(conn: AsyncConnection, sql: str, size: int) -> AsyncIterator[list[StateRow]]:
+    result = await conn.stream(statement(sql), execution_options={"yield_per": size})
+    async for partition in result.partitions(size):
+        yield [_state_row(row) for row in partition]
+
+
+async def _merge_by_email(a: _Cursor, b: _Cursor) -> AsyncIterator[StateRow]:
+    """Merge two streams of rows sorted by email (an email is in one of them only)."""
+    await a.fill()
+    while a.row is not None or b.row is not None:
+        take = a if b.row is None or (a.row is not None and a.row[0] <= b.row[0]) else b
+        assert take.row is not None
+        yield take.row
+        await take.advance()
+
+
+class _Cursor:
+    """The head of a chunked async stream."""
+
+    def __init__(self, chunks: AsyncIterator[list[StateRow]]) -> None:
+        self.chunks = chunks
+        self.buffer: list[StateRow] = []
+        self.index = 0
+        self.row: StateRow | None = None
+
+    async def fill(self) -> None:
+        self.index = 0
+        self.buffer = await anext(self.chunks, [])
+        self.row = self.buffer[0] if self.buffer else None
+
+    async def advance(self) -> None:
+        self.index += 1
+        if self.index < len(self.buffer):
+            self.row = self.buffer[self.index]
+        else:
+            await self.fill()
+
+
+async def _rechunk(rows: AsyncIterator[StateRow], size: int) -> AsyncIterator[list[StateRow]]:
+    chunk: list[StateRow] = []
+    async for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _state_row(row: Any) -> StateRow:

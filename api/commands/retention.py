@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,6 +78,11 @@ def parse_as_of(value: str) -> datetime:
 
 def handler(args: argparse.Namespace, settings: Settings) -> int:
     """Run the sweep on the configured database and print its summary."""
+    from api.logs import configure_logging
+
+    configure_logging(settings)
+    # The summary tells what happened; the log carries only problems (not migration chatter).
+    logging.getLogger().setLevel(logging.WARNING)
     as_of: datetime = args.as_of or datetime.now(UTC)
     report = asyncio.run(_sweep(settings, as_of=as_of, dry_run=args.dry_run))
     print(summary(report))

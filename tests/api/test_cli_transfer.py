@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -203,7 +202,7 @@ def test_bad_token_and_unreachable_server(server: LiveServer, tmp_path: Path) ->
 
 
 @pytest.fixture(params=BACKENDS)
-def local(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+def local(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     """The environment of a CLI run on a fresh local database with the account `acme`."""
     env = {
         "LISTKEEPER_DATABASE_URL": database_url(request.param, tmp_path),
@@ -211,7 +210,7 @@ def local(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, 
     }
     made = run_cli("create-token", "--account", "acme", env=env, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
-    yield env
+    return env
 
 
 def test_local_import_export_round_trip(local: dict[str, str], tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from tests.test_frontend_contract import operation_files
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
 RECEIVE_SECONDS = 60
-STATUS_ORDER = ("QUEUED", "RUNNING", "SUCCEEDED")
+STATUS_ORDER = ("QUEUED", "RUNNING", "SUCCEEDED", "FAILED")
 NOT_FOUND = {"data": None, "errors": [{"message": "No import job with this id."}]}
 Message = dict[str, Any]
 
