@@ -121,7 +121,7 @@ def _deletable_by_group(expired: list[ExpiredBackup]) -> dict[int, list[int]]:
     for backup in expired:
         if not backup.in_use:
             groups.setdefault(backup.group_id, []).append(backup.id)
-    return groups
+    return dict(sorted(groups.items()))
 
 
 async def _attempt(report: SweepReport, item: str, step: Callable[[], Awaitable[None]]) -> None:

@@ -58,11 +58,11 @@ def _lock(conn: AsyncConnection, strength: str) -> str:
 
 
 async def expired_backups(conn: AsyncConnection, *, as_of: datetime) -> list[ExpiredBackup]:
-    """Every backup expired at `as_of`, by group and id."""
+    """Every backup expired at `as_of`, oldest first (through the expiry index)."""
     rows = await run(
         conn,
         f"SELECT b.id, b.group_id, {IN_USE} AS in_use FROM backup AS b"
-        " WHERE b.expires_at <= :as_of ORDER BY b.group_id, b.id",
+        " WHERE b.expires_at <= :as_of ORDER BY b.expires_at, b.id",
         as_of=as_of,
     )
     return [ExpiredBackup(int(r.id), int(r.group_id), bool(r.in_use)) for r in rows]

@@ -28,6 +28,18 @@ def state_select(group_id: int, seq: int, *, columns: str = STATE_COLUMNS) -> st
     )
 
 
+def state_parts(group_id: int, seq: int) -> tuple[str, str]:
+    """The state's two parts, each ordered by email: current rows (walking the
+    (group_id, email) index, no sort) and history rows (few)."""
+    group_id, seq = int(group_id), int(seq)
+    return (
+        f"SELECT {STATE_COLUMNS} FROM recipient WHERE group_id = {group_id}"
+        f" AND version <= {seq} ORDER BY group_id, email",
+        f"SELECT {STATE_COLUMNS} FROM recipient_version WHERE group_id = {group_id}"
+        f" AND valid_to > {seq} AND valid_from <= {seq} ORDER BY email",
+    )
+
+
 async def fetch_state(conn: AsyncConnection, *, group_id: int, seq: int) -> list[StateRow]:
     """The whole state at `seq`, ordered by email (for comparisons and small groups)."""
     result = await run(conn, state_select(group_id, seq) + " ORDER BY email")
@@ -42,15 +54,7 @@ async def stream_state(
     The current rows come in email order straight from the (group_id, email) index and
     the history rows (few) are merged in: no sort of the whole group in the database.
     """
-    group_id, seq = int(group_id), int(seq)
-    current = (
-        f"SELECT {STATE_COLUMNS} FROM recipient WHERE group_id = {group_id}"
-        f" AND version <= {seq} ORDER BY group_id, email"
-    )
-    history = (
-        f"SELECT {STATE_COLUMNS} FROM recipient_version WHERE group_id = {group_id}"
-        f" AND valid_to > {seq} AND valid_from <= {seq} ORDER BY email"
-    )
+    current, history = state_parts(group_id, seq)
     # One connection and transaction: both cursors read the same snapshot.
     async with engine.connect() as conn, conn.begin():
         past = _Cursor(_partitions(conn, history, chunk_size))

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import driver_connection, is_sqlite
 from storage.sql import run, scalar
-from storage.state import state_select
+from storage.state import state_parts
 
 SUPPRESSED = "('UNSUBSCRIBED', 'BOUNCED')"
 STAGE_COLUMNS = "rn, email, first_name, last_name, status, attributes"
@@ -172,14 +172,18 @@ async def write_recipients(
     return outcome
 
 
-def _source_select(conn: AsyncConnection, source: Source) -> str:
-    """Rows of the source with one row per email (for staged rows: the last one wins)."""
+def _source_parts(conn: AsyncConnection, source: Source) -> list[str]:
+    """Selects of the source's rows, one row per email over all parts, each in email order.
+
+    A backup's state is read as its two parts (current rows in index order, then the
+    history rows) so that no statement sorts the whole group.
+    """
     if isinstance(source, BackupSource):
-        return state_select(source.group_id, source.seq)
+        return list(state_parts(source.group_id, source.seq))
     if is_sqlite(conn):
         # Inserted with OR REPLACE in file order into a keyed table: the last row wins.
-        return f"SELECT {VALUE_COLUMNS} FROM import_stage ORDER BY rn"
-    return f"SELECT DISTINCT ON (email) {VALUE_COLUMNS} FROM import_stage ORDER BY email, rn DESC"
+        return [f"SELECT {VALUE_COLUMNS} FROM import_stage ORDER BY rn"]
+    return [f"SELECT DISTINCT ON (email) {VALUE_COLUMNS} FROM import_stage ORDER BY email, rn DESC"]
 
 
 async def _insert_into_empty(
@@ -200,16 +204,17 @@ async def _insert_into_empty(
         )
         added = await scalar(conn, "SELECT count(*) FROM recipient WHERE group_id = :g", g=group.id)
         return WriteOutcome(added=int(added))
-    select = _source_select(conn, source)
-    result = await run(
-        conn,
-        f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM ({select}) AS src"
-        " ORDER BY email",
-        g=group.id,
-        now=now,
-        n=group.seq,
-    )
-    return WriteOutcome(added=result.rowcount)
+    added = 0
+    for select in _source_parts(conn, source):
+        result = await run(
+            conn,
+            f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM ({select}) AS src",
+            g=group.id,
+            now=now,
+            n=group.seq,
+        )
+        added += result.rowcount
+    return WriteOutcome(added=added)
 
 
 def _merged(conn: AsyncConnection, mode: WriteMode) -> dict[str, str]:
@@ -265,8 +270,8 @@ async def _fill_final(conn: AsyncConnection, source: Source) -> int:
         "email TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT",
     )
     verb = "INSERT OR REPLACE" if is_sqlite(conn) else "INSERT"
-    select = _source_select(conn, source)
-    await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}")
+    for select in _source_parts(conn, source):
+        await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}")
     await _analyze(conn, "stage_final")
     return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
 

@@ -7,6 +7,9 @@ from strawberry import relay
 from api.errors import NotFound
 
 
+READABLE = {"ImportJob": "import job"}
+
+
 def decode_id(value: str, type_name: str, *, field: list[str]) -> int:
     """The database id inside a global ID of `type_name`; NotFound for anything else."""
     try:
@@ -15,7 +18,8 @@ def decode_id(value: str, type_name: str, *, field: list[str]) -> int:
             raise ValueError
         return int(gid.node_id)
     except (ValueError, relay.GlobalIDValueError, TypeError):
-        raise NotFound(f"No {type_name.lower()} with this id.", field=field) from None
+        readable = READABLE.get(type_name, type_name.lower())
+        raise NotFound(f"No {readable} with this id.", field=field) from None
 
 
 def encode_id(type_name: str, db_id: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -50,7 +51,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(
+    return ListkeeperSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -60,5 +61,14 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
 
 
 def export_sdl() -> str:
-    """The SDL of the schema, as committed in schema.graphql."""
-    return build_schema().as_str() + "\n"
+    """The SDL of the schema, as committed in schema.graphql (independent of the environment)."""
+    return build_schema(Settings(env="development")).as_str() + "\n"
+
+
+class ListkeeperSchema(strawberry.Schema):
+    """Our schema: expected errors (userErrors' kin) are not logged as failures."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        unexpected = [e for e in errors if not isinstance(e.original_error, EXPECTED_ERRORS)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)

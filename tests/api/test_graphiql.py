@@ -182,6 +182,14 @@ def set_editor(page: Page, selector: str, text: str) -> None:
     page.keyboard.insert_text(text)
 
 
+def set_query(page: Page, text: str) -> None:
+    """Replace the query and wait until GraphiQL has parsed it."""
+    set_editor(page, ".graphiql-query-editor", text)
+    # GraphiQL parses the query 100 ms after the last change (then it stores it): running
+    # before that would send the previous operation's name and kind.
+    page.wait_for_function("text => localStorage.getItem('graphiql:query') === text", arg=text)
+
+
 def test_browser_runs_queries_and_subscriptions_with_a_token(
     server: LiveServer, browser: BrowserContext
 ) -> None:
@@ -206,17 +214,19 @@ def test_browser_runs_queries_and_subscriptions_with_a_token(
         set_editor(page, headers, f'{{"Authorization": "Bearer {client.token}"}}')
         result = page.locator("section.result-window")
         run = page.locator("button.graphiql-execute-button")
-        set_editor(page, ".graphiql-query-editor", "query { viewer { name } }")
+        set_query(page, "query { viewer { name } }")
         run.click()
-        expect(result).to_contain_text(f'"name": "{account}"')
+        expect(result).to_contain_text(f'"name": "{account}"', timeout=TIMEOUT_MS)
         # The token also loads the schema, which the explorer plugin shows.
         page.get_by_role("button", name="Show GraphiQL Explorer").click()
-        expect(page.locator(".graphiql-explorer-root")).to_contain_text("viewer")
+        expect(page.locator(".graphiql-explorer-root")).to_contain_text(
+            "viewer", timeout=TIMEOUT_MS
+        )
         # Over the WebSocket, authenticated by the header editor's Authorization.
         subscription = f'subscription {{ importJob(id: "{job["id"]}") {{ status }} }}'
-        set_editor(page, ".graphiql-query-editor", subscription)
+        set_query(page, subscription)
         run.click()
-        expect(result).to_contain_text('"status": "SUCCEEDED"')
+        expect(result).to_contain_text('"status": "SUCCEEDED"', timeout=TIMEOUT_MS)
     finally:
         page.close()
     assert guard.blocked == []
