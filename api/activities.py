@@ -35,12 +35,19 @@ async def record_activities(
         raise InvalidInput(f"At most {MAX_BATCH} activities a call.", field=["activities"])
     for index, report in enumerate(reports):
         if report.detail is not None and len(report.detail) > DETAIL_MAX:
-            raise InvalidInput(f"detail has at most {DETAIL_MAX} characters.", field=["activities", str(index), "detail"])
+            raise InvalidInput(
+                f"detail has at most {DETAIL_MAX} characters.",
+                field=["activities", str(index), "detail"],
+            )
     async with write_transaction(engine) as conn:
-        known = await recipients_by_id(conn, account_id=account_id, ids=sorted({r.recipient_id for r in reports}))
+        known = await recipients_by_id(
+            conn, account_id=account_id, ids=sorted({r.recipient_id for r in reports})
+        )
         for index, report in enumerate(reports):
             if report.recipient_id not in known:
-                raise NotFound("No recipient with this id.", field=["activities", str(index), "recipientId"])
+                raise NotFound(
+                    "No recipient with this id.", field=["activities", str(index), "recipientId"]
+                )
         return await insert_activities(
             conn, rows=[(r.recipient_id, r.kind, r.occurred_at, r.detail) for r in reports]
         )

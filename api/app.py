@@ -20,12 +20,12 @@ from api.auth import authenticate
 from api.backups import run_restore
 from api.clock import Clock, SystemClock
 from api.downloads import DOWNLOAD_PATH, download_backup
+from api.graphiql import graphiql_html, static_routes
 from api.graphql.context import Context, Services
 from api.graphql.schema import build_schema
-from api.graphiql import graphiql_html, static_routes
 from api.guard import GraphQLGuard
-from api.logs import configure_logging, request_logging
 from api.imports import run_import
+from api.logs import configure_logging, request_logging
 from api.progress import JobEvents
 from api.settings import Settings
 from api.worker import Worker
@@ -63,7 +63,9 @@ class ListkeeperGraphQL(GraphQL[Context, None]):
         return None
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None, migrate: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, migrate: bool = True
+) -> Starlette:
     """The ASGI app for `settings` (read from the environment when not given)."""
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -79,8 +81,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         runners={"IMPORT": run_import, "RESTORE": run_restore},
         poll_seconds=settings.job_poll_seconds,
     )
-    services = Services(settings=settings, engine=engine, files=files, clock=clock, events=events,
-                        wake_worker=worker.wake)
+    services = Services(
+        settings=settings,
+        engine=engine,
+        files=files,
+        clock=clock,
+        events=events,
+        wake_worker=worker.wake,
+    )
     graphql = ListkeeperGraphQL(
         services,
         graphql_ide="graphiql" if settings.graphiql else None,

@@ -57,7 +57,10 @@ async def start_restore(
             name = check_target(group_id, group_name)
         else:
             name = default_restore_name(backup)
-        if group_id is not None and await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
+        if (
+            group_id is not None
+            and await live_group_id(conn, account_id=account_id, group_id=group_id) is None
+        ):
             raise NotFound("No group with this id.", field=["groupId"])
         return await create_job(
             conn,
@@ -82,9 +85,9 @@ async def run_restore(
     """Apply the backup's state to the target group, set-based, in one transaction."""
     assert job.source_backup_id is not None
     async with write_transaction(engine) as conn:
-        backup = (await backups_by_id(conn, account_id=job.account_id, ids=[job.source_backup_id])).get(
-            job.source_backup_id
-        )
+        backup = (
+            await backups_by_id(conn, account_id=job.account_id, ids=[job.source_backup_id])
+        ).get(job.source_backup_id)
         if backup is None:
             raise UserFacingError("The backup expired before the restore ran.")
         group = await _restore_target(conn, job, now())
@@ -125,7 +128,9 @@ async def _restore_target(conn: AsyncConnection, job: JobRow, now: datetime) -> 
     group_id = job.group_id
     if group_id is None:
         assert job.new_group_name is not None
-        group_id = await create_group(conn, account_id=job.account_id, name=job.new_group_name, now=now)
+        group_id = await create_group(
+            conn, account_id=job.account_id, name=job.new_group_name, now=now
+        )
     group = await lock_group(conn, group_id=group_id)
     if group is None:
         raise UserFacingError("The group was deleted before the restore ran.")
@@ -138,8 +143,18 @@ async def set_backup_enabled(
     """Set the account-wide switch (no group) or one group's switch; effective at once."""
     async with write_transaction(engine) as conn:
         if group_id is None:
-            await run(conn, "UPDATE account SET backups_enabled = :e WHERE id = :a", e=enabled, a=account_id)
+            await run(
+                conn,
+                "UPDATE account SET backups_enabled = :e WHERE id = :a",
+                e=enabled,
+                a=account_id,
+            )
             return
         if await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
             raise NotFound("No group with this id.", field=["groupId"])
-        await run(conn, "UPDATE recipient_group SET backups_enabled = :e WHERE id = :g", e=enabled, g=group_id)
+        await run(
+            conn,
+            "UPDATE recipient_group SET backups_enabled = :e WHERE id = :g",
+            e=enabled,
+            g=group_id,
+        )

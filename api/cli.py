@@ -28,8 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start the HTTP server: GraphQL at /graphql, GraphiQL in a browser there."
         " Migrations are applied on start.",
     )
-    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve_cmd.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default 8000)"
+    )
     serve_cmd.set_defaults(handler=_serve)
     token = commands.add_parser(
         "create-token",
@@ -56,7 +60,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_asgi_app
 
-    uvicorn.run(create_asgi_app(settings), host=args.host, port=args.port, log_config=None, access_log=False)
+    uvicorn.run(
+        create_asgi_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+    )
     return 0
 
 

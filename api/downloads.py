@@ -27,7 +27,10 @@ def download_token(*, secret: str, account_id: int, backup_id: int, expires_at: 
 def download_path(*, secret: str, account_id: int, backup_id: int, now: datetime, ttl: int) -> str:
     """The path of a signed URL valid for `ttl` seconds from `now`."""
     token = download_token(
-        secret=secret, account_id=account_id, backup_id=backup_id, expires_at=now + timedelta(seconds=ttl)
+        secret=secret,
+        account_id=account_id,
+        backup_id=backup_id,
+        expires_at=now + timedelta(seconds=ttl),
     )
     return DOWNLOAD_PATH + token
 
@@ -38,7 +41,9 @@ def read_token(*, secret: str, token: str, now: datetime) -> tuple[int, int] | N
         payload = URLSafeSerializer(secret, salt=SALT).loads(token)
     except BadSignature:
         return None
-    if not (isinstance(payload, list) and len(payload) == 3 and all(isinstance(v, int) for v in payload)):
+    if not (
+        isinstance(payload, list) and len(payload) == 3 and all(isinstance(v, int) for v in payload)
+    ):
         return None
     account_id, backup_id, expires = payload
     if now.timestamp() >= expires:
@@ -56,7 +61,9 @@ async def download_backup(request: Request) -> Response:
     """GET a backup's CSV by its signed URL: 403 when invalid, 404 when purged."""
     services = request.app.state.services
     signed = read_token(
-        secret=services.settings.signing_key, token=request.path_params["token"], now=services.clock.now()
+        secret=services.settings.signing_key,
+        token=request.path_params["token"],
+        now=services.clock.now(),
     )
     if signed is None:
         return PlainTextResponse("Forbidden", status_code=403)
@@ -64,7 +71,9 @@ async def download_backup(request: Request) -> Response:
     async with read_transaction(services.engine) as conn:
         backup = await backup_by_id(conn, backup_id=backup_id)
     if backup is None:
-        return PlainTextResponse("Not found: this backup has expired or was deleted.", status_code=404)
+        return PlainTextResponse(
+            "Not found: this backup has expired or was deleted.", status_code=404
+        )
     if backup.account_id != account_id:
         return PlainTextResponse("Forbidden", status_code=403)
     body: AsyncIterator[bytes] = export_csv(services.engine, backup)

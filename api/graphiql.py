@@ -32,8 +32,6 @@ class Asset:
     @property
     def url(self) -> str:
         """Where the page loads it from."""
-        if "react-dom" in self.path:
-            return "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js"
         return f"{STATIC_PATH}/{self.path}"
 
 

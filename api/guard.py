@@ -28,7 +28,9 @@ class BodyTooLarge(Exception):
     """The request body went past the cap."""
 
 
-async def _error(send: Send, status: int, message: str, code: str, extra: dict[str, str] | None = None) -> None:
+async def _error(
+    send: Send, status: int, message: str, code: str, extra: dict[str, str] | None = None
+) -> None:
     body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
@@ -51,15 +53,29 @@ class GraphQLGuard:
         if self._is_ide_page(scope, headers):
             await self.app(scope, receive, send)
             return
-        account_id = await authenticate(engine=self.services.engine, authorization=headers.get("authorization"))
+        account_id = await authenticate(
+            engine=self.services.engine, authorization=headers.get("authorization")
+        )
         if account_id is None:
-            await _error(send, 401, "A valid API token is required: Authorization: Bearer <token>.",
-                         "UNAUTHENTICATED", {"www-authenticate": "Bearer"})
+            await _error(
+                send,
+                401,
+                "A valid API token is required: Authorization: Bearer <token>.",
+                "UNAUTHENTICATED",
+                {"www-authenticate": "Bearer"},
+            )
             return
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type in SIMPLE_CONTENT_TYPES and not any(headers.get(h, "").strip() for h in PREFLIGHT_HEADERS):
-            await _error(send, 400, "This request needs a non-empty 'Apollo-Require-Preflight' header "
-                         "(CSRF prevention).", "BAD_REQUEST")
+        if content_type in SIMPLE_CONTENT_TYPES and not any(
+            headers.get(h, "").strip() for h in PREFLIGHT_HEADERS
+        ):
+            await _error(
+                send,
+                400,
+                "This request needs a non-empty 'Apollo-Require-Preflight' header "
+                "(CSRF prevention).",
+                "BAD_REQUEST",
+            )
             return
         scope.setdefault("state", {})["account_id"] = account_id
         bind_account(account_id)
@@ -74,7 +90,9 @@ class GraphQLGuard:
             and self.services.settings.graphiql
         )
 
-    async def _call_limited(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
+    async def _call_limited(
+        self, scope: Scope, receive: Receive, send: Send, headers: Headers
+    ) -> None:
         limit = self.services.settings.max_upload_bytes + FORM_OVERHEAD
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:

@@ -48,12 +48,16 @@ def check_target(group_id: int | None, group_name: str | None) -> str | None:
     if group_id is not None and group_name is not None:
         raise InvalidInput("Give either groupId or groupName, not both.", field=["groupName"])
     if group_id is None and group_name is None:
-        raise InvalidInput("Give groupId (an existing group) or groupName (a new group).", field=["groupId"])
+        raise InvalidInput(
+            "Give groupId (an existing group) or groupName (a new group).", field=["groupId"]
+        )
     if group_name is None:
         return None
     name = group_name.strip()
     if not name or len(name) > GROUP_NAME_MAX:
-        raise InvalidInput(f"A group name has 1 to {GROUP_NAME_MAX} characters.", field=["groupName"])
+        raise InvalidInput(
+            f"A group name has 1 to {GROUP_NAME_MAX} characters.", field=["groupName"]
+        )
     return name
 
 
@@ -181,7 +185,9 @@ async def _target_group(conn: AsyncConnection, job: JobRow, now: datetime) -> Lo
     group_id = job.group_id
     if group_id is None:
         assert job.new_group_name is not None
-        group_id = await create_group(conn, account_id=job.account_id, name=job.new_group_name, now=now)
+        group_id = await create_group(
+            conn, account_id=job.account_id, name=job.new_group_name, now=now
+        )
     group = await lock_group(conn, group_id=group_id)
     if group is None:
         raise UserFacingError("The group was deleted before the job ran.")
@@ -234,7 +240,9 @@ def _count(result: StageResult, chunk: csv_codec.Chunk) -> None:
     result.rejected += len({e.row for e in chunk.errors})
     room = MAX_KEPT_ROW_ERRORS - len(result.errors)
     if room > 0:
-        result.errors.extend(RowErrorRow(e.row, e.column, e.message, e.code) for e in chunk.errors[:room])
+        result.errors.extend(
+            RowErrorRow(e.row, e.column, e.message, e.code) for e in chunk.errors[:room]
+        )
 
 
 async def _drop_stage_quietly(conn: AsyncConnection) -> None:
@@ -245,4 +253,3 @@ async def _drop_stage_quietly(conn: AsyncConnection) -> None:
         await conn.commit()
     except Exception:  # the connection is going back to the pool; a failure here loses nothing
         await conn.invalidate()
-

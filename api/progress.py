@@ -17,12 +17,12 @@ class JobEvents:
         for event in self._waiters.get(job_id, ()):
             event.set()
 
-    async def wait(self, job_id: int, *, timeout: float) -> None:
-        """Return when the job changes or after `timeout` seconds."""
+    async def wait(self, job_id: int, *, seconds: float) -> None:
+        """Return when the job changes or after `seconds`."""
         event = asyncio.Event()
         self._waiters[job_id].add(event)
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(seconds):
                 await event.wait()
         except TimeoutError:
             pass

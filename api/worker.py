@@ -78,15 +78,27 @@ class Worker:
         started = time.perf_counter()
         try:
             await self.runners[job.kind](
-                job, engine=self.engine, files=self.files, now=self.clock.now, progress=self._progress(job.id)
+                job,
+                engine=self.engine,
+                files=self.files,
+                now=self.clock.now,
+                progress=self._progress(job.id),
             )
             log.info(
                 "job succeeded",
-                extra={"job_id": job.id, "account_id": job.account_id, "kind": job.kind,
-                       "duration_ms": round((time.perf_counter() - started) * 1000)},
+                extra={
+                    "job_id": job.id,
+                    "account_id": job.account_id,
+                    "kind": job.kind,
+                    "duration_ms": round((time.perf_counter() - started) * 1000),
+                },
             )
         except Exception as error:
-            reason = error.message if isinstance(error, UserFacingError) else "The job failed unexpectedly; nothing was changed."
+            reason = (
+                error.message
+                if isinstance(error, UserFacingError)
+                else "The job failed unexpectedly; nothing was changed."
+            )
             if not isinstance(error, UserFacingError):
                 log.exception("job failed", extra={"job_id": job.id, "account_id": job.account_id})
             async with write_transaction(self.engine) as conn:
@@ -104,7 +116,9 @@ class Worker:
                 return
             last = time.monotonic()
             async with write_transaction(self.engine) as conn:
-                await set_progress(conn, job_id=job_id, processed=processed, rejected=rejected, total=None)
+                await set_progress(
+                    conn, job_id=job_id, processed=processed, rejected=rejected, total=None
+                )
             self.events.publish(job_id)
 
         return report

@@ -58,7 +58,9 @@ async def backups_by_id(
 
 async def backup_by_id(conn: AsyncConnection, *, backup_id: int) -> BackupRow | None:
     """A backup whatever its account (the signed download URL names the account)."""
-    row = (await run(conn, f"SELECT {BACKUP_COLUMNS} FROM backup WHERE id = :b", b=backup_id)).first()
+    row = (
+        await run(conn, f"SELECT {BACKUP_COLUMNS} FROM backup WHERE id = :b", b=backup_id)
+    ).first()
     return _backup(row) if row is not None else None
 
 
@@ -84,7 +86,9 @@ async def backups_page(
         before_id=before_id if before else MAX_ID,
         limit=first + 1,
     )
-    total = await scalar(conn, f"SELECT count(*) FROM backup WHERE {where}", a=account_id, g=group_id)
+    total = await scalar(
+        conn, f"SELECT count(*) FROM backup WHERE {where}", a=account_id, g=group_id
+    )
     return [_backup(r) for r in rows], int(total)
 
 
@@ -120,7 +124,9 @@ async def overview_page(
         conn, "SELECT count(DISTINCT group_id) FROM backup WHERE account_id = :a", a=account_id
     )
     result = [
-        GroupBackupsRow(g, names.get(g, ""), n, latest) for g, n, latest in found if latest is not None
+        GroupBackupsRow(g, names.get(g, ""), n, latest)
+        for g, n, latest in found
+        if latest is not None
     ]
     return result, int(total)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -48,7 +49,5 @@ class FileStore:
 
     async def delete(self, key: str) -> None:
         """Remove the file of `key` if it is there."""
-        try:
+        with contextlib.suppress(FileNotFoundError):
             await aiofiles.os.remove(self.path(key))
-        except FileNotFoundError:
-            pass

@@ -9,9 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.sql import run
 
 
-async def create_group(
-    conn: AsyncConnection, *, account_id: int, name: str, now: datetime
-) -> int:
+async def create_group(conn: AsyncConnection, *, account_id: int, name: str, now: datetime) -> int:
     """Insert a new empty group and return its id."""
     result = await run(
         conn,

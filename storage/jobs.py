@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import is_sqlite
-from storage.sql import as_utc, run
+from storage.sql import as_utc, run, statement
 
 JOB_COLUMNS = (
     "id, account_id, kind, status, mode, group_id, new_group_name, source_backup_id,"
@@ -86,11 +86,18 @@ async def create_job(conn: AsyncConnection, *, now: datetime, **fields: Any) -> 
     return int(result.scalar_one())
 
 
-async def job_by_id(conn: AsyncConnection, *, job_id: int, account_id: int | None = None) -> JobRow | None:
+async def job_by_id(
+    conn: AsyncConnection, *, job_id: int, account_id: int | None = None
+) -> JobRow | None:
     """The job, only if it belongs to `account_id` when one is given."""
     owner = " AND account_id = :a" if account_id is not None else ""
     row = (
-        await run(conn, f"SELECT {JOB_COLUMNS} FROM import_job WHERE id = :j{owner}", j=job_id, a=account_id)
+        await run(
+            conn,
+            f"SELECT {JOB_COLUMNS} FROM import_job WHERE id = :j{owner}",
+            j=job_id,
+            a=account_id,
+        )
     ).first()
     return _job(row) if row is not None else None
 
@@ -116,7 +123,9 @@ async def requeue_running(conn: AsyncConnection) -> int:
     return result.rowcount
 
 
-async def set_progress(conn: AsyncConnection, *, job_id: int, processed: int, rejected: int, total: int | None) -> None:
+async def set_progress(
+    conn: AsyncConnection, *, job_id: int, processed: int, rejected: int, total: int | None
+) -> None:
     """Publish progress of a running job."""
     await run(
         conn,
@@ -151,7 +160,9 @@ async def fail(conn: AsyncConnection, *, job_id: int, now: datetime, error: str)
     )
 
 
-async def add_row_errors(conn: AsyncConnection, *, job_id: int, errors: Sequence[RowErrorRow]) -> None:
+async def add_row_errors(
+    conn: AsyncConnection, *, job_id: int, errors: Sequence[RowErrorRow]
+) -> None:
     """Keep the first row errors of a job."""
     if not errors:
         return
@@ -165,8 +176,6 @@ async def add_row_errors(conn: AsyncConnection, *, job_id: int, errors: Sequence
 
 
 def _insert_errors() -> Any:
-    from storage.sql import statement
-
     return statement(
         'INSERT INTO import_row_error (job_id, "row", "column", message, code)'
         " VALUES (:j, :row, :col, :msg, :code)"
@@ -182,7 +191,7 @@ async def row_errors(conn: AsyncConnection, *, job_id: int, first: int) -> list[
         j=job_id,
         n=first,
     )
-    return [RowErrorRow(r[0], r[1], r[2], r[3]) for r in rows]
+    return [RowErrorRow(r.row, r.column, r.message, r.code) for r in rows]
 
 
 async def jobs_using_backups(conn: AsyncConnection) -> set[int]:

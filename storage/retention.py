@@ -111,9 +111,12 @@ async def purge_history(conn: AsyncConnection, *, group_id: int) -> int:
 
 async def count_history_purge(conn: AsyncConnection, *, group_id: int, as_of: datetime) -> int:
     """How many history rows `purge_history` would delete after a sweep as of `as_of`."""
+    # The surviving seqs once, not the survival test per (row, backup) pair.
     value = await scalar(
         conn,
-        f"SELECT count(*) FROM recipient_version AS v WHERE {_unseen(SURVIVES)}",
+        "WITH s AS MATERIALIZED (SELECT b.seq FROM backup AS b WHERE b.group_id = :g"
+        f"{SURVIVES}) SELECT count(*) FROM recipient_version AS v WHERE v.group_id = :g"
+        " AND NOT EXISTS (SELECT 1 FROM s WHERE s.seq >= v.valid_from AND s.seq < v.valid_to)",
         g=group_id,
         as_of=as_of,
     )

@@ -46,4 +46,5 @@ def row_dict(row: Mapping[str, Any] | sa.Row[Any]) -> dict[str, Any]:
     """A result row as a plain dict."""
     return dict(row._mapping) if isinstance(row, sa.Row) else dict(row)
 
+
 MAX_ID = 2**31 - 1  # ids of groups, backups and jobs are 32-bit integers

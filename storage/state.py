@@ -119,4 +119,3 @@ async def _rechunk(rows: AsyncIterator[StateRow], size: int) -> AsyncIterator[li
 
 def _state_row(row: Any) -> StateRow:
     return (row[0], row[1], row[2], row[3], row[4])
-

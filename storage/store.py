@@ -124,12 +124,15 @@ async def create_stage(conn: AsyncConnection) -> None:
 
 
 async def stage_rows(
-    conn: AsyncConnection, rows: list[tuple[int, str, str | None, str | None, str | None, str | None]]
+    conn: AsyncConnection,
+    rows: list[tuple[int, str, str | None, str | None, str | None, str | None]],
 ) -> None:
     """Append parsed rows to the staging table through the driver's bulk path."""
     driver = await driver_connection(conn)
     if is_sqlite(conn):
-        await driver.executemany(f"INSERT INTO import_stage ({STAGE_COLUMNS}) VALUES (?,?,?,?,?,?)", rows)
+        await driver.executemany(
+            f"INSERT INTO import_stage ({STAGE_COLUMNS}) VALUES (?,?,?,?,?,?)", rows
+        )
     else:
         await driver.copy_records_to_table("import_stage", records=rows)
 
@@ -189,7 +192,9 @@ def _source_parts(conn: AsyncConnection, source: Source) -> list[str]:
 async def _insert_into_empty(
     conn: AsyncConnection, *, group: LockedGroup, source: Source, now: datetime
 ) -> WriteOutcome:
-    values = ":g, email, first_name, last_name, COALESCE(status, 'ACTIVE'), attributes, :now, :now, :n"
+    values = (
+        ":g, email, first_name, last_name, COALESCE(status, 'ACTIVE'), attributes, :now, :now, :n"
+    )
     if isinstance(source, StagedSource) and is_sqlite(conn):
         # Key order halves the insert cost; on a duplicate address the later row wins.
         await run(
@@ -253,14 +258,20 @@ def _changed(conn: AsyncConnection, merged: dict[str, str]) -> str:
     if is_sqlite(conn):
         parts = [f"({expr}) IS NOT r.{col}" for col, expr in merged.items()]
     else:
-        parts = [f"({expr}) IS DISTINCT FROM r.{col}" for col, expr in merged.items() if col != "attributes"]
+        parts = [
+            f"({expr}) IS DISTINCT FROM r.{col}"
+            for col, expr in merged.items()
+            if col != "attributes"
+        ]
         parts.append(f"({merged['attributes']})::jsonb IS DISTINCT FROM r.attributes::jsonb")
     return "(" + " OR ".join(parts) + ")"
 
 
 def _matched(conn: AsyncConnection) -> str:
     """FROM clause joining staged rows to current rows of group :g (staged side first)."""
-    return f"stage_final AS s {_cross(conn)} recipient AS r ON r.group_id = :g AND r.email = s.email"
+    return (
+        f"stage_final AS s {_cross(conn)} recipient AS r ON r.group_id = :g AND r.email = s.email"
+    )
 
 
 async def _fill_final(conn: AsyncConnection, source: Source) -> int:
@@ -389,6 +400,10 @@ async def _remove_unstaged(conn: AsyncConnection, *, group: LockedGroup) -> int:
             n=group.seq,
             latest=latest,
         )
-    await run(conn, f"DELETE FROM activity WHERE recipient_id IN (SELECT r.id {unstaged})", g=group.id)
-    result = await run(conn, f"DELETE FROM recipient WHERE id IN (SELECT r.id {unstaged})", g=group.id)
+    await run(
+        conn, f"DELETE FROM activity WHERE recipient_id IN (SELECT r.id {unstaged})", g=group.id
+    )
+    result = await run(
+        conn, f"DELETE FROM recipient WHERE id IN (SELECT r.id {unstaged})", g=group.id
+    )
     return result.rowcount

@@ -52,10 +52,16 @@ def database_url(backend: str, folder: Path) -> str:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     """A live server on a fresh database of each backend."""
     folder = tmp_path_factory.mktemp(request.param)
-    live = LiveServer(database_url=database_url(request.param, folder), data_dir=folder / "data", clock=FrozenClock())
+    live = LiveServer(
+        database_url=database_url(request.param, folder),
+        data_dir=folder / "data",
+        clock=FrozenClock(),
+    )
     live.start()
     yield live
     live.stop()
@@ -70,7 +76,9 @@ def backend(server: LiveServer) -> str:
 def new_client(server: LiveServer, account: str | None = None) -> GraphQLClient:
     """A client for a new account (or the named one) with a fresh token."""
     name = account or "account-" + secrets.token_hex(6)
-    token = server.run(create_token(engine=server.services.engine, account_name=name, now=server.clock.now()))
+    token = server.run(
+        create_token(engine=server.services.engine, account_name=name, now=server.clock.now())
+    )
     return GraphQLClient(server.url, token)
 
 

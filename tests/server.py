@@ -25,7 +25,9 @@ T = TypeVar("T")
 class LiveServer:
     """uvicorn serving the app; `run` executes a coroutine on the server's own loop."""
 
-    def __init__(self, *, database_url: str, data_dir: Path, clock: FrozenClock, **settings: Any) -> None:
+    def __init__(
+        self, *, database_url: str, data_dir: Path, clock: FrozenClock, **settings: Any
+    ) -> None:
         self.settings = Settings(
             env="test",
             database_url=database_url,
@@ -41,7 +43,9 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(request_logging(self.app), lifespan="on", log_level="warning", ws="websockets-sansio")
+        config = uvicorn.Config(
+            request_logging(self.app), lifespan="on", log_level="warning", ws="websockets-sansio"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._serve, daemon=True)
 

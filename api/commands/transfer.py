@@ -88,12 +88,11 @@ class ClientSettings(BaseSettings):
 
 
 @dataclass(frozen=True)
-class Target:
-    """A server and its token, or the local database and an account name."""
+class Remote:
+    """A running server and the API token to use there."""
 
-    server: str | None
-    token: str | None
-    account: str | None
+    server: str
+    token: str
 
 
 @dataclass(frozen=True)
@@ -200,37 +199,36 @@ def _import(args: argparse.Namespace, settings: Settings, out: Output) -> int:
     request = _import_request(args)
     target = _target(args)
     outcome: ImportOutcome
-    if target.server is not None:
+    if isinstance(target, Remote):
         from api.commands.transfer_remote import import_remote
 
-        outcome = import_remote(target.server, target.token or "", request, out)
+        outcome = import_remote(target, request, out)
     else:
         from api.commands.transfer_local import import_local
 
-        outcome = asyncio.run(import_local(settings, target.account or "", request, out))
+        outcome = asyncio.run(import_local(settings, target, request, out))
     return report_import(out, outcome)
 
 
 def _export(args: argparse.Namespace, settings: Settings, out: Output) -> int:
     target = _target(args)
-    if target.server is not None:
+    if isinstance(target, Remote):
         from api.commands.transfer_remote import export_remote
 
-        return export_remote(target.server, target.token or "", args.backup_id, args.output, out)
+        return export_remote(target, args.backup_id, args.output, out)
     from api.commands.transfer_local import export_local
 
-    return asyncio.run(
-        export_local(settings, target.account or "", args.backup_id, args.output, out)
-    )
+    return asyncio.run(export_local(settings, target, args.backup_id, args.output, out))
 
 
-def _target(args: argparse.Namespace) -> Target:
+def _target(args: argparse.Namespace) -> Remote | str:
+    """The server to talk to, or the name of the local account to act for."""
     client = ClientSettings()
     server = args.server or client.server
     if server is None:
         if not args.account:
             raise CliError("give --account NAME (local database) or --server URL", EXIT_USAGE)
-        return Target(server=None, token=None, account=args.account)
+        return str(args.account)
     if args.account:
         message = "--account is for the local database; with --server the token decides"
         raise CliError(message, EXIT_USAGE)
@@ -239,7 +237,7 @@ def _target(args: argparse.Namespace) -> Target:
         raise CliError("--server needs a token: set LISTKEEPER_TOKEN or give --token", EXIT_USAGE)
     if not server.startswith(("http://", "https://")):
         raise CliError(f"the server URL must start with http:// or https://: {server}", EXIT_USAGE)
-    return Target(server=server, token=token, account=None)
+    return Remote(server=server, token=token)
 
 
 def _import_request(args: argparse.Namespace) -> ImportRequest:

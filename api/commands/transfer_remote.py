@@ -19,6 +19,7 @@ from api.commands.transfer import (
     ImportRequest,
     Meter,
     Output,
+    Remote,
     RowProblem,
     choose_group,
     estimate_rows,
@@ -46,12 +47,12 @@ BACKUP = """query Backup($id: ID!) { node(id: $id) { __typename
 class RemoteApi:
     """GraphQL requests with the bearer token, and plain GETs of signed download URLs."""
 
-    def __init__(self, server: str, token: str) -> None:
-        base = server.rstrip("/")
-        self.server = server
+    def __init__(self, remote: Remote) -> None:
+        base = remote.server.rstrip("/")
+        self.server = remote.server
         self.endpoint = base if base.endswith("/graphql") else base + "/graphql"
         # The token goes on GraphQL requests only, never to a download URL (it may be elsewhere).
-        self.auth = {"Authorization": f"Bearer {token}"}
+        self.auth = {"Authorization": f"Bearer {remote.token}"}
         self.http = httpx.Client(timeout=TIMEOUT_SECONDS)
 
     def __enter__(self) -> RemoteApi:
@@ -129,9 +130,9 @@ class _MeteredFile(io.FileIO):
         return chunk
 
 
-def import_remote(server: str, token: str, request: ImportRequest, out: Output) -> ImportOutcome:
+def import_remote(remote: Remote, request: ImportRequest, out: Output) -> ImportOutcome:
     """Upload the file, follow the job until it ends; its outcome."""
-    with RemoteApi(server, token) as api:
+    with RemoteApi(remote) as api:
         group_id = _target_group(api, request, out)
         job = _start(api, request, group_id, out)
         job = _follow(api, job, estimate_rows(request.path), out)
@@ -228,9 +229,9 @@ def _outcome(job: dict[str, Any]) -> ImportOutcome:
     )
 
 
-def export_remote(server: str, token: str, backup_ref: str, destination: str, out: Output) -> int:
+def export_remote(remote: Remote, backup_ref: str, destination: str, out: Output) -> int:
     """Stream the backup's CSV from its download URL into `destination`; the exit code."""
-    with RemoteApi(server, token) as api:
+    with RemoteApi(remote) as api:
         node = api.execute(BACKUP, {"id": backup_global_id(backup_ref)})["node"]
         if node is None or node.get("__typename") != "Backup":
             raise CliError(f"no backup with id {backup_ref} (it may have expired)")

@@ -22,7 +22,10 @@ def activity_loader(info: Info) -> DataLoader[int, list[Activity]]:
         async with read_transaction(info.context.engine) as conn:
             found = await activities_of(conn, recipient_ids=ids)
         return [
-            [Activity(kind=ActivityKind(a.kind), occurred_at=a.occurred_at, detail=a.detail) for a in found[i]]
+            [
+                Activity(kind=ActivityKind(a.kind), occurred_at=a.occurred_at, detail=a.detail)
+                for a in found[i]
+            ]
             for i in ids
         ]
 

@@ -24,7 +24,9 @@ class BackupReason(enum.Enum):
     RESTORE = "RESTORE"
 
 
-@strawberry.enum(description="REFRESH_AND_ADD: update and add, keep recipients added since. REPLACE: make the group exactly as it was.")
+@strawberry.enum(
+    description="REFRESH_AND_ADD: update and add, keep recipients added since. REPLACE: make the group exactly as it was."
+)
 class RestoreStrategy(enum.Enum):
     REFRESH_AND_ADD = "REFRESH_AND_ADD"
     REPLACE = "REPLACE"
@@ -69,7 +71,9 @@ class Backup(relay.Node):
         row = await info.context.group_loader().load(self.group_id)
         return Group.from_row(row) if row is not None else None
 
-    @strawberry.field(description="Short-lived URL of the CSV export: a plain GET with no Authorization header streams it.")
+    @strawberry.field(
+        description="Short-lived URL of the CSV export: a plain GET with no Authorization header streams it."
+    )
     def download_url(self, info: Info) -> str:
         services = info.context.services
         path = download_path(
@@ -83,10 +87,13 @@ class Backup(relay.Node):
         return base.rstrip("/") + path
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Backup | None]:
-        rows = [await backup_loader_load(info, i) if (i := _int(n)) is not None else None for n in node_ids]
+        rows = [
+            await backup_loader_load(info, i) if (i := _int(n)) is not None else None
+            for n in node_ids
+        ]
         return [cls.from_row(r) if r is not None else None for r in rows]
 
 
@@ -103,10 +110,14 @@ class BackupDay:
 
 @strawberry.type(description="A row of the file that was not imported, and why.")
 class RowError:
-    row: int = strawberry.field(description="The row number as a spreadsheet shows it (the header is row 1).")
+    row: int = strawberry.field(
+        description="The row number as a spreadsheet shows it (the header is row 1)."
+    )
     column: str | None
     message: str
-    code: str = strawberry.field(description="INVALID_EMAIL, MISSING_EMAIL, FIELD_TOO_LONG, UNDECODABLE_BYTES, INVALID_CHARACTER, INVALID_STATUS, ...")
+    code: str = strawberry.field(
+        description="INVALID_EMAIL, MISSING_EMAIL, FIELD_TOO_LONG, UNDECODABLE_BYTES, INVALID_CHARACTER, INVALID_STATUS, ..."
+    )
 
 
 @strawberry.type(description="An import or a restore, run in the background in one transaction.")
@@ -114,12 +125,16 @@ class ImportJob(relay.Node):
     id: relay.NodeID[int]
     kind: JobKind
     status: JobStatus
-    total_rows: int | None = strawberry.field(description="Data rows in the file, known once it has been read.")
+    total_rows: int | None = strawberry.field(
+        description="Data rows in the file, known once it has been read."
+    )
     processed_rows: int
     added: int
     updated: int
     unchanged: int
-    skipped: int = strawberry.field(description="Rows the mode left aside: existing addresses in ADD, new ones in REFRESH.")
+    skipped: int = strawberry.field(
+        description="Rows the mode left aside: existing addresses in ADD, new ones in REFRESH."
+    )
     removed: int = strawberry.field(description="Recipients a REPLACE restore removed.")
     rejected: int
     error: str | None = strawberry.field(description="Why a FAILED job failed.")
@@ -147,17 +162,27 @@ class ImportJob(relay.Node):
             raw=row,
         )
 
-    @strawberry.field(description="The import mode (a REPLACE restore shows REFRESH_AND_ADD; see restoreStrategy).")
+    @strawberry.field(
+        description="The import mode (a REPLACE restore shows REFRESH_AND_ADD; see restoreStrategy)."
+    )
     def mode(self) -> ImportMode:
-        return ImportMode.REFRESH_AND_ADD if self.raw.mode == "REPLACE" else ImportMode(self.raw.mode)
+        return (
+            ImportMode.REFRESH_AND_ADD if self.raw.mode == "REPLACE" else ImportMode(self.raw.mode)
+        )
 
     @strawberry.field(description="For a restore: how it was applied.")
     def restore_strategy(self) -> RestoreStrategy | None:
         if self.raw.kind != "RESTORE":
             return None
-        return RestoreStrategy.REPLACE if self.raw.mode == "REPLACE" else RestoreStrategy.REFRESH_AND_ADD
+        return (
+            RestoreStrategy.REPLACE
+            if self.raw.mode == "REPLACE"
+            else RestoreStrategy.REFRESH_AND_ADD
+        )
 
-    @strawberry.field(description="The group written to (null until a new group is created, or once deleted).")
+    @strawberry.field(
+        description="The group written to (null until a new group is created, or once deleted)."
+    )
     async def group(self, info: Info) -> Group | None:
         if self.raw.group_id is None:
             return None
@@ -186,7 +211,7 @@ class ImportJob(relay.Node):
         return [RowError(row=r.row, column=r.column, message=r.message, code=r.code) for r in rows]
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ImportJob | None]:
         result: list[ImportJob | None] = []

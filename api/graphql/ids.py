@@ -6,7 +6,6 @@ from strawberry import relay
 
 from api.errors import NotFound
 
-
 READABLE = {"ImportJob": "import job"}
 
 

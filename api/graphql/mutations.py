@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 import strawberry
+from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from api import backups as backup_cases
@@ -20,7 +22,9 @@ from storage.jobs import job_by_id
 from storage.reads import account, groups_by_id
 
 
-@strawberry.input(description="Map one column of the file to a field: email, firstName, lastName, status, or an attribute name; an empty field skips the column.")
+@strawberry.input(
+    description="Map one column of the file to a field: email, firstName, lastName, status, or an attribute name; an empty field skips the column."
+)
 class FieldMappingInput:
     column: str
     field: str
@@ -29,10 +33,14 @@ class FieldMappingInput:
 @strawberry.input
 class ImportRecipientsInput:
     file: Upload
-    group_id: strawberry.ID | None = strawberry.field(default=None, description="An existing group, or")
+    group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An existing group, or"
+    )
     group_name: str | None = strawberry.field(default=None, description="a new group of this name.")
     mode: ImportMode | None = ImportMode.ADD
-    field_mapping: list[FieldMappingInput] | None = strawberry.field(default=None, description="Default: from the header row.")
+    field_mapping: list[FieldMappingInput] | None = strawberry.field(
+        default=None, description="Default: from the header row."
+    )
 
 
 @strawberry.type
@@ -56,8 +64,12 @@ class DeleteGroupPayload:
 @strawberry.input
 class RestoreBackupInput:
     backup_id: strawberry.ID
-    group_id: strawberry.ID | None = strawberry.field(default=None, description="Restore into this group, or")
-    group_name: str | None = strawberry.field(default=None, description="into a new group; neither: a new group named after the backup.")
+    group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Restore into this group, or"
+    )
+    group_name: str | None = strawberry.field(
+        default=None, description="into a new group; neither: a new group named after the backup."
+    )
     strategy: RestoreStrategy | None = RestoreStrategy.REFRESH_AND_ADD
 
 
@@ -67,7 +79,9 @@ class RestoreBackupPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.input(description="No groupId: the account-wide switch. With groupId: that group's switch.")
+@strawberry.input(
+    description="No groupId: the account-wide switch. With groupId: that group's switch."
+)
 class SetBackupEnabledInput:
     enabled: bool
     group_id: strawberry.ID | None = None
@@ -90,7 +104,9 @@ class ActivityInput:
 
 @strawberry.input
 class RecordActivitiesInput:
-    activities: list[ActivityInput] = strawberry.field(description="At most 1,000 a call; all or none are stored.")
+    activities: list[ActivityInput] = strawberry.field(
+        description="At most 1,000 a call; all or none are stored."
+    )
 
 
 @strawberry.type
@@ -104,7 +120,14 @@ def _reports(items: list[ActivityInput]) -> list[ActivityReport]:
     for index, item in enumerate(items):
         field = ["activities", str(index), "recipientId"]
         at = item.occurred_at if item.occurred_at.tzinfo else item.occurred_at.replace(tzinfo=UTC)
-        reports.append(ActivityReport(decode_id(item.recipient_id, "Recipient", field=field), item.kind.value, at, item.detail))
+        reports.append(
+            ActivityReport(
+                decode_id(item.recipient_id, "Recipient", field=field),
+                item.kind.value,
+                at,
+                item.detail,
+            )
+        )
     return reports
 
 
@@ -117,40 +140,56 @@ async def _job(info: Info, job_id: int) -> ImportJob:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Upload a CSV file into a group; the job runs in the background and backs the group up first.")
-    async def import_recipients(self, info: Info, input: ImportRecipientsInput) -> ImportRecipientsPayload:
+    @strawberry.mutation(
+        description="Upload a CSV file into a group; the job runs in the background and backs the group up first."
+    )
+    async def import_recipients(
+        self, info: Info, input: ImportRecipientsInput
+    ) -> ImportRecipientsPayload:
         services = info.context.services
         try:
-            group_id = decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
-            size = getattr(input.file, "size", None)
+            group_id = (
+                decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
+            )
+            upload = cast(UploadFile, input.file)
+            size = upload.size
             if size is not None and size > services.settings.max_upload_bytes:
-                raise FileTooLarge(f"The file is larger than {services.settings.max_upload_mb} MB.", field=["file"])
+                raise FileTooLarge(
+                    f"The file is larger than {services.settings.max_upload_mb} MB.", field=["file"]
+                )
             job_id = await imports.start_import(
                 engine=services.engine,
                 files=services.files,
                 account_id=info.context.account_id,
-                upload=imports.UploadSource(filename=getattr(input.file, "filename", None), read=input.file.read),
+                upload=imports.UploadSource(filename=upload.filename, read=upload.read),
                 group_id=group_id,
                 group_name=input.group_name,
                 mode=(input.mode or ImportMode.ADD).value,
-                field_mapping=[(m.column, m.field) for m in input.field_mapping] if input.field_mapping is not None else None,
+                field_mapping=[(m.column, m.field) for m in input.field_mapping]
+                if input.field_mapping is not None
+                else None,
                 max_bytes=services.settings.max_upload_bytes,
                 now=services.clock.now(),
             )
         except UserFacingError as error:
             return ImportRecipientsPayload(user_errors=[UserError.from_error(error)])
         finally:
-            await input.file.close()
+            await cast(UploadFile, input.file).close()
         services.wake_worker()
         return ImportRecipientsPayload(job=await _job(info, job_id))
 
-    @strawberry.mutation(description="Delete a group: backed up first (when backups are on), hidden at once.")
+    @strawberry.mutation(
+        description="Delete a group: backed up first (when backups are on), hidden at once."
+    )
     async def delete_group(self, info: Info, input: DeleteGroupInput) -> DeleteGroupPayload:
         services = info.context.services
         try:
             group_id = decode_id(input.group_id, "Group", field=["groupId"])
             backup_id = await backup_cases.delete_group(
-                engine=services.engine, account_id=info.context.account_id, group_id=group_id, now=services.clock.now()
+                engine=services.engine,
+                account_id=info.context.account_id,
+                group_id=group_id,
+                now=services.clock.now(),
             )
         except UserFacingError as error:
             return DeleteGroupPayload(user_errors=[UserError.from_error(error)])
@@ -160,12 +199,16 @@ class Mutation:
             backup=Backup.from_row(backup) if backup is not None else None,
         )
 
-    @strawberry.mutation(description="Restore a backup into a new group (default) or an existing one, as a job; the target is backed up first.")
+    @strawberry.mutation(
+        description="Restore a backup into a new group (default) or an existing one, as a job; the target is backed up first."
+    )
     async def restore_backup(self, info: Info, input: RestoreBackupInput) -> RestoreBackupPayload:
         services = info.context.services
         try:
             backup_id = decode_id(input.backup_id, "Backup", field=["backupId"])
-            group_id = decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
+            group_id = (
+                decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
+            )
             job_id = await backup_cases.start_restore(
                 engine=services.engine,
                 account_id=info.context.account_id,
@@ -180,24 +223,39 @@ class Mutation:
         services.wake_worker()
         return RestoreBackupPayload(job=await _job(info, job_id))
 
-    @strawberry.mutation(description="Report opens and clicks in bulk (never backed up, exported or restored).")
-    async def record_activities(self, info: Info, input: RecordActivitiesInput) -> RecordActivitiesPayload:
+    @strawberry.mutation(
+        description="Report opens and clicks in bulk (never backed up, exported or restored)."
+    )
+    async def record_activities(
+        self, info: Info, input: RecordActivitiesInput
+    ) -> RecordActivitiesPayload:
         try:
             recorded = await record_activities(
-                engine=info.context.engine, account_id=info.context.account_id, reports=_reports(input.activities)
+                engine=info.context.engine,
+                account_id=info.context.account_id,
+                reports=_reports(input.activities),
             )
         except UserFacingError as error:
             return RecordActivitiesPayload(user_errors=[UserError.from_error(error)])
         return RecordActivitiesPayload(recorded=recorded)
 
-    @strawberry.mutation(description="Turn backups on or off, account-wide or for one group; effective at once.")
-    async def set_backup_enabled(self, info: Info, input: SetBackupEnabledInput) -> SetBackupEnabledPayload:
+    @strawberry.mutation(
+        description="Turn backups on or off, account-wide or for one group; effective at once."
+    )
+    async def set_backup_enabled(
+        self, info: Info, input: SetBackupEnabledInput
+    ) -> SetBackupEnabledPayload:
         services = info.context.services
         account_id = info.context.account_id
         try:
-            group_id = decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
+            group_id = (
+                decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
+            )
             await backup_cases.set_backup_enabled(
-                engine=services.engine, account_id=account_id, group_id=group_id, enabled=input.enabled
+                engine=services.engine,
+                account_id=account_id,
+                group_id=group_id,
+                enabled=input.enabled,
             )
         except UserFacingError as error:
             return SetBackupEnabledPayload(user_errors=[UserError.from_error(error)])

@@ -8,22 +8,26 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
+from api.errors import NotFound
 from api.graphql.backup_types import Backup, BackupDay, ImportJob
 from api.graphql.context import Info
 from api.graphql.ids import decode_id, encode_id
 from api.graphql.pagination import Connection, connection, decode_cursor, page_size
 from api.graphql.types import Account, Group
-from api.errors import NotFound
 from storage.backup_reads import BackupRow, backups_of_groups, backups_page, overview_page
 from storage.db import read_transaction
 from storage.jobs import job_by_id
 from storage.reads import account, groups_page
 
 
-@strawberry.type(description="A group that has backups (deleted ones too), with its backups by day.")
+@strawberry.type(
+    description="A group that has backups (deleted ones too), with its backups by day."
+)
 class GroupBackups:
     group_id: strawberry.ID
-    group_name: str = strawberry.field(description="The group's name (as it was, for a deleted group).")
+    group_name: str = strawberry.field(
+        description="The group's name (as it was, for a deleted group)."
+    )
     backup_count: int
     latest_backup_at: datetime
     days: list[BackupDay] = strawberry.field(description="Newest first.")
@@ -86,11 +90,17 @@ class Query:
             rows, total = await groups_page(
                 conn, account_id=info.context.account_id, first=size, before_id=before_id
             )
-        return connection(rows, size=size, total=total, after=after, key=lambda r: (r.id,), node=Group.from_row)
+        return connection(
+            rows, size=size, total=total, after=after, key=lambda r: (r.id,), node=Group.from_row
+        )
 
     @strawberry.field(description="Backups newest first, of one group (deleted ones too) or all.")
     async def backups(
-        self, info: Info, group_id: strawberry.ID | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        group_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[Backup]:
         size = page_size(first)
         gid = None
@@ -101,24 +111,41 @@ class Query:
                 gid = -1
         async with read_transaction(info.context.engine) as conn:
             rows, total = await backups_page(
-                conn, account_id=info.context.account_id, group_id=gid, first=size, before=_keyset_time(after)
+                conn,
+                account_id=info.context.account_id,
+                group_id=gid,
+                first=size,
+                before=_keyset_time(after),
             )
         return connection(
-            rows, size=size, total=total, after=after,
-            key=lambda r: (r.created_at.isoformat(), r.id), node=Backup.from_row,
+            rows,
+            size=size,
+            total=total,
+            after=after,
+            key=lambda r: (r.created_at.isoformat(), r.id),
+            node=Backup.from_row,
         )
 
-    @strawberry.field(description="The backups page: groups that have backups (deleted ones included), the most recently backed-up first, each with its backups by day.")
+    @strawberry.field(
+        description="The backups page: groups that have backups (deleted ones included), the most recently backed-up first, each with its backups by day."
+    )
     async def backup_overview(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[GroupBackups]:
         size = page_size(first)
         account_id = info.context.account_id
         async with read_transaction(info.context.engine) as conn:
-            rows, total = await overview_page(conn, account_id=account_id, first=size, before=_keyset_time(after))
-            backups = await backups_of_groups(conn, account_id=account_id, group_ids=[r.group_id for r in rows[:size]])
+            rows, total = await overview_page(
+                conn, account_id=account_id, first=size, before=_keyset_time(after)
+            )
+            backups = await backups_of_groups(
+                conn, account_id=account_id, group_ids=[r.group_id for r in rows[:size]]
+            )
         return connection(
-            rows, size=size, total=total, after=after,
+            rows,
+            size=size,
+            total=total,
+            after=after,
             key=lambda r: (r.latest_backup_at.isoformat(), r.group_id),
             node=lambda r: GroupBackups(
                 group_id=strawberry.ID(encode_id("Group", r.group_id)),

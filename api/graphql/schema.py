@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -17,7 +18,6 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from api.errors import UserFacingError
 from api.graphql.backup_types import Backup, ImportJob

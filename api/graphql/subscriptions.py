@@ -22,7 +22,9 @@ def _progress_key(row: JobRow) -> tuple[object, ...]:
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="Pushes the job each time its progress changes, and completes when it has finished.")
+    @strawberry.subscription(
+        description="Pushes the job each time its progress changes, and completes when it has finished."
+    )
     async def import_job(self, info: Info, id: strawberry.ID) -> AsyncGenerator[ImportJob, None]:
         job_id = decode_id(id, "ImportJob", field=["id"])
         context = info.context
@@ -37,4 +39,4 @@ class Subscription:
                 yield ImportJob.from_row(row)
             if row.finished:
                 return
-            await context.services.events.wait(job_id, timeout=WAIT_SECONDS)
+            await context.services.events.wait(job_id, seconds=WAIT_SECONDS)

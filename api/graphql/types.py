@@ -15,6 +15,7 @@ from api.errors import UserFacingError
 from api.graphql.context import Info
 from api.graphql.pagination import Connection, connection, decode_cursor, page_size
 from storage.db import read_transaction
+
 if TYPE_CHECKING:
     from api.graphql.backup_types import Backup
 from storage.reads import AccountRow, GroupRow, RecipientRow, recipients_by_id, recipients_page
@@ -28,7 +29,9 @@ class RecipientStatus(enum.Enum):
     BOUNCED = "BOUNCED"
 
 
-@strawberry.enum(description="ADD: only new addresses. REFRESH_AND_ADD: update existing, add new. REFRESH: update existing only.")
+@strawberry.enum(
+    description="ADD: only new addresses. REFRESH_AND_ADD: update existing, add new. REFRESH: update existing only."
+)
 class ImportMode(enum.Enum):
     ADD = "ADD"
     REFRESH_AND_ADD = "REFRESH_AND_ADD"
@@ -88,7 +91,9 @@ class Account(relay.Node):
     id: relay.NodeID[int]
     name: str
     backups_enabled: bool = strawberry.field(description="The account-wide backup switch.")
-    backup_retention_days: int = strawberry.field(description="Days a backup is kept: 30 unless changed.")
+    backup_retention_days: int = strawberry.field(
+        description="Days a backup is kept: 30 unless changed."
+    )
 
     @classmethod
     def from_row(cls, row: AccountRow) -> Account:
@@ -100,7 +105,7 @@ class Account(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Account | None]:
         from storage.reads import account
@@ -129,12 +134,15 @@ class Group(relay.Node):
             backups_enabled=row.backups_enabled,
         )
 
-    @strawberry.field(description="Whether imports, deletions and restores of this group make backups: the account switch AND the group switch.")
+    @strawberry.field(
+        description="Whether imports, deletions and restores of this group make backups: the account switch AND the group switch."
+    )
     async def backups_active(self, info: Info) -> bool:
         from storage.reads import account
 
         if not self.backups_enabled:
             return False
+
         async def load(keys: list[int]) -> list[bool]:
             async with read_transaction(info.context.engine) as conn:
                 row = await account(conn, account_id=info.context.account_id)
@@ -150,7 +158,9 @@ class Group(relay.Node):
         key = decode_cursor(after)
         after_email = str(key[0]) if key else None
         async with read_transaction(info.context.engine) as conn:
-            rows = await recipients_page(conn, group_id=self.id, first=size, after_email=after_email)
+            rows = await recipients_page(
+                conn, group_id=self.id, first=size, after_email=after_email
+            )
         return connection(
             rows,
             size=size,
@@ -163,12 +173,12 @@ class Group(relay.Node):
     @strawberry.field(description="This group's backups, newest first.")
     async def backups(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated["Backup", strawberry.lazy("api.graphql.backup_types")]]:
+    ) -> Connection[Annotated[Backup, strawberry.lazy("api.graphql.backup_types")]]:
         result: Connection[Any] = await group_backups(info, self.id, first, after)
         return result
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Group | None]:
         ids = [_int(i) for i in node_ids]
@@ -212,7 +222,7 @@ class Recipient(relay.Node):
         return await activity_loader(info).load(self.id)
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Recipient | None]:
         ids = [i for i in (_int(n) for n in node_ids)]
@@ -255,9 +265,17 @@ async def group_backups(info: Info, group_id: int, first: int | None, after: str
     size = page_size(first)
     async with read_transaction(info.context.engine) as conn:
         rows, total = await backups_page(
-            conn, account_id=info.context.account_id, group_id=group_id, first=size, before=_keyset_time(after)
+            conn,
+            account_id=info.context.account_id,
+            group_id=group_id,
+            first=size,
+            before=_keyset_time(after),
         )
     return connection(
-        rows, size=size, total=total, after=after,
-        key=lambda r: (r.created_at.isoformat(), r.id), node=Backup.from_row,
+        rows,
+        size=size,
+        total=total,
+        after=after,
+        key=lambda r: (r.created_at.isoformat(), r.id),
+        node=Backup.from_row,
     )

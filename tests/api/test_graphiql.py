@@ -203,13 +203,17 @@ def test_browser_runs_queries_and_subscriptions_with_a_token(
         client.close()
     guard = OffsiteGuard()
     errors: list[str] = []
+    refused: list[str] = []
     sockets: list[str] = []
     page = browser.new_page()
     try:
         page.route("**/*", guard)
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # The page's Content-Security-Policy refuses other origins before any request is made.
+        page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
         page.on("websocket", lambda socket: sockets.append(socket.url))
         page.goto(server.url + "/graphql")
+        assert (guard.blocked, refused) == ([], []), "the page loads from elsewhere"
         headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
         set_editor(page, headers, f'{{"Authorization": "Bearer {client.token}"}}')
         result = page.locator("section.result-window")
@@ -229,6 +233,5 @@ def test_browser_runs_queries_and_subscriptions_with_a_token(
         expect(result).to_contain_text('"status": "SUCCEEDED"', timeout=TIMEOUT_MS)
     finally:
         page.close()
-    assert guard.blocked == []
-    assert errors == []
+    assert (guard.blocked, refused, errors) == ([], [], [])
     assert [urlsplit(url).hostname for url in sockets] == ["127.0.0.1"]

@@ -30,8 +30,12 @@ def attrs(person: dict[str, Any]) -> dict[str, str]:
 FILE_KINDS = {
     "utf-8": "email,first name,last name\nanna@x.io,Änna,Lee\nbob@x.io,Bob,Ng\n".encode(),
     "utf-8 with BOM": "\ufeffEmail;Vorname;Nachname\nanna@x.io;Änna;Lee\nbob@x.io;Bob;Ng\n".encode(),
-    "utf-16 tab (Excel Unicode text)": "E-Mail\tPrénom\tNom\nanna@x.io\tÄnna\tLee\nbob@x.io\tBob\tNg\n".encode("utf-16"),
-    "cp1252 semicolon": "Email Address;First Name;Last Name\nanna@x.io;Änna;Lee\nbob@x.io;Bob;Ng\n".encode("cp1252"),
+    "utf-16 tab (Excel Unicode text)": "E-Mail\tPrénom\tNom\nanna@x.io\tÄnna\tLee\nbob@x.io\tBob\tNg\n".encode(
+        "utf-16"
+    ),
+    "cp1252 semicolon": "Email Address;First Name;Last Name\nanna@x.io;Änna;Lee\nbob@x.io;Bob;Ng\n".encode(
+        "cp1252"
+    ),
     "pipe": "EMAIL|FIRSTNAME|LASTNAME\nanna@x.io|Änna|Lee\nbob@x.io|Bob|Ng\n".encode(),
     "quoted newlines": b'email,first name,last name\n"anna@x.io","\xc3\x84nna","Lee"\nbob@x.io,Bob,"Ng"\n',
 }
@@ -51,7 +55,12 @@ def test_quoted_field_with_embedded_newline_keeps_row_numbers(client: GraphQLCli
     job = client.import_file(content, groupName="newlines")
     assert (job["added"], job["rejected"]) == (1, 1)
     assert job["rowErrors"] == [
-        {"row": 3, "column": "email", "code": "INVALID_EMAIL", "message": job["rowErrors"][0]["message"]}
+        {
+            "row": 3,
+            "column": "email",
+            "code": "INVALID_EMAIL",
+            "message": job["rowErrors"][0]["message"],
+        }
     ]
     person = client.recipients(job["group"]["id"])[0]
     assert attrs(person) == {"note": "line one\nline two"}
@@ -68,7 +77,11 @@ def test_explicit_field_mapping(client: GraphQLClient) -> None:
     ]
     job = client.import_file(content, groupName="mapped", fieldMapping=mapping)
     person = client.recipients(job["group"]["id"])[0]
-    assert (person["firstName"], person["lastName"], attrs(person)) == ("Ann", "Lee", {"city": "Paris"})
+    assert (person["firstName"], person["lastName"], attrs(person)) == (
+        "Ann",
+        "Lee",
+        {"city": "Paris"},
+    )
 
 
 def test_addresses_are_normalised_and_the_last_duplicate_wins(client: GraphQLClient) -> None:
@@ -124,7 +137,9 @@ def test_mode_add_only_adds_new_addresses(client: GraphQLClient, group: str) -> 
     assert set(people) == {"a@x.io", "b@x.io", "c@x.io"}
 
 
-def test_mode_refresh_and_add_updates_only_the_fields_the_file_has(client: GraphQLClient, group: str) -> None:
+def test_mode_refresh_and_add_updates_only_the_fields_the_file_has(
+    client: GraphQLClient, group: str
+) -> None:
     content = b"email,first name,city\na@x.io,Anna,Lyon\nb@x.io,Bob,\nc@x.io,Cid,Rome\n"
     job = import_into(client, group, content, "REFRESH_AND_ADD")
     assert (job["added"], job["updated"], job["unchanged"]) == (1, 1, 1)
@@ -146,7 +161,12 @@ def test_mode_refresh_updates_existing_only(client: GraphQLClient, group: str) -
 def test_an_import_never_reactivates_unsubscribed_or_bounced(client: GraphQLClient) -> None:
     first = b"email,status\nu@x.io,unsubscribed\nb@x.io,bounced\ni@x.io,inactive\n"
     group_id = client.import_file(first, groupName="guard")["group"]["id"]
-    job = import_into(client, group_id, b"email,status\nu@x.io,active\nb@x.io,ACTIVE\ni@x.io,active\n", "REFRESH_AND_ADD")
+    job = import_into(
+        client,
+        group_id,
+        b"email,status\nu@x.io,active\nb@x.io,ACTIVE\ni@x.io,active\n",
+        "REFRESH_AND_ADD",
+    )
     assert job["status"] == "SUCCEEDED"
     status = {p["email"]: p["status"] for p in client.recipients(group_id)}
     assert status == {"u@x.io": "UNSUBSCRIBED", "b@x.io": "BOUNCED", "i@x.io": "ACTIVE"}
@@ -200,10 +220,13 @@ def test_mutation_returns_the_job_at_once(client: GraphQLClient) -> None:
 def test_a_failed_job_changes_nothing(client: GraphQLClient, group: str) -> None:
     before = client.recipients(group)
     # Valid rows, then an unclosed quote that swallows more than the field size limit.
-    content = b"email,first name\nnew@x.io,New\na@x.io,Changed\nz@x.io,\"" + b"x" * (11 * 1024 * 1024)
+    content = b'email,first name\nnew@x.io,New\na@x.io,Changed\nz@x.io,"' + b"x" * (
+        11 * 1024 * 1024
+    )
     job = import_into(client, group, content, "REFRESH_AND_ADD")
     assert job["status"] == "FAILED"
-    assert job["error"] and "read" in job["error"]
+    assert job["error"]
+    assert "read" in job["error"]
     assert client.recipients(group) == before
     assert client.execute(GROUP_QUERY, {"id": group})["node"]["recipientCount"] == 2
     backups = client.execute("query($g: ID) { backups(groupId: $g) { totalCount } }", {"g": group})
@@ -217,7 +240,11 @@ def test_the_backup_reproduces_the_state_before_the_import(
     content = b"email,first name,city\na@x.io,Anna,Lyon\nc@x.io,Cid,Rome\n"
     job = import_into(client, group, content, "REFRESH_AND_ADD")
     backup = job["backup"]
-    assert (backup["reason"], backup["recipientCount"], backup["groupName"]) == ("IMPORT", 2, "base")
+    assert (backup["reason"], backup["recipientCount"], backup["groupName"]) == (
+        "IMPORT",
+        2,
+        "base",
+    )
     assert client.recipients(group) != before
     state = server.run(state_of_backup(server, backup["id"]))
     expected = [
@@ -254,8 +281,18 @@ def test_another_account_sees_none_of_it(
         "edges": [],
     }
     for object_id in (group, person_id, job["id"], job["backup"]["id"]):
-        assert other_client.execute("query($id: ID!) { node(id: $id) { id } }", {"id": object_id})["node"] is None
-    assert other_client.execute("query($id: ID!) { importJob(id: $id) { id } }", {"id": job["id"]})["importJob"] is None
+        assert (
+            other_client.execute("query($id: ID!) { node(id: $id) { id } }", {"id": object_id})[
+                "node"
+            ]
+            is None
+        )
+    assert (
+        other_client.execute("query($id: ID!) { importJob(id: $id) { id } }", {"id": job["id"]})[
+            "importJob"
+        ]
+        is None
+    )
     payload = other_client.start_import(b"email\nx@x.io\n", groupId=group)
     unknown = other_client.start_import(b"email\nx@x.io\n", groupId="R3JvdXA6OTk5OTk5OQ==")
     assert payload["userErrors"] == unknown["userErrors"]

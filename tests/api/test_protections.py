@@ -16,7 +16,9 @@ from tests.server import LiveServer
 
 def test_no_token_is_401(server: LiveServer) -> None:
     for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}):
-        response = httpx.post(server.url + "/graphql", json={"query": "{ viewer { name } }"}, headers=headers)
+        response = httpx.post(
+            server.url + "/graphql", json={"query": "{ viewer { name } }"}, headers=headers
+        )
         assert response.status_code == 401
         assert response.headers["www-authenticate"] == "Bearer"
         assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -29,8 +31,12 @@ def test_viewer_with_token(client: GraphQLClient) -> None:
 
 
 @pytest.mark.parametrize("headers", [{}, {"Apollo-Require-Preflight": ""}])
-def test_multipart_without_preflight_header_is_refused(client: GraphQLClient, headers: dict[str, str]) -> None:
-    response = client.upload(IMPORT, {"input": {"file": None, "groupName": "csrf"}}, b"email\na@x.io\n", headers=headers)
+def test_multipart_without_preflight_header_is_refused(
+    client: GraphQLClient, headers: dict[str, str]
+) -> None:
+    response = client.upload(
+        IMPORT, {"input": {"file": None, "groupName": "csrf"}}, b"email\na@x.io\n", headers=headers
+    )
     assert response.status_code == 400
     assert "Apollo-Require-Preflight" in response.text
     assert client.execute("{ groups { totalCount } }")["groups"]["totalCount"] == 0
@@ -39,7 +45,9 @@ def test_multipart_without_preflight_header_is_refused(client: GraphQLClient, he
 
 def test_operation_name_header_also_passes_csrf_check(client: GraphQLClient) -> None:
     response = client.upload(
-        IMPORT, {"input": {"file": None, "groupName": "ok"}}, b"email\na@x.io\n",
+        IMPORT,
+        {"input": {"file": None, "groupName": "ok"}},
+        b"email\na@x.io\n",
         headers={"X-Apollo-Operation-Name": "Import"},
     )
     assert response.status_code == 200
@@ -48,7 +56,11 @@ def test_operation_name_header_also_passes_csrf_check(client: GraphQLClient) -> 
 
 def test_form_encoded_and_text_plain_posts_are_refused(client: GraphQLClient) -> None:
     form = client.http.post("/graphql", data={"query": "{ viewer { name } }"})
-    text = client.http.post("/graphql", content=b'{"query": "{ viewer { name } }"}', headers={"Content-Type": "text/plain"})
+    text = client.http.post(
+        "/graphql",
+        content=b'{"query": "{ viewer { name } }"}',
+        headers={"Content-Type": "text/plain"},
+    )
     assert (form.status_code, text.status_code) == (400, 400)
 
 
@@ -92,7 +104,10 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     """A server on SQLite whose upload cap is 1 MB."""
     folder: Path = tmp_path_factory.mktemp("small")
     live = LiveServer(
-        database_url=f"sqlite:///{folder / 'db.sqlite'}", data_dir=folder / "data", clock=FrozenClock(), max_upload_mb=1
+        database_url=f"sqlite:///{folder / 'db.sqlite'}",
+        data_dir=folder / "data",
+        clock=FrozenClock(),
+        max_upload_mb=1,
     )
     live.start()
     yield live
@@ -126,11 +141,16 @@ def test_body_far_over_the_cap_is_refused_while_streaming(small_server: LiveServ
     response = client.http.post(
         "/graphql",
         content=body(),
-        headers={"Content-Type": "multipart/form-data; boundary=x", "Apollo-Require-Preflight": "1"},
+        headers={
+            "Content-Type": "multipart/form-data; boundary=x",
+            "Apollo-Require-Preflight": "1",
+        },
     )
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "FILE_TOO_LARGE"
-    declared = client.upload(IMPORT, {"input": {"file": None, "groupName": "x"}}, big_csv(3 * 1024 * 1024))
+    declared = client.upload(
+        IMPORT, {"input": {"file": None, "groupName": "x"}}, big_csv(3 * 1024 * 1024)
+    )
     assert declared.status_code == 413
     assert client.execute("{ groups { totalCount } }")["groups"]["totalCount"] == 0
     client.close()
