@@ -24,31 +24,32 @@ def postgres_admin_url() -> str | None:
     return os.environ.get("LISTKEEPER_TEST_POSTGRES_URL")
 
 
-def create_postgres_database(admin_url: str) -> str:
-    """A new empty database for this test session; its URL."""
+async def create_postgres_database(admin_url: str) -> str:
+    """A new empty database; its URL."""
     name = "listkeeper_test_" + secrets.token_hex(4)
-
-    async def create() -> None:
-        conn = await asyncpg.connect(admin_url)
-        try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    asyncio.run(create())
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
-def database_url(backend: str, folder: Path) -> str:
-    """A fresh database of `backend`; skips PostgreSQL only outside CI when none is configured."""
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'listkeeper.db'}"
+def required_postgres() -> str:
+    """The PostgreSQL admin URL; skips only outside CI when none is configured."""
     admin = postgres_admin_url()
     if admin is None:
         if os.environ.get("CI"):
             pytest.fail("LISTKEEPER_TEST_POSTGRES_URL is required in CI")
         pytest.skip("no PostgreSQL configured (LISTKEEPER_TEST_POSTGRES_URL)")
-    return create_postgres_database(admin)
+    return admin
+
+
+def database_url(backend: str, folder: Path) -> str:
+    """A fresh database of `backend` (call outside a running event loop)."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'listkeeper.db'}"
+    return asyncio.run(create_postgres_database(required_postgres()))
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
