@@ -94,7 +94,9 @@ async def retention_loop(services: Services) -> None:
         await asyncio.sleep(services.settings.retention_interval_seconds)
 
 
-async def sweep(*, engine: AsyncEngine, as_of: datetime, dry_run: bool = False) -> SweepReport:
+async def sweep(
+    *, engine: AsyncEngine, as_of: datetime, dry_run: bool = False, purge_batch: int = PURGE_BATCH
+) -> SweepReport:
     """One retention pass as of `as_of` (naive means UTC); what it deleted or would delete."""
     as_of = as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
     report = SweepReport(as_of=as_of, dry_run=dry_run)
@@ -111,7 +113,7 @@ async def sweep(*, engine: AsyncEngine, as_of: datetime, dry_run: bool = False) 
         else:
             purgeable = await retention.purgeable_groups(conn)
     for group_id in purgeable:
-        purge = partial(_purge_group, engine, report, counted, group_id=group_id)
+        purge = partial(_purge_group, engine, report, counted, group_id=group_id, batch=purge_batch)
         await _attempt(report, f"deleted group {group_id}", purge)
     return report
 
@@ -160,7 +162,7 @@ async def _expire_group(
 
 
 async def _purge_group(
-    engine: AsyncEngine, report: SweepReport, counted: dict[int, int], *, group_id: int
+    engine: AsyncEngine, report: SweepReport, counted: dict[int, int], *, group_id: int, batch: int
 ) -> None:
     if report.dry_run:
         async with read_transaction(engine) as conn:
@@ -173,7 +175,7 @@ async def _purge_group(
         return
     while True:
         async with write_transaction(engine) as conn:
-            step = await retention.purge_group_step(conn, group_id=group_id, limit=PURGE_BATCH)
+            step = await retention.purge_group_step(conn, group_id=group_id, limit=batch)
         if step is None:
             return  # purged meanwhile by another instance, or referenced again
         report.add_purge(step)

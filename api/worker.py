@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -14,12 +15,14 @@ from api.clock import Clock
 from api.errors import UserFacingError
 from api.logs import bind_job
 from api.progress import JobEvents
-from storage.db import write_transaction
+from storage.db import is_sqlite, write_transaction
 from storage.files import FileStore
-from storage.jobs import JobRow, claim_next, fail, requeue_running, set_progress
+from storage.jobs import JobRow, claim_next, fail, renew_lease, requeue_running, set_progress
 
 log = logging.getLogger("listkeeper.worker")
 PROGRESS_EVERY_SECONDS = 0.5
+LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
 
 JobRunner = Callable[..., Awaitable[None]]
 
@@ -41,7 +44,12 @@ class Worker:
         self._wake.set()
 
     async def recover(self) -> None:
-        """Requeue jobs a stopped process left running (their transaction rolled back)."""
+        """Embedded (SQLite, one process): requeue at once the jobs a stop left running.
+
+        Elsewhere other instances may be running them: their lease tells when to take over.
+        """
+        if not is_sqlite(self.engine):
+            return
         async with write_transaction(self.engine) as conn:
             count = await requeue_running(conn)
         if count:
@@ -65,12 +73,18 @@ class Worker:
     async def run_next(self) -> bool:
         """Run the oldest queued job, if any; whether one ran."""
         async with write_transaction(self.engine) as conn:
-            job = await claim_next(conn, now=self.clock.now())
+            job = await claim_next(
+                conn, now=self.clock.now(), lease=LEASE, max_attempts=MAX_ATTEMPTS
+            )
         if job is None:
             return False
         self.events.publish(job.id)
-        with bind_job(job.id, account_id=job.account_id):
-            await self._run(job)
+        heartbeat = asyncio.create_task(self._keep_lease(job.id))
+        try:
+            with bind_job(job.id, account_id=job.account_id):
+                await self._run(job)
+        finally:
+            heartbeat.cancel()
         self.events.publish(job.id)
         return True
 
@@ -106,6 +120,15 @@ class Worker:
         finally:
             if job.upload_key:
                 await self.files.delete(job.upload_key)
+
+    async def _keep_lease(self, job_id: int) -> None:
+        while True:
+            await asyncio.sleep(LEASE.total_seconds() / 4)
+            try:
+                async with write_transaction(self.engine) as conn:
+                    await renew_lease(conn, job_id=job_id, expires_at=self.clock.now() + LEASE)
+            except Exception:  # e.g. SQLite busy while the job itself writes; try again later
+                log.warning("could not renew the job's lease", exc_info=True)
 
     def _progress(self, job_id: int) -> Callable[[int, int], Awaitable[None]]:
         last = 0.0

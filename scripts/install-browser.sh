@@ -19,13 +19,19 @@ quietly() {
   rm -f "$log"
 }
 
-if [ ! -x /usr/bin/chromium ]; then
-  # A fresh machine may have no package lists yet: then the candidate is "(none)".
-  if ! apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-    quietly apt-get update
-  fi
+install_chromium() {
   quietly env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
     chromium fonts-liberation
+}
+
+if [ ! -x /usr/bin/chromium ]; then
+  # No package lists yet (a fresh machine): the candidate is "(none)".
+  policy=$(apt-cache policy chromium 2>/dev/null || true)
+  if ! grep -q 'Candidate: [0-9]' <<<"$policy"; then
+    quietly apt-get update
+  fi
+  # Old lists may name files the mirror no longer has: refresh them once and retry.
+  install_chromium 2>/dev/null || { quietly apt-get update && install_chromium; }
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -102,19 +102,48 @@ async def job_by_id(
     return _job(row) if row is not None else None
 
 
-async def claim_next(conn: AsyncConnection, *, now: datetime) -> JobRow | None:
-    """Mark the oldest queued job RUNNING and return it (safe with several workers)."""
+CLAIMABLE = "(status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at < :now))"
+
+
+async def claim_next(
+    conn: AsyncConnection, *, now: datetime, lease: timedelta, max_attempts: int
+) -> JobRow | None:
+    """Take the oldest queued job, or one whose worker stopped renewing its lease.
+
+    Safe with several workers and instances: on PostgreSQL the row is locked with SKIP
+    LOCKED, on SQLite the write transaction is exclusive. A job that has already been
+    tried `max_attempts` times (it keeps killing its workers) is failed instead.
+    """
+    await run(
+        conn,
+        f"UPDATE import_job SET status = 'FAILED', finished_at = :now, error = :e"
+        f" WHERE {CLAIMABLE} AND attempts >= :max",
+        now=now,
+        max=max_attempts,
+        e="The job was interrupted too many times; nothing was changed.",
+    )
     skip_locked = "" if is_sqlite(conn) else " FOR UPDATE SKIP LOCKED"
     row = (
         await run(
             conn,
-            "UPDATE import_job SET status = 'RUNNING', started_at = :now WHERE id = (SELECT id"
-            f" FROM import_job WHERE status = 'QUEUED' ORDER BY id LIMIT 1{skip_locked})"
-            f" AND status = 'QUEUED' RETURNING {JOB_COLUMNS}",
+            "UPDATE import_job SET status = 'RUNNING', started_at = :now, attempts = attempts + 1,"
+            f" lease_expires_at = :expires_at WHERE id = (SELECT id FROM import_job WHERE {CLAIMABLE}"
+            f" ORDER BY id LIMIT 1{skip_locked}) RETURNING {JOB_COLUMNS}",
             now=now,
+            expires_at=now + lease,
         )
     ).first()
     return _job(row) if row is not None else None
+
+
+async def renew_lease(conn: AsyncConnection, *, job_id: int, expires_at: datetime) -> None:
+    """Keep a running job ours a while longer."""
+    await run(
+        conn,
+        "UPDATE import_job SET lease_expires_at = :expires_at WHERE id = :j AND status = 'RUNNING'",
+        expires_at=expires_at,
+        j=job_id,
+    )
 
 
 async def requeue_running(conn: AsyncConnection) -> int:

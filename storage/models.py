@@ -155,6 +155,9 @@ class ImportJob(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTC_DATETIME)
     started_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
     finished_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
+    # A running job belongs to its worker until the lease expires (the worker renews it).
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ImportRowError(SQLModel, table=True):

@@ -153,7 +153,7 @@ async def groups_purgeable_after(conn: AsyncConnection, *, as_of: datetime) -> l
 async def purge_group_step(
     conn: AsyncConnection, *, group_id: int, limit: int
 ) -> GroupPurge | None:
-    """Delete up to `limit` recipients and history rows of a purgeable group, then the group."""
+    """Delete a batch of a purgeable group's rows (about `limit`); the group itself at the end."""
     lock = _lock(conn, "UPDATE")
     locked = await scalar(
         conn,
@@ -162,25 +162,57 @@ async def purge_group_step(
     )
     if locked is None:
         return None
-    # Key order through the unique (group_id, email) index: both statements pick the same rows.
-    batch = "SELECT id FROM recipient WHERE group_id = :g ORDER BY email LIMIT :n"
-    activities = await run(
-        conn, f"DELETE FROM activity WHERE recipient_id IN ({batch})", g=group_id, n=limit
-    )
-    recipients = await run(
-        conn, f"DELETE FROM recipient WHERE id IN ({batch})", g=group_id, n=limit
-    )
-    history = await run(
+    recipients, activities = await _delete_recipient_batch(conn, group_id=group_id, limit=limit)
+    history = await _delete_history_batch(conn, group_id=group_id, limit=limit)
+    finished = recipients < limit and history < limit
+    if finished:
+        await _delete_group_row(conn, group_id=group_id)
+    return GroupPurge(recipients, history, activities, finished)
+
+
+async def _delete_recipient_batch(
+    conn: AsyncConnection, *, group_id: int, limit: int
+) -> tuple[int, int]:
+    """The first `limit` recipients by email, with their activities; (recipients, activities)."""
+    # A key range on the unique (group_id, email) index: an `id IN (... LIMIT n)` batch made
+    # PostgreSQL hash-join a scan of the whole recipient table.
+    last = await scalar(
         conn,
-        "DELETE FROM recipient_version WHERE id IN"
-        " (SELECT id FROM recipient_version WHERE group_id = :g LIMIT :n)",
+        "SELECT max(email) FROM (SELECT email FROM recipient WHERE group_id = :g"
+        " ORDER BY email LIMIT :n) AS batch",
         g=group_id,
         n=limit,
     )
-    finished = recipients.rowcount < limit and history.rowcount < limit
-    if finished:
-        await _delete_group_row(conn, group_id=group_id)
-    return GroupPurge(recipients.rowcount, history.rowcount, activities.rowcount, finished)
+    if last is None:
+        return 0, 0
+    batch = "SELECT id FROM recipient WHERE group_id = :g AND email <= :last"
+    activities = await run(
+        conn, f"DELETE FROM activity WHERE recipient_id IN ({batch})", g=group_id, last=last
+    )
+    recipients = await run(
+        conn, "DELETE FROM recipient WHERE group_id = :g AND email <= :last", g=group_id, last=last
+    )
+    return recipients.rowcount, activities.rowcount
+
+
+async def _delete_history_batch(conn: AsyncConnection, *, group_id: int, limit: int) -> int:
+    """The oldest history rows by `valid_to`: `limit`, plus the rest of the last write's rows."""
+    last = await scalar(
+        conn,
+        "SELECT max(valid_to) FROM (SELECT valid_to FROM recipient_version WHERE group_id = :g"
+        " ORDER BY valid_to LIMIT :n) AS batch",
+        g=group_id,
+        n=limit,
+    )
+    if last is None:
+        return 0
+    result = await run(
+        conn,
+        "DELETE FROM recipient_version WHERE group_id = :g AND valid_to <= :last",
+        g=group_id,
+        last=last,
+    )
+    return result.rowcount
 
 
 async def _delete_group_row(conn: AsyncConnection, *, group_id: int) -> None:

@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,18 +141,39 @@ def require_browser() -> None:
         pytest.skip(message)
 
 
-class OffsiteGuard:
-    """Fails every request that is not to 127.0.0.1, and remembers it."""
+@dataclass
+class PageLog:
+    """What a page did that must not happen, and the WebSockets it opened."""
 
-    def __init__(self) -> None:
-        self.blocked: list[str] = []
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    sockets: list[str] = field(default_factory=list)
 
-    def __call__(self, route: Route) -> None:
+    def guard(self, route: Route) -> None:
+        """Fail every request that is not to 127.0.0.1, and remember it."""
         if urlsplit(route.request.url).hostname == "127.0.0.1":
             route.continue_()
         else:
             self.blocked.append(route.request.url)
             route.abort()
+
+    def problems(self) -> list[str]:
+        """Requests elsewhere, loads the Content-Security-Policy refused, script errors."""
+        refused = [text for text in self.console if "Content Security Policy" in text]
+        return self.blocked + refused + self.errors
+
+
+def open_graphiql(page: Page, server: LiveServer) -> PageLog:
+    """Open the page, failing any request elsewhere; it must load without a problem."""
+    log = PageLog()
+    page.route("**/*", log.guard)
+    page.on("pageerror", lambda error: log.errors.append(str(error)))
+    page.on("console", lambda message: log.console.append(message.text))
+    page.on("websocket", lambda socket: log.sockets.append(socket.url))
+    page.goto(server.url + "/graphql")
+    assert log.problems() == [], log.console
+    return log
 
 
 @pytest.fixture
@@ -172,11 +194,6 @@ def browser(tmp_path: Path) -> Iterator[BrowserContext]:
         context.set_default_timeout(TIMEOUT_MS)
         yield context
         context.close()
-
-
-def csp_refusals(console: list[str]) -> list[str]:
-    """The console messages saying the Content-Security-Policy blocked something."""
-    return [text for text in console if "Content Security Policy" in text]
 
 
 def set_editor(page: Page, selector: str, text: str) -> None:
@@ -206,19 +223,9 @@ def test_browser_runs_queries_and_subscriptions_with_a_token(
         job = client.import_file(b"email\na@x.io\n", groupName="GraphiQL")
     finally:
         client.close()
-    guard = OffsiteGuard()
-    errors: list[str] = []
-    console: list[str] = []
-    sockets: list[str] = []
     page = browser.new_page()
     try:
-        page.route("**/*", guard)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        # The page's Content-Security-Policy refuses other origins before any request is made.
-        page.on("console", lambda message: console.append(message.text))
-        page.on("websocket", lambda socket: sockets.append(socket.url))
-        page.goto(server.url + "/graphql")
-        assert (guard.blocked, csp_refusals(console), errors) == ([], [], []), console
+        log = open_graphiql(page, server)
         headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
         set_editor(page, headers, f'{{"Authorization": "Bearer {client.token}"}}')
         result = page.locator("section.result-window")
@@ -238,5 +245,5 @@ def test_browser_runs_queries_and_subscriptions_with_a_token(
         expect(result).to_contain_text('"status": "SUCCEEDED"', timeout=TIMEOUT_MS)
     finally:
         page.close()
-    assert (guard.blocked, csp_refusals(console), errors) == ([], [], [])
-    assert [urlsplit(url).hostname for url in sockets] == ["127.0.0.1"]
+    assert log.problems() == []
+    assert [urlsplit(url).hostname for url in log.sockets] == ["127.0.0.1"]
