@@ -63,7 +63,6 @@ SCRIPTS = (
         "sha384-2oonKe47vfHIZnmB6ZZ10vl7T0Y+qrHQF2cmNTaFDuPshpKqpUMGMc9jgj9MLDZ9",
     ),
 )
-ASSETS = STYLES + SCRIPTS
 
 DEFAULT_HEADERS = '{\n  "Authorization": "Bearer <token>"\n}'
 DEFAULT_QUERY = """\
@@ -175,7 +174,7 @@ def _content_security_policy(script: str) -> str:
 
 
 def graphiql_html(*, graphql_path: str = "/graphql") -> str | None:
-    """The page's HTML, or None to use strawberry's own page."""
+    """The GraphiQL page (never None: None would make app.py serve strawberry's CDN page)."""
     script = SCRIPT.substitute(
         graphql_path=_json_for_script(graphql_path),
         default_query=_json_for_script(DEFAULT_QUERY),

@@ -12,8 +12,8 @@ group's writes and with the same step of another instance (SQLite's
 `BEGIN IMMEDIATE` already does). Expired backups that a queued or running restore
 reads are kept until the job has finished.
 
-The `dry_run` variants count instead of deleting: a backup counts as gone when it
-has expired and no active restore reads it.
+Dry runs use the counting functions (`count_*`, `groups_purgeable_after`), for
+which a backup counts as gone when it has expired and no active restore reads it.
 """
 
 from __future__ import annotations
@@ -68,13 +68,11 @@ async def expired_backups(conn: AsyncConnection, *, as_of: datetime) -> list[Exp
     return [ExpiredBackup(int(r.id), int(r.group_id), bool(r.in_use)) for r in rows]
 
 
-async def lock_group_row(
-    conn: AsyncConnection, *, group_id: int, strength: str = "NO KEY UPDATE"
-) -> bool:
+async def lock_group_row(conn: AsyncConnection, *, group_id: int) -> bool:
     """Lock the group's row until the transaction ends (PostgreSQL); whether it exists."""
-    found = await scalar(
-        conn, f"SELECT id FROM recipient_group WHERE id = :g{_lock(conn, strength)}", g=group_id
-    )
+    # NO KEY UPDATE: waits for the group's writers and other sweeps, not for foreign-key checks.
+    lock = _lock(conn, "NO KEY UPDATE")
+    found = await scalar(conn, f"SELECT id FROM recipient_group WHERE id = :g{lock}", g=group_id)
     return found is not None
 
 
