@@ -45,7 +45,9 @@ class ListkeeperGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         html = graphiql_html()
-        return HTMLResponse(html) if html is not None else await super().render_graphql_ide(request)
+        if html is None:
+            return await super().render_graphql_ide(request)
+        return HTMLResponse(html, headers={"X-Frame-Options": "DENY"})
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         account_id = request.scope.get("state", {}).get("account_id", 0)
@@ -118,7 +120,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             Route(DOWNLOAD_PATH + "{token}", download_backup, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
-            *static_routes(),
+            *(static_routes() if settings.graphiql else []),
         ],
         lifespan=lifespan,
     )
