@@ -1,0 +1,200 @@
+"""Writing staged rows into a group that has recipients: match, copy history, update, add.
+
+Every statement is driven from the staged rows (a keyed temp table), so its cost
+follows the rows of the file, never the size of the group; only REPLACE walks the
+group, to find the recipients the source lacks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.db import is_sqlite
+from storage.sql import run, scalar
+from storage.writes import (
+    RECIPIENT_COLUMNS,
+    SUPPRESSED,
+    VALUE_COLUMNS,
+    VERSION_COLUMNS,
+    LockedGroup,
+    Source,
+    WriteMode,
+    WriteOutcome,
+    analyze_temp,
+    create_temp,
+    cross_join,
+    latest_backup_seq,
+    source_parts,
+)
+
+
+def _merged(conn: AsyncConnection, mode: WriteMode) -> dict[str, str]:
+    """New values of a matched row (`s` staged, `r` current): empty cells keep old values."""
+    status = (
+        f"CASE WHEN s.status IS NULL THEN r.status WHEN r.status IN {SUPPRESSED}"
+        f" AND s.status NOT IN {SUPPRESSED} THEN r.status ELSE s.status END"
+    )
+    if mode is WriteMode.REPLACE:
+        return {
+            "first_name": "s.first_name",
+            "last_name": "s.last_name",
+            "status": status,
+            "attributes": "s.attributes",
+        }
+    if is_sqlite(conn):
+        attributes = (
+            "CASE WHEN s.attributes IS NULL THEN r.attributes WHEN r.attributes IS NULL"
+            " THEN s.attributes ELSE json_patch(r.attributes, s.attributes) END"
+        )
+    else:
+        attributes = (
+            "CASE WHEN s.attributes IS NULL THEN r.attributes WHEN r.attributes IS NULL"
+            " THEN s.attributes ELSE (r.attributes::jsonb || s.attributes::jsonb)::text END"
+        )
+    return {
+        "first_name": "COALESCE(s.first_name, r.first_name)",
+        "last_name": "COALESCE(s.last_name, r.last_name)",
+        "status": status,
+        "attributes": attributes,
+    }
+
+
+def _changed(conn: AsyncConnection, merged: dict[str, str]) -> str:
+    """A predicate: the merged values differ from the current row."""
+    if is_sqlite(conn):
+        parts = [f"({expr}) IS NOT r.{col}" for col, expr in merged.items()]
+    else:
+        parts = [
+            f"({expr}) IS DISTINCT FROM r.{col}"
+            for col, expr in merged.items()
+            if col != "attributes"
+        ]
+        parts.append(f"({merged['attributes']})::jsonb IS DISTINCT FROM r.attributes::jsonb")
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _matched(conn: AsyncConnection) -> str:
+    """FROM clause joining staged rows to current rows of group :g (staged side first)."""
+    return f"stage_final AS s {cross_join(conn)} recipient AS r ON r.group_id = :g AND r.email = s.email"
+
+
+async def _fill_final(conn: AsyncConnection, source: Source) -> int:
+    await create_temp(
+        conn,
+        "stage_final",
+        "email TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT",
+    )
+    verb = "INSERT OR REPLACE" if is_sqlite(conn) else "INSERT"
+    for select in source_parts(conn, source):
+        await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}")
+    await analyze_temp(conn, "stage_final")
+    return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
+
+
+async def merge_into_group(
+    conn: AsyncConnection, *, group: LockedGroup, source: Source, mode: WriteMode, now: datetime
+) -> WriteOutcome:
+    """Apply the source to a group in `mode`, copying to history what a backup still sees."""
+    staged = await _fill_final(conn, source)
+    matched = int(await scalar(conn, f"SELECT count(*) FROM {_matched(conn)}", g=group.id))
+    updated = 0
+    if mode is not WriteMode.ADD and matched:
+        updated = await _update_matched(conn, group=group, mode=mode, now=now)
+    added = 0
+    if mode is not WriteMode.REFRESH and staged > matched:
+        added = await _insert_unmatched(conn, group=group, now=now)
+    removed = 0
+    if mode is WriteMode.REPLACE:
+        removed = await _remove_unstaged(conn, group=group)
+    if mode is WriteMode.ADD:
+        return WriteOutcome(added=added, skipped=matched)
+    skipped = staged - matched if mode is WriteMode.REFRESH else 0
+    return WriteOutcome(
+        added=added, updated=updated, unchanged=matched - updated, skipped=skipped, removed=removed
+    )
+
+
+async def _update_matched(
+    conn: AsyncConnection, *, group: LockedGroup, mode: WriteMode, now: datetime
+) -> int:
+    """Compute the changed rows into a keyed temp table, copy their history, update by id."""
+    merged = _merged(conn, mode)
+    columns = ", ".join(merged)
+    await create_temp(
+        conn,
+        "stage_changes",
+        "rid BIGINT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT",
+    )
+    changed = await run(
+        conn,
+        f"INSERT INTO stage_changes (rid, {columns}) SELECT r.id, {', '.join(merged.values())}"
+        f" FROM {_matched(conn)} WHERE {_changed(conn, merged)}",
+        g=group.id,
+    )
+    if not changed.rowcount:
+        return 0
+    await analyze_temp(conn, "stage_changes")
+    latest = await latest_backup_seq(conn, group_id=group.id)
+    if latest is not None:
+        await run(
+            conn,
+            f"INSERT INTO recipient_version ({VERSION_COLUMNS}) SELECT r.id, r.group_id, r.email,"
+            " r.first_name, r.last_name, r.status, r.attributes, r.created_at, r.updated_at,"
+            f" r.version, :n FROM stage_changes AS c {cross_join(conn)} recipient AS r ON r.id = c.rid"
+            " WHERE r.version <= :latest",
+            n=group.seq,
+            latest=latest,
+        )
+    # SET (...) = (subquery) WHERE id IN (...): both planners then walk the changes and
+    # look rows up by id; an UPDATE ... FROM may scan the whole group on SQLite.
+    await run(
+        conn,
+        f"UPDATE recipient SET ({columns}) = (SELECT {columns} FROM stage_changes AS c"
+        " WHERE c.rid = recipient.id), version = :n, updated_at = :now"
+        " WHERE id IN (SELECT rid FROM stage_changes)",
+        n=group.seq,
+        now=now,
+    )
+    return int(changed.rowcount)
+
+
+async def _insert_unmatched(conn: AsyncConnection, *, group: LockedGroup, now: datetime) -> int:
+    result = await run(
+        conn,
+        f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT :g, s.email, s.first_name,"
+        " s.last_name, COALESCE(s.status, 'ACTIVE'), s.attributes, :now, :now, :n"
+        " FROM stage_final AS s WHERE NOT EXISTS (SELECT 1 FROM recipient AS r"
+        " WHERE r.group_id = :g AND r.email = s.email) ORDER BY s.email",
+        g=group.id,
+        now=now,
+        n=group.seq,
+    )
+    return result.rowcount
+
+
+async def _remove_unstaged(conn: AsyncConnection, *, group: LockedGroup) -> int:
+    """REPLACE: remove current rows the source lacks (history first, activities too)."""
+    unstaged = (
+        "FROM recipient AS r WHERE r.group_id = :g AND NOT EXISTS"
+        " (SELECT 1 FROM stage_final AS s WHERE s.email = r.email)"
+    )
+    latest = await latest_backup_seq(conn, group_id=group.id)
+    if latest is not None:
+        await run(
+            conn,
+            f"INSERT INTO recipient_version ({VERSION_COLUMNS}) SELECT r.id, r.group_id, r.email,"
+            " r.first_name, r.last_name, r.status, r.attributes, r.created_at, r.updated_at,"
+            f" r.version, :n {unstaged} AND r.version <= :latest",
+            g=group.id,
+            n=group.seq,
+            latest=latest,
+        )
+    await run(
+        conn, f"DELETE FROM activity WHERE recipient_id IN (SELECT r.id {unstaged})", g=group.id
+    )
+    result = await run(
+        conn, f"DELETE FROM recipient WHERE id IN (SELECT r.id {unstaged})", g=group.id
+    )
+    return result.rowcount

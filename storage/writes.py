@@ -1,0 +1,110 @@
+"""Shared pieces of the write path: modes, sources, outcomes, SQL fragments."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.db import is_sqlite
+from storage.sql import run, scalar
+from storage.state import state_parts
+
+SUPPRESSED = "('UNSUBSCRIBED', 'BOUNCED')"
+STAGE_COLUMNS = "rn, email, first_name, last_name, status, attributes"
+VALUE_COLUMNS = "email, first_name, last_name, status, attributes"
+RECIPIENT_COLUMNS = (
+    "group_id, email, first_name, last_name, status, attributes, created_at, updated_at, version"
+)
+VERSION_COLUMNS = (
+    "recipient_id, group_id, email, first_name, last_name, status, attributes,"
+    " created_at, updated_at, valid_from, valid_to"
+)
+
+
+class WriteMode(enum.StrEnum):
+    """How staged rows meet the group's current rows."""
+
+    ADD = "ADD"
+    REFRESH_AND_ADD = "REFRESH_AND_ADD"
+    REFRESH = "REFRESH"
+    REPLACE = "REPLACE"
+
+
+@dataclass(frozen=True)
+class LockedGroup:
+    """A group locked for writing, with the seq this write takes."""
+
+    id: int
+    account_id: int
+    name: str
+    seq: int
+    previous_seq: int
+    recipient_count: int
+    backups_enabled: bool
+    attribute_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What a write did to the group."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    removed: int = 0
+
+
+@dataclass(frozen=True)
+class StagedSource:
+    """The rows staged in `import_stage` by this connection (duplicates allowed)."""
+
+
+@dataclass(frozen=True)
+class BackupSource:
+    """The state of a group at a backup's seq."""
+
+    group_id: int
+    seq: int
+
+
+Source = StagedSource | BackupSource
+
+
+async def latest_backup_seq(conn: AsyncConnection, *, group_id: int) -> int | None:
+    """The seq of the group's latest backup, or None when it has none."""
+    value = await scalar(conn, "SELECT max(seq) FROM backup WHERE group_id = :g", g=group_id)
+    return int(value) if value is not None else None
+
+
+def source_parts(conn: AsyncConnection, source: Source) -> list[str]:
+    """Selects of the source's rows, one row per email over all parts, each in email order.
+
+    A backup's state is read as its two parts (current rows in index order, then the
+    history rows) so that no statement sorts the whole group.
+    """
+    if isinstance(source, BackupSource):
+        return list(state_parts(source.group_id, source.seq))
+    if is_sqlite(conn):
+        # Inserted with OR REPLACE in file order into a keyed table: the last row wins.
+        return [f"SELECT {VALUE_COLUMNS} FROM import_stage ORDER BY rn"]
+    return [f"SELECT DISTINCT ON (email) {VALUE_COLUMNS} FROM import_stage ORDER BY email, rn DESC"]
+
+
+def cross_join(conn: AsyncConnection) -> str:
+    """A join that keeps the written order on SQLite (its planner may start from the big table)."""
+    return "CROSS JOIN" if is_sqlite(conn) else "JOIN"
+
+
+async def create_temp(conn: AsyncConnection, name: str, columns: str) -> None:
+    """A fresh temp table of this connection."""
+    await run(conn, f"DROP TABLE IF EXISTS {name}")
+    await run(conn, f"CREATE TEMP TABLE {name} ({columns})")
+
+
+async def analyze_temp(conn: AsyncConnection, table: str) -> None:
+    """Give PostgreSQL's planner the size of a fresh temp table (it has no statistics)."""
+    if not is_sqlite(conn):
+        await run(conn, f"ANALYZE {table}")
