@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
+from starlette.websockets import WebSocket
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -18,8 +19,9 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types.graphql import OperationType
 
-from api.errors import UserFacingError
+from api.errors import InvalidInput, UserFacingError
 from api.graphql.backup_types import Backup, ImportJob
 from api.graphql.mutations import Mutation
 from api.graphql.pagination import PageArgumentError
@@ -29,6 +31,21 @@ from api.graphql.types import Account, Group, Recipient
 from api.settings import Settings
 
 EXPECTED_ERRORS = (PageArgumentError, UserFacingError)
+
+
+class SubscriptionsOverWebSocket(SchemaExtension):
+    """A subscription sent over plain HTTP gets a clear error, not a masked one."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        if context.operation_type is OperationType.SUBSCRIPTION and not isinstance(
+            getattr(context.context, "request", None), WebSocket
+        ):
+            raise InvalidInput(
+                "Subscriptions need a WebSocket on /graphql (graphql-transport-ws);"
+                " over HTTP, poll the importJob query instead."
+            )
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -48,6 +65,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: MaskErrors(should_mask_error=should_mask),
+        SubscriptionsOverWebSocket,
     ]
     if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))

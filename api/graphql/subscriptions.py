@@ -8,7 +8,7 @@ import strawberry
 
 from api.errors import NotFound
 from api.graphql.backup_types import ImportJob
-from api.graphql.context import Info
+from api.graphql.context import Context, Info
 from api.graphql.ids import decode_id
 from storage.db import read_transaction
 from storage.jobs import JobRow, job_by_id
@@ -26,17 +26,21 @@ class Subscription:
         description="Pushes the job each time its progress changes, and completes when it has finished."
     )
     async def import_job(self, info: Info, id: strawberry.ID) -> AsyncGenerator[ImportJob, None]:
-        job_id = decode_id(id, "ImportJob", field=["id"])
-        context = info.context
-        last: tuple[object, ...] | None = None
-        while True:
-            async with read_transaction(context.engine) as conn:
-                row = await job_by_id(conn, job_id=job_id, account_id=context.account_id)
-            if row is None:
-                raise NotFound("No import job with this id.", field=["id"])
-            if _progress_key(row) != last:
-                last = _progress_key(row)
-                yield ImportJob.from_row(row)
-            if row.finished:
-                return
-            await context.services.events.wait(job_id, seconds=WAIT_SECONDS)
+        async for job in _follow(info.context, id):
+            yield job
+
+
+async def _follow(context: Context, id: str) -> AsyncGenerator[ImportJob, None]:
+    job_id = decode_id(id, "ImportJob", field=["id"])
+    last: tuple[object, ...] | None = None
+    while True:
+        async with read_transaction(context.engine) as conn:
+            row = await job_by_id(conn, job_id=job_id, account_id=context.account_id)
+        if row is None:
+            raise NotFound("No import job with this id.", field=["id"])
+        if _progress_key(row) != last:
+            last = _progress_key(row)
+            yield ImportJob.from_row(row)
+        if row.finished:
+            return
+        await context.services.events.wait(job_id, seconds=WAIT_SECONDS)

@@ -154,3 +154,9 @@ def test_body_far_over_the_cap_is_refused_while_streaming(small_server: LiveServ
     assert declared.status_code == 413
     assert client.execute("{ groups { totalCount } }")["groups"]["totalCount"] == 0
     client.close()
+
+
+def test_a_subscription_over_http_gets_a_clear_error(client: GraphQLClient) -> None:
+    body = client.post('subscription { importJob(id: "SW1wb3J0Sm9iOjE=") { status } }').json()
+    assert body["data"] is None
+    assert "WebSocket" in body["errors"][0]["message"]
