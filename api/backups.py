@@ -11,7 +11,7 @@ from api.errors import NotFound, UserFacingError
 from api.imports import check_target
 from storage.backup_reads import BackupRow, backups_by_id
 from storage.backups import take_backup
-from storage.db import write_transaction
+from storage.db import is_sqlite, write_transaction
 from storage.files import FileStore
 from storage.groups import create_group, live_group_id, mark_deleted
 from storage.jobs import JobRow, create_job, finish
@@ -53,6 +53,12 @@ async def start_restore(
         backup = (await backups_by_id(conn, account_id=account_id, ids=[backup_id])).get(backup_id)
         if backup is None:
             raise NotFound("No backup with this id.", field=["backupId"])
+        if not is_sqlite(conn):
+            # Conflicts with the retention sweep's lock on the group: the backup cannot be
+            # deleted between this check and the job row that protects it.
+            await run(
+                conn, "SELECT id FROM recipient_group WHERE id = :g FOR SHARE", g=backup.group_id
+            )
         if group_id is not None or group_name is not None:
             name = check_target(group_id, group_name)
         else:

@@ -57,6 +57,7 @@ from bench.common import (
     status_mb,
     timed_import,
     timed_restore,
+    traced,
     write_changes_csv,
     write_recipients_csv,
 )
@@ -66,6 +67,7 @@ from storage.groups import create_group
 from storage.sql import run, scalar, statement
 from storage.store import RECIPIENT_COLUMNS
 
+CASES = ("live", "restore", "growth", "delete")
 EXPORT_TARGET = {"sqlite": 100_000.0, "postgresql": 200_000.0}
 EXPORT_MEMORY_LIMIT_MB = 50.0
 RESTORE_TARGET = 200_000.0
@@ -105,6 +107,7 @@ class Bench:
     folder: Path
     account_id: int
     token: str
+    trace: bool = False
 
 
 @dataclass(frozen=True)
@@ -402,13 +405,14 @@ def export_results(backend: str, group: BackedUpGroup, measured: Download) -> li
 
 async def restore_figure(bench: Bench, big: BackedUpGroup) -> tuple[Result, int]:
     """Restore the big backup into a new group: the figure and the new group's id."""
-    seconds, job = await timed_restore(
-        bench.engine,
-        bench.files,
-        account_id=bench.account_id,
-        backup_id=big.backup_id,
-        name="restored",
-    )
+    with traced(bench.engine, bench.trace, "the restore"):
+        seconds, job = await timed_restore(
+            bench.engine,
+            bench.files,
+            account_id=bench.account_id,
+            backup_id=big.backup_id,
+            name="restored",
+        )
     if job.added != big.backup_rows:
         raise RuntimeError(
             f"the restore added {job.added:,} rows, the backup has {big.backup_rows:,}"
@@ -481,14 +485,15 @@ async def growth_figures(bench: Bench, big: BackedUpGroup) -> list[Result]:
     for n in range(GROWTH_IMPORTS):
         changes = bench.folder / f"growth-{n}.csv"
         write_changes_csv(changes, group_rows=big.rows, batch=100 + n, updates=GROWTH_ROWS, new=0)
-        seconds, job = await timed_import(
-            bench.engine,
-            bench.files,
-            account_id=bench.account_id,
-            source=changes,
-            mode="REFRESH_AND_ADD",
-            group_id=big.group_id,
-        )
+        with traced(bench.engine, bench.trace and n == GROWTH_IMPORTS - 1, "a growth import"):
+            seconds, job = await timed_import(
+                bench.engine,
+                bench.files,
+                account_id=bench.account_id,
+                source=changes,
+                mode="REFRESH_AND_ADD",
+                group_id=big.group_id,
+            )
         if job.updated != GROWTH_ROWS or job.backup_id is None:
             raise RuntimeError(f"unexpected outcome of a growth import: {job}")
         times.append(seconds * 1000)
@@ -521,48 +526,79 @@ async def growth_figures(bench: Bench, big: BackedUpGroup) -> list[Result]:
 # --- the run ----------------------------------------------------------------------------------
 
 
-async def bench_backend(backend: str, folder: Path, sources: dict[int, Path]) -> list[Result]:
-    """Every figure of issue 3 on one backend."""
+async def bench_backend(
+    backend: str, folder: Path, sources: dict[int, Path], options: Options
+) -> list[Result]:
+    """The figures of issue 3 on one backend."""
     small_rows, big_rows = sorted(sources)
+    cases = options.cases
+    results: list[Result] = []
     async with fresh_database(backend, folder) as database, migrated_engine(database) as engine:
         account_id, token = await new_account(engine, "bench")
-        bench = Bench(
-            database, engine, FileStore(folder / f"files-{backend}"), folder, account_id, token
-        )
+        files = FileStore(folder / f"files-{backend}")
+        bench = Bench(database, engine, files, folder, account_id, token, options.trace)
         log(f"{backend}: building groups of {small_rows:,} and {big_rows:,} with two backups each")
         small = await backed_up_group(bench, sources[small_rows], small_rows, "small")
         big = await backed_up_group(bench, sources[big_rows], big_rows, "big")
-        overview_token = await fill_overview_account(engine)
-        log(f"{backend}: live server: exports and backupOverview")
-        results = await live_figures(bench, small, big, overview_token)
-        log(f"{backend}: restore")
-        restore, restored = await restore_figure(bench, big)
-        results.append(restore)
-        log(f"{backend}: storage growth")
-        results += await growth_figures(bench, big)
-        log(f"{backend}: deleteGroup")
-        results.append(await delete_figure(bench, big, restored))
+        if "live" in cases:
+            overview_token = await fill_overview_account(engine)
+            log(f"{backend}: live server: exports and backupOverview")
+            results += await live_figures(bench, small, big, overview_token)
+        restored = None
+        if "restore" in cases or "delete" in cases:
+            log(f"{backend}: restore")
+            restore, restored = await restore_figure(bench, big)
+            results += [restore] if "restore" in cases else []
+        if "growth" in cases:
+            log(f"{backend}: storage growth")
+            results += await growth_figures(bench, big)
+        if restored is not None and "delete" in cases:
+            log(f"{backend}: deleteGroup")
+            results.append(await delete_figure(bench, big, restored))
     return results
 
 
-async def run_all(rows: int, backends: tuple[str, ...]) -> list[Result]:
+@dataclass(frozen=True)
+class Options:
+    """What to run."""
+
+    rows: int
+    cases: frozenset[str]
+    trace: bool
+
+
+async def run_all(options: Options, backends: tuple[str, ...]) -> list[Result]:
     """Write the two files once, then bench each backend."""
     with tempfile.TemporaryDirectory(prefix="listkeeper-bench-") as name:
         folder = Path(name)
-        sources = {n: folder / f"recipients-{n}.csv" for n in (rows // 10, rows)}
+        sources = {n: folder / f"recipients-{n}.csv" for n in (options.rows // 10, options.rows)}
         for n, path in sources.items():
             write_recipients_csv(path, n)
         results: list[Result] = []
         for backend in backends:
-            results += await bench_backend(backend, folder, sources)
+            results += await bench_backend(backend, folder, sources, options)
         return results
 
 
 def main() -> None:
     """Run the benchmark and print its table."""
-    args = arguments(__doc__.splitlines()[0] if __doc__ else "bench_backups").parse_args()
+    options = arguments(__doc__.splitlines()[0] if __doc__ else "bench_backups")
+    options.add_argument(
+        "--trace", action="store_true", help="log the slowest SQL of the restore and an import"
+    )
+    options.add_argument(
+        "--cases",
+        default=",".join(CASES),
+        help="comma-separated subset of: " + ", ".join(CASES),
+    )
+    args = options.parse_args()
+    cases = frozenset(args.cases.split(","))
+    if not cases <= set(CASES):
+        raise SystemExit(f"--cases takes a subset of {', '.join(CASES)}")
     started = time.strftime("%Y-%m-%d %H:%M")
-    results = asyncio.run(run_all(args.rows, chosen_backends(args.backend)))
+    results = asyncio.run(
+        run_all(Options(args.rows, cases, args.trace), chosen_backends(args.backend))
+    )
     print_table(f"bench_backups --rows {args.rows} ({started})", results)
 
 

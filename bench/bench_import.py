@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import orjson
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine

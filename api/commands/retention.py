@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from api.retention import SweepReport, sweep
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from api.retention import SweepReport
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -90,6 +92,8 @@ def handler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _sweep(settings: Settings, *, as_of: datetime, dry_run: bool) -> SweepReport:
+    # Imported here: `listkeeper --help` and the other commands need not load the server.
+    from api.retention import sweep
     from storage.db import create_engine
     from storage.migrate import upgrade
 
