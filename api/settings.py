@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     max_tokens: int = 4000
     log_json: bool | None = None
     public_url: str | None = None
+    # Where `listkeeper import`/`export` connect; only the command line reads it, never the server.
+    server: str | None = None
+    # The API token for `server`; SecretStr keeps it out of reprs and logs.
+    token: SecretStr | None = None
 
     @model_validator(mode="after")
     def _secret_required_in_production(self) -> Settings:

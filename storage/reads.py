@@ -167,3 +167,21 @@ async def recipients_by_id(
         a=account_id,
     )
     return {r.id: _recipient(r) for r in rows}
+
+
+async def account_id_by_name(conn: AsyncConnection, *, name: str) -> int | None:
+    """The id of the account called `name`, or None if there is none."""
+    found = await scalar(conn, "SELECT id FROM account WHERE name = :n", n=name)
+    return int(found) if found is not None else None
+
+
+async def live_groups_named(conn: AsyncConnection, *, account_id: int, name: str) -> list[GroupRow]:
+    """This account's live groups called `name`, newest first."""
+    rows = await run(
+        conn,
+        f"SELECT {GROUP_COLUMNS} FROM recipient_group WHERE account_id = :a AND name = :n"
+        " AND deleted_at IS NULL ORDER BY id DESC",
+        a=account_id,
+        n=name,
+    )
+    return [_group(r) for r in rows]

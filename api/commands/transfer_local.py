@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.backups import run_restore
 from api.clock import SystemClock
-from api.commands.transfer import (
+from api.commands.transfer_output import (
     EXIT_OK,
     SHOWN_ROW_ERRORS,
     CliError,
@@ -36,8 +36,7 @@ from storage.db import create_engine, read_transaction, write_transaction
 from storage.files import FileStore
 from storage.jobs import JobRow, fail, job_by_id, row_errors
 from storage.migrate import upgrade
-from storage.reads import groups_by_id, groups_page
-from storage.sql import scalar
+from storage.reads import account_id_by_name, groups_by_id, live_groups_named
 
 POLL_SECONDS = 0.3
 
@@ -57,13 +56,13 @@ async def local_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
 async def account_id_named(engine: AsyncEngine, name: str) -> int:
     """The id of the account called `name`, or CliError."""
     async with read_transaction(engine) as conn:
-        found = await scalar(conn, "SELECT id FROM account WHERE name = :n", n=name)
+        found = await account_id_by_name(conn, name=name)
     if found is None:
         raise CliError(
             f"no account named {name!r} in this database"
             " (`listkeeper create-token --account NAME` creates one)"
         )
-    return int(found)
+    return found
 
 
 def local_id(reference: str, type_name: str) -> int | None:
@@ -102,21 +101,11 @@ async def _target_group(
         out.say(f"Importing {request.path} into group {found[wanted].name!r} ({_gid(wanted)}).")
         return wanted
     assert request.group_name is not None
-    named = {_gid(i): i for i in await _groups_named(engine, account_id, request.group_name)}
+    async with read_transaction(engine) as conn:
+        rows = await live_groups_named(conn, account_id=account_id, name=request.group_name)
+    named = {_gid(row.id): row.id for row in rows}
     chosen = choose_group(request, list(named), out)
     return named[chosen] if chosen is not None else None
-
-
-async def _groups_named(engine: AsyncEngine, account_id: int, name: str) -> list[int]:
-    found: list[int] = []
-    before: int | None = None
-    async with read_transaction(engine) as conn:
-        while True:
-            rows, _ = await groups_page(conn, account_id=account_id, first=100, before_id=before)
-            found += [row.id for row in rows[:100] if row.name == name]
-            if len(rows) <= 100:
-                return found
-            before = rows[99].id
 
 
 def _gid(group_id: int) -> str:
