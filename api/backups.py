@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+import orjson
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.errors import NotFound, UserFacingError
-from api.imports import check_target
+from api.imports import check_target, target_group
 from storage.backup_reads import BackupRow, backups_by_id
 from storage.backups import take_backup
 from storage.db import is_sqlite, write_transaction
 from storage.files import FileStore
-from storage.groups import create_group, live_group_id, mark_deleted
+from storage.groups import live_group_id, mark_deleted
 from storage.jobs import JobRow, create_job, finish
 from storage.sql import run
-from storage.store import BackupSource, LockedGroup, WriteMode, lock_group, write_recipients
+from storage.store import BackupSource, WriteMode, lock_group, write_recipients
 
 
 async def delete_group(
@@ -96,7 +97,7 @@ async def run_restore(
         ).get(job.source_backup_id)
         if backup is None:
             raise UserFacingError("The backup expired before the restore ran.")
-        group = await _restore_target(conn, job, now())
+        group = await target_group(conn, job, now())
         backup_id = None
         if job.group_id is not None:
             backup_id = await take_backup(conn, group=group, reason="RESTORE", now=now())
@@ -125,22 +126,7 @@ async def run_restore(
 
 
 def _names(backup: BackupRow) -> tuple[str, ...]:
-    import orjson
-
     return tuple(orjson.loads(backup.attribute_names))
-
-
-async def _restore_target(conn: AsyncConnection, job: JobRow, now: datetime) -> LockedGroup:
-    group_id = job.group_id
-    if group_id is None:
-        assert job.new_group_name is not None
-        group_id = await create_group(
-            conn, account_id=job.account_id, name=job.new_group_name, now=now
-        )
-    group = await lock_group(conn, group_id=group_id)
-    if group is None:
-        raise UserFacingError("The group was deleted before the restore ran.")
-    return group
 
 
 async def set_backup_enabled(

@@ -150,7 +150,7 @@ async def run_import(
             staged = await _stage_file(conn, files.path(job.upload_key), mapping, progress)
             await conn.execution_options(immediate=True)
             async with conn.begin():
-                group = await _target_group(conn, job, now())
+                group = await target_group(conn, job, now())
                 backup_id = None
                 if job.group_id is not None:
                     backup_id = await take_backup(conn, group=group, reason="IMPORT", now=now())
@@ -181,7 +181,8 @@ async def run_import(
             await _drop_stage_quietly(conn)
 
 
-async def _target_group(conn: AsyncConnection, job: JobRow, now: datetime) -> LockedGroup:
+async def target_group(conn: AsyncConnection, job: JobRow, now: datetime) -> LockedGroup:
+    """Lock the job's group, creating it first when the job names a new one."""
     group_id = job.group_id
     if group_id is None:
         assert job.new_group_name is not None

@@ -15,6 +15,7 @@ that its latest backup reads current rows and history rows:
    `recipient_version` rows and database growth.
 
     .venv/bin/python -m bench.bench_backups [--rows 1000000] [--backend sqlite|postgresql|both]
+        [--cases live,restore,growth,delete] [--trace]
 """
 
 from __future__ import annotations

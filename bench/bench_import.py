@@ -6,12 +6,13 @@ For each backend, on a fresh database:
    floor beside it is the same rows, parsed beforehand, inserted raw into `recipient` of another
    fresh database in one transaction (`sqlite3.executemany` / asyncpg `copy_records_to_table`).
 3. 1,000-row imports (500 changed names of existing addresses, 500 new) into that group with the
-   account's backups off, then on: median of 5 each, a fresh file each time. The off runs come
-   first, while the group has no backup at all, so "on" pays for everything backups cost (the
-   backup row and the history copy of the changed rows).
+   account's backups off, then on: median of 5 each (`--small-runs`), a fresh file each time.
+   The off runs come first, while the group has no backup at all, so "on" pays for everything
+   backups cost (the backup row and the history copy of the changed rows).
 4. The peak RSS (VmHWM) of the `--rows` import run alone in a child process.
 
     .venv/bin/python -m bench.bench_import [--rows 1000000] [--backend sqlite|postgresql|both]
+        [--cases import,small,memory] [--small-runs 5] [--trace]
 """
 
 from __future__ import annotations

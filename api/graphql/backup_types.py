@@ -11,8 +11,9 @@ from strawberry import relay
 
 from api.downloads import download_path
 from api.graphql.context import Info
+from api.graphql.pagination import Connection, connection, decode_time_cursor, page_size
 from api.graphql.types import Group, ImportMode, JobKind, JobStatus, _int
-from storage.backup_reads import BackupRow, backups_by_id
+from storage.backup_reads import BackupRow, backups_by_id, backups_page
 from storage.db import read_transaction
 from storage.jobs import JobRow, job_by_id, row_errors
 
@@ -100,6 +101,29 @@ class Backup(relay.Node):
 def _request_base(info: Info) -> str:
     request = info.context.request
     return str(request.base_url) if request is not None else ""
+
+
+async def backups_connection(
+    info: Info, *, group_id: int | None, first: int | None, after: str | None
+) -> Connection[Backup]:
+    """Backups newest first, of one group or of the whole account."""
+    size = page_size(first)
+    async with read_transaction(info.context.engine) as conn:
+        rows, total = await backups_page(
+            conn,
+            account_id=info.context.account_id,
+            group_id=group_id,
+            first=size,
+            before=decode_time_cursor(after),
+        )
+    return connection(
+        rows,
+        size=size,
+        total=total,
+        after=after,
+        key=lambda r: (r.created_at.isoformat(), r.id),
+        node=Backup.from_row,
+    )
 
 
 @strawberry.type(description="The backups of one day, newest first.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -85,3 +86,14 @@ def connection(
         end_cursor=edges[-1].cursor if edges else None,
     )
     return Connection(edges=edges, page_info=info, total_count=total)
+
+
+def decode_time_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The (time, id) keyset position of a newest-first list's cursor."""
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(key[0])), int(key[1])
+    except (ValueError, IndexError, TypeError):
+        raise PageArgumentError("`after` is not a cursor of this list.") from None

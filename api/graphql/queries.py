@@ -9,12 +9,18 @@ import strawberry
 from strawberry import relay
 
 from api.errors import NotFound
-from api.graphql.backup_types import Backup, BackupDay, ImportJob
+from api.graphql.backup_types import Backup, BackupDay, ImportJob, backups_connection
 from api.graphql.context import Info
 from api.graphql.ids import decode_id, encode_id
-from api.graphql.pagination import Connection, connection, decode_cursor, page_size
+from api.graphql.pagination import (
+    Connection,
+    connection,
+    decode_cursor,
+    decode_time_cursor,
+    page_size,
+)
 from api.graphql.types import Account, Group
-from storage.backup_reads import BackupRow, backups_of_groups, backups_page, overview_page
+from storage.backup_reads import BackupRow, backups_of_groups, overview_page
 from storage.db import read_transaction
 from storage.jobs import job_by_id
 from storage.reads import account, groups_page
@@ -44,18 +50,6 @@ def _by_day(rows: list[BackupRow]) -> list[BackupDay]:
     for row in rows:
         days.setdefault(row.created_at.date(), []).append(Backup.from_row(row))
     return [BackupDay(date=day, backups=items) for day, items in days.items()]  # type: ignore[arg-type]
-
-
-def _keyset_time(after: str | None) -> tuple[datetime, int] | None:
-    key = decode_cursor(after)
-    if key is None:
-        return None
-    from api.graphql.pagination import PageArgumentError
-
-    try:
-        return datetime.fromisoformat(str(key[0])), int(key[1])
-    except (ValueError, IndexError, TypeError):
-        raise PageArgumentError("`after` is not a cursor of this list.") from None
 
 
 @strawberry.type
@@ -102,29 +96,13 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Backup]:
-        size = page_size(first)
         gid = None
         if group_id is not None:
             try:
                 gid = decode_id(group_id, "Group", field=["groupId"])
             except NotFound:
                 gid = -1
-        async with read_transaction(info.context.engine) as conn:
-            rows, total = await backups_page(
-                conn,
-                account_id=info.context.account_id,
-                group_id=gid,
-                first=size,
-                before=_keyset_time(after),
-            )
-        return connection(
-            rows,
-            size=size,
-            total=total,
-            after=after,
-            key=lambda r: (r.created_at.isoformat(), r.id),
-            node=Backup.from_row,
-        )
+        return await backups_connection(info, group_id=gid, first=first, after=after)
 
     @strawberry.field(
         description="The backups page: groups that have backups (deleted ones included), the most recently backed-up first, each with its backups by day."
@@ -136,7 +114,7 @@ class Query:
         account_id = info.context.account_id
         async with read_transaction(info.context.engine) as conn:
             rows, total = await overview_page(
-                conn, account_id=account_id, first=size, before=_keyset_time(after)
+                conn, account_id=account_id, first=size, before=decode_time_cursor(after)
             )
             backups = await backups_of_groups(
                 conn, account_id=account_id, group_ids=[r.group_id for r in rows[:size]]

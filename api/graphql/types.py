@@ -257,25 +257,7 @@ DateScalar = Annotated[date, strawberry.argument(description="YYYY-MM-DD")]
 
 
 async def group_backups(info: Info, group_id: int, first: int | None, after: str | None) -> Any:
-    """A group's backups, newest first (the field lives here, the type in backup_types)."""
-    from api.graphql.backup_types import Backup
-    from api.graphql.queries import _keyset_time
-    from storage.backup_reads import backups_page
+    """A group's backups, newest first (the type lives in backup_types)."""
+    from api.graphql.backup_types import backups_connection
 
-    size = page_size(first)
-    async with read_transaction(info.context.engine) as conn:
-        rows, total = await backups_page(
-            conn,
-            account_id=info.context.account_id,
-            group_id=group_id,
-            first=size,
-            before=_keyset_time(after),
-        )
-    return connection(
-        rows,
-        size=size,
-        total=total,
-        after=after,
-        key=lambda r: (r.created_at.isoformat(), r.id),
-        node=Backup.from_row,
-    )
+    return await backups_connection(info, group_id=group_id, first=first, after=after)
