@@ -29,11 +29,12 @@ from api.logs import configure_logging, request_logging
 from api.progress import JobEvents
 from api.settings import Settings
 from api.worker import Worker
-from storage.db import create_engine
+from storage.db import checkpoint, create_engine, is_sqlite
 from storage.files import FileStore
 from storage.migrate import upgrade
 
 log = logging.getLogger("listkeeper")
+CHECKPOINT_SECONDS = 2.0
 
 
 class ListkeeperGraphQL(GraphQL[Context, None]):
@@ -137,10 +138,23 @@ def create_asgi_app(settings: Settings | None = None, *, clock: Clock | None = N
 
 
 def background_tasks(services: Services) -> list[asyncio.Task[None]]:
-    """Other loops the lifespan runs (retention)."""
+    """Other loops the lifespan runs: retention, and SQLite's checkpoints."""
     from api.retention import retention_loop
 
-    return [asyncio.create_task(retention_loop(services), name="listkeeper-retention")]
+    tasks = [asyncio.create_task(retention_loop(services), name="listkeeper-retention")]
+    if is_sqlite(services.engine):
+        tasks.append(asyncio.create_task(checkpoint_loop(services), name="listkeeper-checkpoint"))
+    return tasks
+
+
+async def checkpoint_loop(services: Services) -> None:
+    """Checkpoint the WAL every few seconds, so that commits rarely have to."""
+    while True:
+        await asyncio.sleep(CHECKPOINT_SECONDS)
+        try:
+            await checkpoint(services.engine)
+        except Exception:
+            log.warning("WAL checkpoint failed; retrying later", exc_info=True)
 
 
 async def healthz(request: Request) -> Response:

@@ -36,6 +36,8 @@ from storage.writes import (
     source_parts,
 )
 
+ANALYZE_AFTER_ROWS = 10_000
+
 __all__ = [
     "RECIPIENT_COLUMNS",
     "BackupSource",
@@ -122,6 +124,12 @@ async def write_recipients(
         outcome = await _insert_into_empty(conn, group=group, source=source, now=now)
     else:
         outcome = await merge_into_group(conn, group=group, source=source, mode=mode, now=now)
+    if not is_sqlite(conn) and outcome.added + outcome.removed > max(
+        ANALYZE_AFTER_ROWS, group.recipient_count // 10
+    ):
+        # Fresh statistics now, not when autovacuum gets to it: without them PostgreSQL
+        # takes the next small import's joins for tiny and hashes the whole group.
+        await run(conn, "ANALYZE recipient")
     names = sorted(set(group.attribute_names) | set(attribute_names))
     await run(
         conn,
