@@ -10,9 +10,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
-from api.exports import export_csv
 from storage.backup_reads import BackupRow, backup_by_id
 from storage.db import read_transaction
+from storage.exports import export_backup_csv
 
 SALT = "listkeeper.backup-download"
 DOWNLOAD_PATH = "/downloads/backups/"
@@ -76,7 +76,7 @@ async def download_backup(request: Request) -> Response:
         )
     if backup.account_id != account_id:
         return PlainTextResponse("Forbidden", status_code=403)
-    body: AsyncIterator[bytes] = export_csv(services.engine, backup)
+    body: AsyncIterator[bytes] = export_backup_csv(services.engine, backup)
     return StreamingResponse(
         body,
         media_type="text/csv; charset=utf-8",

@@ -25,7 +25,6 @@ from api.commands.transfer_output import (
     estimate_rows,
 )
 from api.errors import NotFound, UserFacingError
-from api.exports import export_csv
 from api.graphql.ids import decode_id, encode_id
 from api.imports import UploadSource, run_import, start_import
 from api.progress import JobEvents
@@ -33,6 +32,7 @@ from api.settings import Settings
 from api.worker import Worker
 from storage.backup_reads import BackupRow, backups_by_id
 from storage.db import create_engine, read_transaction, write_transaction
+from storage.exports import export_backup_csv
 from storage.files import FileStore
 from storage.jobs import JobRow, fail, job_by_id, row_errors
 from storage.migrate import upgrade
@@ -248,7 +248,7 @@ async def export_local(
             out.meter("Exporting", unit="rows", total=rows) as meter,
             ExportFile(destination, meter, rows) as sink,
         ):
-            async for chunk in export_csv(engine, backup):
+            async for chunk in export_backup_csv(engine, backup):
                 sink.write(chunk)
     out.say(
         f"Wrote {rows:,} recipients of {backup.group_name!r} (backup {backup.id}) to {sink.name}."
