@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -197,14 +199,15 @@ async def target_group(conn: AsyncConnection, job: JobRow, now: datetime) -> Loc
 
 async def _stage_file(
     conn: AsyncConnection,
-    path: object,
+    path: Path,
     mapping: list[list[str]] | None,
     progress: ProgressSink,
 ) -> StageResult:
     """Parse in a worker thread while the previous chunk is written: the two overlap."""
-    pairs = [(c, f) for c, f in mapping] if mapping is not None else None
+    pairs = [(column, field) for column, field in mapping] if mapping is not None else None
     reader = await asyncio.to_thread(_open, path, pairs)
     result = StageResult(0, 0, [], reader.layout.attribute_names)
+    pending: asyncio.Future[csv_codec.Chunk | None] | None = None
     try:
         await create_stage(conn)
         chunks = reader.chunks(CHUNK_ROWS)
@@ -217,13 +220,18 @@ async def _stage_file(
             await progress(result.records, result.rejected)
         await conn.commit()
     finally:
+        if pending is not None and not pending.done():
+            # A write failed while the next chunk was being parsed: let the parser finish
+            # before its file is closed under it.
+            with contextlib.suppress(Exception):
+                await pending
         await asyncio.to_thread(reader.close)
     return result
 
 
-def _open(path: object, mapping: list[tuple[str, str]] | None) -> csv_codec.CsvImportReader:
+def _open(path: Path, mapping: list[tuple[str, str]] | None) -> csv_codec.CsvImportReader:
     try:
-        return csv_codec.open_import(path, mapping)  # type: ignore[arg-type]
+        return csv_codec.open_import(path, mapping)
     except csv_codec.CsvFileError as error:
         raise UserFacingError(str(error)) from None
 

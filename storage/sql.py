@@ -14,7 +14,6 @@ UTC_DATETIME = sa.DateTime(timezone=True)
 TIME_PARAMS = frozenset({"now", "expires_at", "cutoff", "as_of", "occurred_at"})
 
 
-
 def statement(sql: str) -> sa.TextClause:
     """A text clause whose datetime parameters are converted per dialect."""
     clause = sa.text(sql)
