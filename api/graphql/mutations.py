@@ -12,6 +12,7 @@ from strawberry.file_uploads import Upload
 from api import backups as backup_cases
 from api import imports
 from api.activities import ActivityReport, record_activities
+from api.erasure import erase_recipient
 from api.errors import FileTooLarge, UserFacingError
 from api.graphql.backup_types import Backup, ImportJob, RestoreStrategy, backup_loader_load
 from api.graphql.context import Info
@@ -131,6 +132,25 @@ def _reports(items: list[ActivityInput]) -> list[ActivityReport]:
     return reports
 
 
+@strawberry.input(description="The address to erase (compared trimmed and lower-cased).")
+class EraseRecipientInput:
+    email: str
+
+
+@strawberry.type(description="What an erasure removed: nothing of the address is left.")
+class EraseRecipientPayload:
+    erased_recipients: int = strawberry.field(
+        default=0, description="Current recipients removed, one a group."
+    )
+    erased_versions: int = strawberry.field(
+        default=0, description="Earlier versions removed from the backups' history."
+    )
+    backups_changed: int = strawberry.field(
+        default=0, description="Backups that contained the address and now count one less."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 async def _job(info: Info, job_id: int) -> ImportJob:
     async with read_transaction(info.context.engine) as conn:
         row = await job_by_id(conn, job_id=job_id, account_id=info.context.account_id)
@@ -238,6 +258,24 @@ class Mutation:
         except UserFacingError as error:
             return RecordActivitiesPayload(user_errors=[UserError.from_error(error)])
         return RecordActivitiesPayload(recorded=recorded)
+
+    @strawberry.mutation(
+        description="Erase an address from every group of the account and from every backup (the right to erasure). Not undoable."
+    )
+    async def erase_recipient(
+        self, info: Info, input: EraseRecipientInput
+    ) -> EraseRecipientPayload:
+        try:
+            erased = await erase_recipient(
+                engine=info.context.engine, account_id=info.context.account_id, email=input.email
+            )
+        except UserFacingError as error:
+            return EraseRecipientPayload(user_errors=[UserError.from_error(error)])
+        return EraseRecipientPayload(
+            erased_recipients=erased.recipients,
+            erased_versions=erased.versions,
+            backups_changed=erased.backups_touched,
+        )
 
     @strawberry.mutation(
         description="Turn backups on or off, account-wide or for one group; effective at once."
