@@ -37,6 +37,7 @@ class Worker:
     events: JobEvents
     runners: dict[str, JobRunner]
     poll_seconds: float = 1.0
+    jobs_run: int = 0
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     def wake(self) -> None:
@@ -78,6 +79,7 @@ class Worker:
             )
         if job is None:
             return False
+        self.jobs_run += 1
         self.events.publish(job.id)
         heartbeat = asyncio.create_task(self._keep_lease(job.id))
         try:

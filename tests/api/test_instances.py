@@ -1,0 +1,46 @@
+"""Two instances on one database share the job queue: each job runs once, all of them run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.clock import FrozenClock
+from tests.client import GraphQLClient
+from tests.server import LiveServer
+
+
+@pytest.fixture
+def second_instance(server: LiveServer, tmp_path: Path) -> Iterator[LiveServer]:
+    """Another server on the same database and file store, with its own worker."""
+    assert server.settings.database_url is not None
+    other = LiveServer(
+        database_url=server.settings.database_url,
+        data_dir=server.settings.data_dir,
+        clock=FrozenClock(server.clock.now()),
+    )
+    other.start()
+    yield other
+    other.stop()
+
+
+def test_jobs_are_shared_by_instances_and_run_once(
+    server: LiveServer, second_instance: LiveServer, client: GraphQLClient
+) -> None:
+    before = server.app.state.worker.jobs_run
+    payloads = [
+        client.start_import(f"email\nn{i}@x.io\nshared@x.io\n".encode(), groupName=f"g{i}")
+        for i in range(8)
+    ]
+    jobs = [client.wait_job(p["job"]["id"]) for p in payloads]
+    assert [(j["status"], j["added"]) for j in jobs] == [("SUCCEEDED", 2)] * 8
+    groups = client.execute(
+        "{ groups(first: 50) { totalCount edges { node { recipientCount } } } }"
+    )
+    assert groups["groups"]["totalCount"] == 8
+    assert {e["node"]["recipientCount"] for e in groups["groups"]["edges"]} == {2}
+    # A job run twice would have made a second group: eight groups, eight runs in all.
+    runs = server.app.state.worker.jobs_run - before + second_instance.app.state.worker.jobs_run
+    assert runs == 8
