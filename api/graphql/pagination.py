@@ -88,6 +88,26 @@ def connection(
     return Connection(edges=edges, page_info=info, total_count=total)
 
 
+def decode_int_cursor(cursor: str | None) -> int | None:
+    """The id keyset position of a cursor."""
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    if not key or not isinstance(key[0], int) or isinstance(key[0], bool):
+        raise PageArgumentError("`after` is not a cursor of this list.")
+    return key[0]
+
+
+def decode_text_cursor(cursor: str | None) -> str | None:
+    """The text keyset position of a cursor."""
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    if not key or not isinstance(key[0], str):
+        raise PageArgumentError("`after` is not a cursor of this list.")
+    return key[0]
+
+
 def decode_time_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     """The (time, id) keyset position of a newest-first list's cursor."""
     key = decode_cursor(cursor)

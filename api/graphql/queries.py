@@ -15,7 +15,7 @@ from api.graphql.ids import decode_id, encode_id
 from api.graphql.pagination import (
     Connection,
     connection,
-    decode_cursor,
+    decode_int_cursor,
     decode_time_cursor,
     page_size,
 )
@@ -78,8 +78,7 @@ class Query:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Group]:
         size = page_size(first)
-        key = decode_cursor(after)
-        before_id = int(key[0]) if key else None
+        before_id = decode_int_cursor(after)
         async with read_transaction(info.context.engine) as conn:
             rows, total = await groups_page(
                 conn, account_id=info.context.account_id, first=size, before_id=before_id

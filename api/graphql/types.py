@@ -13,7 +13,7 @@ from strawberry import relay
 
 from api.errors import UserFacingError
 from api.graphql.context import Info
-from api.graphql.pagination import Connection, connection, decode_cursor, page_size
+from api.graphql.pagination import Connection, connection, decode_text_cursor, page_size
 from storage.db import read_transaction
 
 if TYPE_CHECKING:
@@ -155,8 +155,7 @@ class Group(relay.Node):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Recipient]:
         size = page_size(first)
-        key = decode_cursor(after)
-        after_email = str(key[0]) if key else None
+        after_email = decode_text_cursor(after)
         async with read_transaction(info.context.engine) as conn:
             rows = await recipients_page(
                 conn, group_id=self.id, first=size, after_email=after_email

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from graphql import GraphQLError
 
 from api.clock import FrozenClock
+from api.errors import NotFound
+from api.graphql.schema import should_mask
 from tests.client import IMPORT, GraphQLClient
 from tests.conftest import new_client
 from tests.server import LiveServer
@@ -160,3 +164,18 @@ def test_a_subscription_over_http_gets_a_clear_error(client: GraphQLClient) -> N
     body = client.post('subscription { importJob(id: "SW1wb3J0Sm9iOjE=") { status } }').json()
     assert body["data"] is None
     assert "WebSocket" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("key", [b"[{}]", b"[]", b'"x"', b'["a@x.io"]'])
+def test_a_cursor_of_another_shape_is_refused_readably(client: GraphQLClient, key: bytes) -> None:
+    cursor = base64.urlsafe_b64encode(key).decode()
+    body = client.post(
+        "query($a: String) { groups(after: $a) { totalCount } }", {"a": cursor}
+    ).json()
+    assert body["errors"][0]["message"] == "`after` is not a cursor of this list."
+
+
+def test_only_unexpected_errors_are_masked() -> None:
+    assert should_mask(GraphQLError("boom", original_error=RuntimeError("secret detail")))
+    assert not should_mask(GraphQLError("x", original_error=NotFound("No group with this id.")))
+    assert not should_mask(GraphQLError("Cannot query field 'x'."))
