@@ -11,9 +11,16 @@ from strawberry import relay
 
 from api.downloads import download_path
 from api.graphql.context import Info
-from api.graphql.pagination import Connection, connection, decode_time_cursor, page_size
+from api.graphql.pagination import (
+    Connection,
+    connection,
+    decode_text_cursor,
+    decode_time_cursor,
+    page_size,
+)
 from api.graphql.types import Group, ImportMode, JobKind, JobStatus, _int
 from storage.backup_reads import BackupRow, backups_by_id, backups_page
+from storage.compare import compare_with_current, differences
 from storage.db import read_transaction
 from storage.jobs import JobRow, job_by_id, row_errors
 
@@ -45,6 +52,52 @@ async def backup_loader_load(info: Info, backup_id: int) -> BackupRow | None:
     return row
 
 
+@strawberry.enum(description="How an address differs between a backup and its group now.")
+class DifferenceKind(enum.Enum):
+    ADDED = "ADDED"
+    REMOVED = "REMOVED"
+    CHANGED = "CHANGED"
+
+
+@strawberry.type(description="An address that differs between a backup and its group now.")
+class BackupDifference:
+    email: str
+    kind: DifferenceKind
+
+
+@strawberry.type(description="A backup compared with its group as it is now, in recipients.")
+class BackupComparison:
+    unchanged: int
+    changed: int = strawberry.field(description="In both, with other master data now.")
+    added: int = strawberry.field(description="In the group now, not in the backup.")
+    removed: int = strawberry.field(description="In the backup, not in the group now.")
+    group_id: strawberry.Private[int]
+    seq: strawberry.Private[int]
+
+    @strawberry.field(description="The differing addresses, ordered by email.")
+    async def differences(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[BackupDifference]:
+        size = page_size(first)
+        async with read_transaction(info.context.engine) as conn:
+            rows = await differences(
+                conn,
+                group_id=self.group_id,
+                seq=self.seq,
+                first=size,
+                after_email=decode_text_cursor(after),
+            )
+        total = self.changed + self.added + self.removed
+        return connection(
+            rows,
+            size=size,
+            total=total,
+            after=after,
+            key=lambda d: (d.email,),
+            node=lambda d: BackupDifference(email=d.email, kind=DifferenceKind(d.kind)),
+        )
+
+
 @strawberry.type(description="The state of a group at one point in time, kept until `expiresAt`.")
 class Backup(relay.Node):
     id: relay.NodeID[int]
@@ -54,6 +107,7 @@ class Backup(relay.Node):
     expires_at: datetime
     recipient_count: int
     group_id: strawberry.Private[int]
+    seq: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: BackupRow) -> Backup:
@@ -65,12 +119,30 @@ class Backup(relay.Node):
             expires_at=row.expires_at,
             recipient_count=row.recipient_count,
             group_id=row.group_id,
+            seq=row.seq,
         )
 
     @strawberry.field(description="The group, or null once it is deleted.")
     async def group(self, info: Info) -> Group | None:
         row = await info.context.group_loader().load(self.group_id)
         return Group.from_row(row) if row is not None else None
+
+    @strawberry.field(
+        description="This backup compared with its group now (null once the group is deleted)."
+    )
+    async def comparison(self, info: Info) -> BackupComparison | None:
+        if await info.context.group_loader().load(self.group_id) is None:
+            return None
+        async with read_transaction(info.context.engine) as conn:
+            found = await compare_with_current(conn, group_id=self.group_id, seq=self.seq)
+        return BackupComparison(
+            unchanged=found.unchanged,
+            changed=found.changed,
+            added=found.added,
+            removed=found.removed,
+            group_id=self.group_id,
+            seq=self.seq,
+        )
 
     @strawberry.field(
         description="Short-lived URL of the CSV export: a plain GET with no Authorization header streams it."
