@@ -44,3 +44,17 @@ def test_jobs_are_shared_by_instances_and_run_once(
     # A job run twice would have made a second group: eight groups, eight runs in all.
     runs = server.app.state.worker.jobs_run - before + second_instance.app.state.worker.jobs_run
     assert runs == 8
+
+
+def test_concurrent_imports_into_one_group_are_serialised(
+    server: LiveServer, second_instance: LiveServer, client: GraphQLClient
+) -> None:
+    group_id = client.import_file(b"email\nbase@x.io\n", groupName="busy")["group"]["id"]
+    payloads = [
+        client.start_import(f"email\nn{i}@x.io\n".encode(), groupId=group_id) for i in range(6)
+    ]
+    jobs = [client.wait_job(p["job"]["id"]) for p in payloads]
+    assert all(j["status"] == "SUCCEEDED" for j in jobs)
+    # Each import saw the group exactly as the previous one left it.
+    assert sorted(j["backup"]["recipientCount"] for j in jobs) == [1, 2, 3, 4, 5, 6]
+    assert len(client.recipients(group_id)) == 7
