@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.errors import NotFound, UserFacingError
-from api.imports import check_target, target_group
+from api.imports import ProgressSink, check_target, target_group
 from storage.backup_reads import BackupRow, backups_by_id
 from storage.backups import take_backup
 from storage.db import is_sqlite, write_transaction
@@ -87,7 +87,7 @@ async def run_restore(
     engine: AsyncEngine,
     files: FileStore,
     now: Callable[[], datetime],
-    progress: Callable[[int, int], Awaitable[None]],
+    progress: ProgressSink,
 ) -> None:
     """Apply the backup's state to the target group, set-based, in one transaction."""
     assert job.source_backup_id is not None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import aiofiles.os
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -34,7 +35,8 @@ MAX_KEPT_ROW_ERRORS = 1_000
 CHUNK_ROWS = 10_000
 GROUP_NAME_MAX = 200
 
-ProgressSink = Callable[[int, int], Awaitable[None]]
+# (rows read, rows rejected, estimated rows in the file)
+ProgressSink = Callable[[int, int, int | None], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,7 @@ async def _stage_file(
     """Parse in a worker thread while the previous chunk is written: the two overlap."""
     pairs = [(column, field) for column, field in mapping] if mapping is not None else None
     reader = await asyncio.to_thread(_open, path, pairs)
+    size = (await aiofiles.os.stat(path)).st_size
     result = StageResult(0, 0, [], reader.layout.attribute_names)
     pending: asyncio.Future[csv_codec.Chunk | None] | None = None
     try:
@@ -217,7 +220,7 @@ async def _stage_file(
             if chunk.rows:
                 await stage_rows(conn, chunk.rows)
             _count(result, chunk)
-            await progress(result.records, result.rejected)
+            await progress(result.records, result.rejected, _estimate(chunk, size, result.records))
         await conn.commit()
     finally:
         if pending is not None and not pending.done():
@@ -227,6 +230,16 @@ async def _stage_file(
                 await pending
         await asyncio.to_thread(reader.close)
     return result
+
+
+def _estimate(chunk: csv_codec.Chunk, size: int, records: int) -> int | None:
+    """The rows the whole file likely has, from the bytes the records so far took."""
+    position = chunk.bytes_read
+    if not records or not position:
+        return None
+    if position >= size:
+        return records
+    return max(records, round(records * size / position))
 
 
 def _open(path: Path, mapping: list[tuple[str, str]] | None) -> csv_codec.CsvImportReader:

@@ -132,17 +132,17 @@ class Worker:
             except Exception:  # e.g. SQLite busy while the job itself writes; try again later
                 log.warning("could not renew the job's lease", exc_info=True)
 
-    def _progress(self, job_id: int) -> Callable[[int, int], Awaitable[None]]:
+    def _progress(self, job_id: int) -> Callable[[int, int, int | None], Awaitable[None]]:
         last = 0.0
 
-        async def report(processed: int, rejected: int) -> None:
+        async def report(processed: int, rejected: int, total: int | None) -> None:
             nonlocal last
             if time.monotonic() - last < PROGRESS_EVERY_SECONDS:
                 return
             last = time.monotonic()
             async with write_transaction(self.engine) as conn:
                 await set_progress(
-                    conn, job_id=job_id, processed=processed, rejected=rejected, total=None
+                    conn, job_id=job_id, processed=processed, rejected=rejected, total=total
                 )
             self.events.publish(job_id)
 

@@ -200,7 +200,7 @@ async def new_account(engine: AsyncEngine, name: str) -> tuple[int, str]:
 # --- jobs -------------------------------------------------------------------------------------
 
 
-async def no_progress(processed: int, rejected: int) -> None:
+async def no_progress(processed: int, rejected: int, total: int | None) -> None:
     """A progress sink that drops the reports (the worker's writes a row twice a second)."""
 
 

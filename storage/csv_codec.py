@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -80,6 +80,8 @@ class Chunk:
     rows: list[StagedRow]
     errors: list[RowError]
     records: int
+    # How far into the file the reader was after these records (for progress estimates).
+    bytes_read: int = field(default=0, compare=False)
 
 
 def open_import(
@@ -113,6 +115,11 @@ class CsvImportReader:
         self._row = header_row
         self._parse = row_parser(layout)
 
+    @property
+    def bytes_read(self) -> int:
+        """How far into the file the reader is, in bytes (ahead by at most a buffer)."""
+        return self._stream.buffer.tell()
+
     def chunks(self, size: int = 10_000) -> Iterator[Chunk]:
         """Yield the remaining records in chunks of `size` records; raises CsvFileError."""
         if size < 1:
@@ -135,7 +142,7 @@ class CsvImportReader:
                 count += 1
                 if count == size:
                     self._row = row
-                    yield Chunk(rows, errors, count)
+                    yield Chunk(rows, errors, count, self.bytes_read)
                     rows, errors, count = [], [], 0
         except csv.Error as exc:
             # Only a field beyond _FIELD_SIZE_LIMIT gets here: an unclosed quote, most likely.
@@ -143,7 +150,7 @@ class CsvImportReader:
             raise CsvFileError(message, code="INVALID_INPUT", field="file") from exc
         self._row = row
         if count:
-            yield Chunk(rows, errors, count)
+            yield Chunk(rows, errors, count, self.bytes_read)
 
     def close(self) -> None:
         """Close the file."""

@@ -222,7 +222,7 @@ class ImportJob(relay.Node):
     kind: JobKind
     status: JobStatus
     total_rows: int | None = strawberry.field(
-        description="Data rows in the file, known once it has been read."
+        description="Data rows in the file: an estimate while the file is read, exact once it has been."
     )
     processed_rows: int
     added: int
