@@ -15,7 +15,7 @@ from api.progress import JobEvents
 from api.settings import Settings
 from storage.db import read_transaction
 from storage.files import FileStore
-from storage.reads import GroupRow, groups_by_id
+from storage.reads import AccountRow, GroupRow, account, groups_by_id
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,15 @@ class Context:
         if name not in self.loaders:
             self.loaders[name] = DataLoader(load_fn=load)
         return self.loaders[name]
+
+    def account_loader(self) -> DataLoader[int, AccountRow]:
+        """The account (its switches), read once per request however many groups ask."""
+
+        async def load(ids: list[int]) -> list[AccountRow]:
+            async with read_transaction(self.engine) as conn:
+                return [await account(conn, account_id=i) for i in ids]
+
+        return self.loader("accounts", load)
 
     def group_loader(self, *, include_deleted: bool = False) -> DataLoader[int, GroupRow | None]:
         """Groups of this account by id (deleted ones only when asked)."""

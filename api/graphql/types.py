@@ -138,17 +138,10 @@ class Group(relay.Node):
         description="Whether imports, deletions and restores of this group make backups: the account switch AND the group switch."
     )
     async def backups_active(self, info: Info) -> bool:
-        from storage.reads import account
-
         if not self.backups_enabled:
             return False
-
-        async def load(keys: list[int]) -> list[bool]:
-            async with read_transaction(info.context.engine) as conn:
-                row = await account(conn, account_id=info.context.account_id)
-            return [row.backups_enabled for _ in keys]
-
-        return bool(await info.context.loader("account_switch", load).load(0))
+        owner = await info.context.account_loader().load(info.context.account_id)
+        return owner.backups_enabled
 
     @strawberry.field(description="The group's recipients, ordered by email.")
     async def recipients(
