@@ -84,6 +84,13 @@ class GraphQLClient:
         assert payload["userErrors"] == [], payload["userErrors"]
         return self.wait_job(payload["job"]["id"])
 
+    def wait_job_status(self, job_id: str) -> str:
+        """The job's status now."""
+        status: str = self.execute(
+            "query($id: ID!) { importJob(id: $id) { status } }", {"id": job_id}
+        )["importJob"]["status"]
+        return status
+
     def wait_job(self, job_id: str, timeout: float = 120) -> dict[str, Any]:
         """Poll `importJob` until it has finished."""
         deadline = time.monotonic() + timeout
