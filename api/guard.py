@@ -9,14 +9,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import authenticate
+from api.graphql.context import Services
 from api.logs import bind_account
 
 SIMPLE_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded", "text/plain")
@@ -41,7 +39,7 @@ async def _error(
 class GraphQLGuard:
     """Wraps the GraphQL ASGI app (HTTP only; WebSockets authenticate in connection_init)."""
 
-    def __init__(self, app: ASGIApp, *, services: Any) -> None:
+    def __init__(self, app: ASGIApp, *, services: Services) -> None:
         self.app = app
         self.services = services
 
@@ -126,6 +124,3 @@ class GraphQLGuard:
     async def _too_large(self, send: Send) -> None:
         mb = self.services.settings.max_upload_mb
         await _error(send, 413, f"The upload is larger than {mb} MB.", "FILE_TOO_LARGE")
-
-
-GuardFactory = Callable[[ASGIApp], Awaitable[None]]
