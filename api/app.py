@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -130,7 +131,7 @@ def create_app(
     return app
 
 
-def create_asgi_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Any:
+def create_asgi_app(settings: Settings | None = None, *, clock: Clock | None = None) -> ASGIApp:
     """The app wrapped in the request log (what uvicorn serves)."""
     settings = settings or Settings()
     configure_logging(settings)

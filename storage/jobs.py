@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import TextClause
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import is_sqlite
@@ -204,7 +205,7 @@ async def add_row_errors(
     )
 
 
-def _insert_errors() -> Any:
+def _insert_errors() -> TextClause:
     return statement(
         'INSERT INTO import_row_error (job_id, "row", "column", message, code)'
         " VALUES (:j, :row, :col, :msg, :code)"
