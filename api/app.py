@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -77,14 +78,7 @@ def create_app(
     events = JobEvents()
     files = FileStore(settings.data_dir)
     clock = clock or SystemClock()
-    worker = Worker(
-        engine=engine,
-        files=files,
-        clock=clock,
-        events=events,
-        runners={"IMPORT": run_import, "RESTORE": run_restore},
-        poll_seconds=settings.job_poll_seconds,
-    )
+    worker = job_worker(engine=engine, files=files, clock=clock, events=events, settings=settings)
     services = Services(
         settings=settings,
         engine=engine,
@@ -105,9 +99,10 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if migrate:
             await upgrade(engine)
-        await worker.recover()
-        tasks = [asyncio.create_task(worker.run_forever(), name="listkeeper-worker")]
-        tasks += background_tasks(services)
+        tasks = background_tasks(services)
+        if settings.worker:
+            await worker.recover()
+            tasks.append(asyncio.create_task(worker.run_forever(), name="listkeeper-worker"))
         try:
             yield
         finally:
@@ -136,6 +131,20 @@ def create_asgi_app(settings: Settings | None = None, *, clock: Clock | None = N
     settings = settings or Settings()
     configure_logging(settings)
     return request_logging(create_app(settings, clock=clock))
+
+
+def job_worker(
+    *, engine: AsyncEngine, files: FileStore, clock: Clock, events: JobEvents, settings: Settings
+) -> Worker:
+    """The worker that runs imports and restores."""
+    return Worker(
+        engine=engine,
+        files=files,
+        clock=clock,
+        events=events,
+        runners={"IMPORT": run_import, "RESTORE": run_restore},
+        poll_seconds=settings.job_poll_seconds,
+    )
 
 
 def background_tasks(services: Services) -> list[asyncio.Task[None]]:

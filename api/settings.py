@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     download_url_ttl_seconds: int = 15 * 60
     retention_interval_seconds: float = 3600.0
     job_poll_seconds: float = 1.0
+    # Whether `serve` runs a job worker too (off for API-only instances beside `listkeeper worker`).
+    worker: bool = True
     graphiql: bool = True
     introspection: bool = True
     max_query_depth: int = 10

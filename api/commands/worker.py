@@ -1,0 +1,72 @@
+"""`listkeeper worker`: run jobs (and the retention sweep) in a process of their own."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+from typing import Any
+
+from api.settings import Settings
+
+DESCRIPTION = """Run the job worker (imports and restores) and the retention loop without the
+HTTP API. Run as many as you like beside `listkeeper serve` on the same database: each job
+is claimed by one worker and taken over if that worker dies. The API instances and the
+workers must share LISTKEEPER_DATA_DIR, where uploads wait for their job. To keep the API
+processes from running jobs themselves, start them with LISTKEEPER_WORKER=false."""
+
+
+def register(commands: Any) -> None:
+    """Add the `worker` subcommand."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "worker",
+        help="run jobs and retention in a separate process (no HTTP)",
+        description=DESCRIPTION,
+    )
+    parser.set_defaults(handler=handler)
+
+
+def handler(args: argparse.Namespace, settings: Settings) -> int:
+    """Work until SIGINT or SIGTERM."""
+    from api.logs import configure_logging
+
+    configure_logging(settings)
+    asyncio.run(run_worker(settings))
+    return 0
+
+
+async def run_worker(settings: Settings) -> None:
+    """Claim and run jobs, and sweep retention, until told to stop."""
+    from api.app import background_tasks, job_worker
+    from api.clock import SystemClock
+    from api.graphql.context import Services
+    from api.progress import JobEvents
+    from storage.db import create_engine
+    from storage.files import FileStore
+    from storage.migrate import upgrade
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.db_url)
+    files, clock, events = FileStore(settings.data_dir), SystemClock(), JobEvents()
+    worker = job_worker(engine=engine, files=files, clock=clock, events=events, settings=settings)
+    services = Services(settings, engine, files, clock, events, worker.wake)
+    try:
+        await upgrade(engine)
+        await worker.recover()
+        tasks = [asyncio.create_task(worker.run_forever()), *background_tasks(services)]
+        await _until_stopped()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        await engine.dispose()
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
