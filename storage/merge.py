@@ -119,31 +119,40 @@ async def merge_into_group(
 async def _update_matched(
     conn: AsyncConnection, *, group: LockedGroup, mode: WriteMode, now: datetime
 ) -> int:
-    """Compute the changed rows into a keyed temp table, copy their history, update by id."""
+    """Compute the changed rows into a keyed temp table, copy their history, update by id.
+
+    When a backup can see the group, the temp table also keeps each changed row's old
+    values, so that the history copy reads nothing but the changes.
+    """
     merged = _merged(conn, mode)
     columns = ", ".join(merged)
-    await create_temp(
-        conn,
-        "stage_changes",
-        "rid BIGINT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT",
+    latest = await latest_backup_seq(conn, group_id=group.id)
+    keep_old = latest is not None
+    await create_temp(conn, "stage_changes", _changes_columns(conn, keep_old=keep_old))
+    old = (
+        ", old_email, old_first_name, old_last_name, old_status, old_attributes,"
+        " old_created_at, old_updated_at, old_version"
+    )
+    old_values = (
+        ", r.email, r.first_name, r.last_name, r.status, r.attributes, r.created_at,"
+        " r.updated_at, r.version"
     )
     changed = await run(
         conn,
-        f"INSERT INTO stage_changes (rid, {columns}) SELECT r.id, {', '.join(merged.values())}"
+        f"INSERT INTO stage_changes (rid, {columns}{old if keep_old else ''})"
+        f" SELECT r.id, {', '.join(merged.values())}{old_values if keep_old else ''}"
         f" FROM {_matched(conn)} WHERE {_changed(conn, merged)}",
         g=group.id,
     )
     if not changed.rowcount:
         return 0
     await analyze_temp(conn, "stage_changes")
-    latest = await latest_backup_seq(conn, group_id=group.id)
-    if latest is not None:
+    if keep_old:
         await run(
             conn,
-            f"INSERT INTO recipient_version ({VERSION_COLUMNS}) SELECT r.id, r.group_id, r.email,"
-            " r.first_name, r.last_name, r.status, r.attributes, r.created_at, r.updated_at,"
-            f" r.version, :n FROM stage_changes AS c {cross_join(conn)} recipient AS r ON r.id = c.rid"
-            " WHERE r.version <= :latest",
+            f"INSERT INTO recipient_version ({VERSION_COLUMNS}) SELECT rid, :g{old}, :n"
+            " FROM stage_changes WHERE old_version <= :latest",
+            g=group.id,
             n=group.seq,
             latest=latest,
         )
@@ -158,6 +167,20 @@ async def _update_matched(
         now=now,
     )
     return int(changed.rowcount)
+
+
+def _changes_columns(conn: AsyncConnection, *, keep_old: bool) -> str:
+    columns = (
+        "rid BIGINT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT"
+    )
+    if not keep_old:
+        return columns
+    # SQLite keeps the stored timestamp text as it is; PostgreSQL needs the real type.
+    stamp = "TEXT" if is_sqlite(conn) else "TIMESTAMPTZ"
+    return (
+        f"{columns}, old_email TEXT, old_first_name TEXT, old_last_name TEXT, old_status TEXT,"
+        f" old_attributes TEXT, old_created_at {stamp}, old_updated_at {stamp}, old_version BIGINT"
+    )
 
 
 async def _insert_unmatched(conn: AsyncConnection, *, group: LockedGroup, now: datetime) -> int:

@@ -62,7 +62,10 @@ async def lock_group(conn: AsyncConnection, *, group_id: int) -> LockedGroup | N
             conn,
             "UPDATE recipient_group SET seq = seq + 1 WHERE id = :g AND deleted_at IS NULL"
             " RETURNING id, account_id, name, seq, recipient_count, backups_enabled,"
-            " attribute_names",
+            " attribute_names, (SELECT backups_enabled FROM account"
+            " WHERE account.id = recipient_group.account_id) AS account_backups_enabled,"
+            " (SELECT backup_retention_days FROM account"
+            " WHERE account.id = recipient_group.account_id) AS retention_days",
             g=group_id,
         )
     ).first()
@@ -77,6 +80,8 @@ async def lock_group(conn: AsyncConnection, *, group_id: int) -> LockedGroup | N
         recipient_count=row.recipient_count,
         backups_enabled=bool(row.backups_enabled),
         attribute_names=tuple(orjson.loads(row.attribute_names)),
+        account_backups_enabled=bool(row.account_backups_enabled),
+        retention_days=int(row.retention_days),
     )
 
 

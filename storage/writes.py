@@ -44,6 +44,13 @@ class LockedGroup:
     recipient_count: int
     backups_enabled: bool
     attribute_names: tuple[str, ...]
+    account_backups_enabled: bool
+    retention_days: int
+
+    @property
+    def backups_active(self) -> bool:
+        """Both switches on: a write to this group is backed up first."""
+        return self.backups_enabled and self.account_backups_enabled
 
 
 @dataclass(frozen=True)
