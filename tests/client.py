@@ -84,7 +84,7 @@ class GraphQLClient:
         assert payload["userErrors"] == [], payload["userErrors"]
         return self.wait_job(payload["job"]["id"])
 
-    def wait_job_status(self, job_id: str) -> str:
+    def job_status(self, job_id: str) -> str:
         """The job's status now."""
         status: str = self.execute(
             "query($id: ID!) { importJob(id: $id) { status } }", {"id": job_id}

@@ -72,7 +72,7 @@ def test_a_killed_import_reruns_after_restart_and_nothing_is_half_applied(tmp_pa
         group_id = client.import_file(b"email\nfirst@x.io\n", groupName="kept")["group"]["id"]
         job_id = client.start_import(content, groupId=group_id, mode="ADD")["job"]["id"]
         deadline = time.monotonic() + 60
-        while (status := client.wait_job_status(job_id)) != "RUNNING":
+        while (status := client.job_status(job_id)) != "RUNNING":
             assert status == "QUEUED", f"the job ended before it could be interrupted: {status}"
             assert time.monotonic() < deadline, "the job never started"
             time.sleep(0.01)

@@ -34,7 +34,7 @@ def test_jobs_wait_for_a_worker_then_run_in_its_process(api_only: LiveServer) ->
     client = new_client(api_only)
     payload = client.start_import(b"email,first name\na@x.io,Ann\nb@x.io,Bob\n", groupName="later")
     job_id = payload["job"]["id"]
-    assert client.wait_job_status(job_id) == "QUEUED"
+    assert client.job_status(job_id) == "QUEUED"
     env = dict(os.environ)
     env.update(
         LISTKEEPER_DATABASE_URL=str(api_only.settings.database_url),
