@@ -14,7 +14,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    from api.commands import retention, transfer, worker
+    from api.commands import backups_list, retention, transfer, worker
 
     parser = argparse.ArgumentParser(
         prog="listkeeper",
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.set_defaults(handler=_create_token)
     retention.register(commands)
     transfer.register(commands)
+    backups_list.register(commands)
     worker.register(commands)
     return parser
 

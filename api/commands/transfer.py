@@ -104,7 +104,7 @@ def _add_import(commands: Any) -> None:
         help="map a column to email, firstName, lastName, status or an attribute; an empty FIELD"
         " skips the column; repeat for each column (default: the header's own names)",
     )
-    _add_target_options(parser)
+    add_target_options(parser)
     parser.set_defaults(handler=import_command)
 
 
@@ -120,11 +120,12 @@ def _add_export(commands: Any) -> None:
     parser.add_argument(
         "-o", "--output", metavar="FILE", required=True, help="the file to write, or - for stdout"
     )
-    _add_target_options(parser)
+    add_target_options(parser)
     parser.set_defaults(handler=export_command)
 
 
-def _add_target_options(parser: argparse.ArgumentParser) -> None:
+def add_target_options(parser: argparse.ArgumentParser) -> None:
+    """The options choosing the server or the local database."""
     parser.add_argument("--server", metavar="URL", help="the server's URL (env LISTKEEPER_SERVER)")
     parser.add_argument("--token", help="an API token for --server (env LISTKEEPER_TOKEN)")
     parser.add_argument("--account", metavar="NAME", help="the account, for the local database")
@@ -134,16 +135,17 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
 def import_command(args: argparse.Namespace, settings: Settings) -> int:
     """Run `listkeeper import`; the exit code."""
     out = Output(quiet=args.quiet)
-    return _guarded(out, lambda: _import(args, settings, out))
+    return guarded(out, lambda: _import(args, settings, out))
 
 
 def export_command(args: argparse.Namespace, settings: Settings) -> int:
     """Run `listkeeper export`; the exit code."""
     out = Output(quiet=args.quiet)
-    return _guarded(out, lambda: _export(args, settings, out))
+    return guarded(out, lambda: _export(args, settings, out))
 
 
-def _guarded(out: Output, action: Callable[[], int]) -> int:
+def guarded(out: Output, action: Callable[[], int]) -> int:
+    """Run a command, turning its failures into messages and exit codes."""
     try:
         return action()
     except CliError as error:
@@ -163,7 +165,7 @@ def _guarded(out: Output, action: Callable[[], int]) -> int:
 
 def _import(args: argparse.Namespace, settings: Settings, out: Output) -> int:
     request = _import_request(args)
-    target = _target(args, settings)
+    target = target_of(args, settings)
     outcome: ImportOutcome
     # Imported on use: each target loads only its own stack (httpx, or the database and jobs).
     if isinstance(target, Remote):
@@ -178,7 +180,7 @@ def _import(args: argparse.Namespace, settings: Settings, out: Output) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings, out: Output) -> int:
-    target = _target(args, settings)
+    target = target_of(args, settings)
     if isinstance(target, Remote):
         from api.commands.transfer_remote import export_remote
 
@@ -188,7 +190,7 @@ def _export(args: argparse.Namespace, settings: Settings, out: Output) -> int:
     return asyncio.run(export_local(settings, target, args.backup_id, args.output, out))
 
 
-def _target(args: argparse.Namespace, settings: Settings) -> Remote | str:
+def target_of(args: argparse.Namespace, settings: Settings) -> Remote | str:
     """The server to talk to, or the name of the local account to act for."""
     server = args.server or settings.server
     if server is None:

@@ -148,11 +148,12 @@ def _target_group(api: RemoteApi, request: ImportRequest, out: Output) -> str | 
         out.say(f"Importing {request.path} into group {node['name']!r} ({node['id']}).")
         return str(node["id"])
     assert request.group_name is not None
-    found = _groups_named(api, request.group_name)
+    found = groups_named(api, request.group_name)
     return choose_group(request, found, out)
 
 
-def _groups_named(api: RemoteApi, name: str) -> list[str]:
+def groups_named(api: RemoteApi, name: str) -> list[str]:
+    """The ids of the live groups called `name`."""
     found: list[str] = []
     after = None
     while True:
