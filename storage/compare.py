@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.db import is_sqlite
 from storage.sql import run
 
 VALUES = ("first_name", "last_name", "status", "attributes")
@@ -47,19 +48,24 @@ def _parts(group_id: int, seq: int) -> tuple[str, str]:
     return past, newer
 
 
-def _same(a: str, b: str) -> str:
+def _same(a: str, b: str, *, sqlite: bool) -> str:
+    def column(name: str, c: str) -> str:
+        # PostgreSQL may store equal attributes as differently spaced JSON text.
+        return f"{name}.{c}" if sqlite or c != "attributes" else f"{name}.{c}::jsonb"
+
     return " AND ".join(
-        f"({a}.{c} = {b}.{c} OR ({a}.{c} IS NULL AND {b}.{c} IS NULL))" for c in VALUES
+        f"({column(a, c)} = {column(b, c)} OR ({a}.{c} IS NULL AND {b}.{c} IS NULL))"
+        for c in VALUES
     )
 
 
-def _kinds_sql(group_id: int, seq: int) -> str:
+def _kinds_sql(group_id: int, seq: int, *, sqlite: bool) -> str:
     """Every differing address with its kind (no order)."""
     past, newer = _parts(group_id, seq)
     return (
         f"SELECT n.email, CASE WHEN p.email IS NULL THEN 'ADDED' ELSE 'CHANGED' END AS kind"
         f" FROM ({newer}) AS n LEFT JOIN ({past}) AS p ON p.email = n.email"
-        f" WHERE p.email IS NULL OR NOT ({_same('n', 'p')})"
+        f" WHERE p.email IS NULL OR NOT ({_same('n', 'p', sqlite=sqlite)})"
         f" UNION ALL SELECT p.email, 'REMOVED' FROM ({past}) AS p"
         " WHERE NOT EXISTS (SELECT 1 FROM recipient AS r"
         f" WHERE r.group_id = {int(group_id)} AND r.email = p.email)"
@@ -69,7 +75,8 @@ def _kinds_sql(group_id: int, seq: int) -> str:
 async def compare_with_current(conn: AsyncConnection, *, group_id: int, seq: int) -> Comparison:
     """Counts of unchanged, changed, added and removed recipients since the backup."""
     kinds = await run(
-        conn, f"SELECT kind, count(*) AS n FROM ({_kinds_sql(group_id, seq)}) AS d GROUP BY kind"
+        conn,
+        f"SELECT kind, count(*) AS n FROM ({_kinds_sql(group_id, seq, sqlite=is_sqlite(conn))}) AS d GROUP BY kind",
     )
     counts = {row.kind: int(row.n) for row in kinds}
     total = await run(conn, "SELECT recipient_count FROM recipient_group WHERE id = :g", g=group_id)
@@ -89,7 +96,7 @@ async def differences(
     """The differing addresses in email order, after the keyset `after_email`."""
     rows = await run(
         conn,
-        f"SELECT email, kind FROM ({_kinds_sql(group_id, seq)}) AS d WHERE email > :after"
+        f"SELECT email, kind FROM ({_kinds_sql(group_id, seq, sqlite=is_sqlite(conn))}) AS d WHERE email > :after"
         " ORDER BY email LIMIT :limit",
         after=after_email or "",
         limit=first + 1,

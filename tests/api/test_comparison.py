@@ -66,3 +66,13 @@ def test_a_fresh_backup_equals_its_group_and_a_deleted_group_has_none(
     assert (found["unchanged"], found["changed"], found["added"], found["removed"]) == (2, 0, 0, 0)
     client.execute(DELETE, {"input": {"groupId": group_id}})
     assert compare(client, backup_id) is None
+
+
+def test_changed_and_changed_back_counts_as_unchanged(client: GraphQLClient) -> None:
+    group_id = client.import_file(b"email,city\na@x.io,Paris\n", groupName="back")["group"]["id"]
+    first = b"email,city\na@x.io,Lyon\n"
+    backup_id = client.import_file(first, groupId=group_id, mode="REFRESH_AND_ADD")["backup"]["id"]
+    # Back to Paris, as the backup has it (PostgreSQL stores the merged JSON spaced).
+    client.import_file(b"email,city\na@x.io,Paris\n", groupId=group_id, mode="REFRESH_AND_ADD")
+    found = compare(client, backup_id)
+    assert (found["unchanged"], found["changed"], found["added"], found["removed"]) == (1, 0, 0, 0)
