@@ -17,11 +17,16 @@ metadata = SQLModel.metadata
 UTC_DATETIME = sa.DateTime(timezone=True)
 # 64-bit ids where rows are counted in billions; SQLite needs INTEGER for its rowid alias.
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# An id a client has seen (global IDs, signed links) is never given to another row: SQLite
+# reuses the highest rowid after a delete unless the table is AUTOINCREMENT (PostgreSQL's
+# sequences never go back).
+NEVER_REUSED: dict[str, object] = {"sqlite_autoincrement": True}
 
 
 class Account(SQLModel, table=True):
     """A customer account: owns groups, tokens, backups and jobs."""
 
+    __table_args__ = (NEVER_REUSED,)
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     backups_enabled: bool = Field(default=True)
@@ -33,17 +38,24 @@ class ApiToken(SQLModel, table=True):
     """A bearer token, stored as its SHA-256 hash."""
 
     __tablename__ = "api_token"
+    __table_args__ = (NEVER_REUSED,)
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
+    name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(sa_type=UTC_DATETIME)
+    expires_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
 
 
 class RecipientGroup(SQLModel, table=True):
     """A recipient list. `seq` is the group's change sequence number."""
 
     __tablename__ = "recipient_group"
-    __table_args__ = (sa.Index("ix_group_account_live", "account_id", "deleted_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_group_account_live", "account_id", "deleted_at", "id"),
+        NEVER_REUSED,
+    )
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id")
     name: str = Field(max_length=200)
@@ -59,7 +71,10 @@ class RecipientGroup(SQLModel, table=True):
 class Recipient(SQLModel, table=True):
     """The current state of a recipient; `version` is the seq of the write that made it."""
 
-    __table_args__ = (sa.UniqueConstraint("group_id", "email", name="uq_recipient_group_email"),)
+    __table_args__ = (
+        sa.UniqueConstraint("group_id", "email", name="uq_recipient_group_email"),
+        NEVER_REUSED,
+    )
     id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
     group_id: int
     email: str = Field(max_length=254)
@@ -111,6 +126,7 @@ class Backup(SQLModel, table=True):
         sa.Index("ix_backup_account_group", "account_id", "group_id", "created_at"),
         sa.Index("ix_backup_group_seq", "group_id", "seq"),
         sa.Index("ix_backup_expires", "expires_at"),
+        NEVER_REUSED,
     )
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id")
@@ -131,6 +147,7 @@ class ImportJob(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_job_status", "status", "id"),
         sa.Index("ix_job_account", "account_id", "id"),
+        NEVER_REUSED,
     )
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.migrate import upgrade
+from storage.migrate import alembic_config, upgrade
 from storage.models import metadata
 
 
@@ -25,4 +26,25 @@ async def test_upgrade_is_idempotent(engine: AsyncEngine) -> None:
     await upgrade(engine)
     async with engine.connect() as conn:
         version = (await conn.exec_driver_sql("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0001"
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert version == head
+    assert head is not None
+    assert head != "0001"
+
+
+async def test_ids_a_client_has_seen_are_never_reused(engine: AsyncEngine) -> None:
+    """Ids 1 and 2, delete 2: the next row gets 3 (SQLite reuses 2 unless AUTOINCREMENT)."""
+    async with engine.begin() as conn:
+        for name in ("a", "b"):
+            await conn.exec_driver_sql(
+                "INSERT INTO account (name, backups_enabled, backup_retention_days, created_at)"
+                f" VALUES ('{name}', true, 30, CURRENT_TIMESTAMP)"
+            )
+        highest = (await conn.exec_driver_sql("SELECT MAX(id) FROM account")).scalar_one()
+        await conn.exec_driver_sql(f"DELETE FROM account WHERE id = {highest}")
+        await conn.exec_driver_sql(
+            "INSERT INTO account (name, backups_enabled, backup_retention_days, created_at)"
+            " VALUES ('c', true, 30, CURRENT_TIMESTAMP)"
+        )
+        newest = (await conn.exec_driver_sql("SELECT MAX(id) FROM account")).scalar_one()
+    assert newest == highest + 1
