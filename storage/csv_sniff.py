@@ -1,6 +1,7 @@
 """Find out what an uploaded file is: refuse binary files, pick the encoding and the delimiter.
 
-`sniff_file` reads a sample of the file (and, for UTF-8, checks the rest); `UNDECODABLE` is the
+`sniff_file` reads a sample of the file for the delimiter and, without a BOM, reads the whole file
+to choose between UTF-8 and cp1252 (`_utf8_or_cp1252` states the rule); `UNDECODABLE` is the
 error handler the file is then decoded with, which turns each byte the encoding cannot decode into
 a lone surrogate (`SURROGATE` finds them), so a bad byte becomes a row error, not a failed file.
 """
@@ -19,6 +20,9 @@ UNDECODABLE = "listkeeper.undecodable"
 SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _SAMPLE_BYTES = 64 * 1024
+_CHUNK_BYTES = 1024 * 1024
+_REPLACEMENT = "\ufffd"
+_ENCODED_REPLACEMENT = _REPLACEMENT.encode()
 _SNIFF_CHARS = 8 * 1024  # "a few KB"; the sniffer is quadratic on some inputs
 _DELIMITERS = ",;\t|"
 
@@ -52,15 +56,13 @@ def sniff_file(path: Path) -> tuple[str, str]:
     with path.open("rb") as raw:
         sample = raw.read(_SAMPLE_BYTES)
     complete = len(sample) < _SAMPLE_BYTES
-    encoding = _sniff_encoding(sample, complete)
-    if encoding == "utf-8" and not complete:
-        encoding = _confirm_utf8(path)
+    encoding = _sniff_encoding(sample) or _utf8_or_cp1252(path)
     delimiter = _sniff_delimiter(_decode_sample(sample, encoding, complete), complete)
     return encoding, delimiter
 
 
-def _sniff_encoding(sample: bytes, complete: bool) -> str:
-    """Refuse binary files, then pick the encoding: BOM, else UTF-8 if it decodes, else cp1252."""
+def _sniff_encoding(sample: bytes) -> str | None:
+    """Refuse binary files, then name the encoding a BOM declares; None when there is none."""
     if not sample:
         raise CsvFileError("The file is empty.", code="INVALID_INPUT", field="file")
     for signature, kind in _BINARY_SIGNATURES:
@@ -72,31 +74,44 @@ def _sniff_encoding(sample: bytes, complete: bool) -> str:
         return "utf-16"
     if b"\x00" in sample:
         raise _unsupported("The file contains binary data, not CSV text.")
-    try:
-        # Incremental, so a multi-byte character cut at the end of the sample still decodes.
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+    return None
 
 
-def _confirm_utf8(path: Path) -> str:
-    """Check the whole file (C speed, ~1 GB/s): a plain-ASCII start may hide a cp1252 file.
+def _utf8_or_cp1252(path: Path) -> str:
+    """The rule for a file without BOM, from the whole file: UTF-8 unless it looks like cp1252.
 
-    A file with valid multi-byte UTF-8 before its first bad byte stays UTF-8 (the bad
-    bytes become row errors); one with no UTF-8 character before it is cp1252.
+    UTF-8 when it has at least as many valid multi-byte UTF-8 characters as invalid
+    sequences (pure ASCII is UTF-8 too); cp1252 when invalid sequences outnumber them,
+    e.g. when nothing but ASCII decodes. A cp1252 file almost never holds a valid UTF-8
+    sequence (an accented capital followed by a symbol such as `Ã©`), and UTF-8 with a few
+    bad bytes stays UTF-8: each bad byte becomes a row error, where the wrong guess would
+    silently store mojibake (`ZoÃ«`) in every row.
     """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    seen_multibyte = False
+    multibyte, invalid = _count_utf8(path)
+    return "utf-8" if multibyte >= invalid else "cp1252"
+
+
+def _count_utf8(path: Path) -> tuple[int, int]:
+    """(valid multi-byte characters, invalid sequences) when the file is read as UTF-8.
+
+    C speed throughout (~0.1 s for 60 MB): ASCII chunks are skipped, the others decoded
+    with `replace`, which puts one U+FFFD for each invalid sequence.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    multibyte = invalid = 0
     with path.open("rb") as raw:
-        while chunk := raw.read(1024 * 1024):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as error:
-                seen_multibyte = seen_multibyte or not chunk[: error.start].isascii()
-                return "utf-8" if seen_multibyte else "cp1252"
-            seen_multibyte = seen_multibyte or not chunk.isascii()
-    return "utf-8"
+        while chunk := raw.read(_CHUNK_BYTES):
+            if chunk.isascii() and not decoder.getstate()[0]:
+                continue
+            text: str = decoder.decode(chunk)
+            # A U+FFFD the file really holds (EF BF BD) is valid, not a replacement.
+            replaced = text.count(_REPLACEMENT) - chunk.count(_ENCODED_REPLACEMENT)
+            non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+            multibyte += non_ascii - replaced
+            invalid += replaced
+        tail = decoder.decode(b"", final=True)
+    # A sequence cut off by the end of the file is invalid too.
+    return multibyte, invalid + len(tail)
 
 
 def _unsupported(message: str) -> CsvFileError:
