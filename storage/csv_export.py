@@ -1,14 +1,22 @@
 """The recipient CSV columns, spreadsheet-safe cells and export rows.
 
 Exported files are opened in spreadsheets, where a cell starting with `=`, `+`, `-`, `@`, TAB or
-CR runs as a formula (OWASP "CSV injection"). `neutralise_cell` prefixes such cells with `'`;
-`restore_cell` undoes exactly that on import, so an export re-imports losslessly.
+CR runs as a formula (OWASP "CSV injection"). The rule, one for every cell of an export (header
+attribute names included): `neutralise_cell` prefixes `'` to a cell starting with one of those
+characters or with `'` itself, so `restore_cell(neutralise_cell(v)) == v` for every string `v`.
+
+An import undoes the prefix only in a listkeeper export, recognised by its header
+(`is_export_header`); any other file's cells are taken as they are, so a file from another tool
+that holds `''two` or `'=x` is stored as it is, never "restored".
 `storage.csv_codec` re-exports everything here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import orjson
 
@@ -32,6 +40,11 @@ def restore_cell(value: str) -> str:
     return value
 
 
+def is_export_header(names: Sequence[str]) -> bool:
+    """Whether a header (names stripped) is one `export_header` wrote: its cells are escaped."""
+    return tuple(names[: len(RECIPIENT_FIELDS)]) == RECIPIENT_FIELDS
+
+
 def export_header(attribute_names: Sequence[str]) -> list[str]:
     """Return the header row: the recipient fields, then the attribute names, neutralised."""
     return [*RECIPIENT_FIELDS, *(neutralise_cell(name) for name in attribute_names)]
@@ -51,6 +64,34 @@ def export_row(
     cells.extend(_attribute_text(attributes.get(name)) for name in attribute_names)
     escaped = _ESCAPED_STARTS
     return ["'" + cell if cell[:1] in escaped else cell for cell in cells]
+
+
+def export_text(rows: Sequence[Sequence[Any]]) -> str:
+    """Write rows as export CSV: lines end with LF; a cell holding `,`, `"`, CR or LF is quoted.
+
+    LF, not RFC 4180's CRLF, because PostgreSQL's COPY writes the rows of an export and cannot
+    end them otherwise: both databases give the same bytes.
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    text = buffer.getvalue()
+    # csv quotes a cell for the characters of its line terminator only: not for a lone CR.
+    return text if "\r" not in text else "".join(_cr_quoted_lines(rows))
+
+
+class _Echo:
+    """A file for `csv.writer` whose `write` hands the line back to `writerow`'s caller."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _cr_quoted_lines(rows: Sequence[Sequence[Any]]) -> Iterator[str]:
+    """The lines `export_text` writes, but with every cell holding a CR quoted too."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")  # quotes a cell holding CR or LF
+    for row in rows:
+        line: str = writer.writerow(row)
+        yield line[:-2] + "\n"
 
 
 def _attribute_text(value: object) -> str:

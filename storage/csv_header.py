@@ -2,7 +2,10 @@
 
 Without a mapping, a header name that is an alias of a recipient field (`E-Mail`, `Vorname`,
 `Nom de famille`..., compared by `fold`) maps to that field and every other named column becomes an
-attribute. The result is a `CsvLayout`; every problem is a `CsvFileError`.
+attribute. A listkeeper export (`is_export_header`) is read as it was written instead: its first
+four columns are the fields, every other column the attribute of exactly that name (an attribute
+may be called `First Name`), and its names and cells lose the formula escape (`restore_cell`).
+The result is a `CsvLayout`; every problem is a `CsvFileError`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from storage.csv_errors import CsvFileError
-from storage.csv_export import RECIPIENT_FIELDS, restore_cell
+from storage.csv_export import RECIPIENT_FIELDS, is_export_header, restore_cell
 from storage.csv_sniff import SURROGATE
 
 MAX_ATTRIBUTE_NAME_LENGTH = 100
@@ -51,6 +54,9 @@ class CsvLayout:
     has_last_name: bool
     has_status: bool
     attribute_names: tuple[str, ...]
+    # A listkeeper export: every cell carries `neutralise_cell`'s escape, which the import undoes.
+    # Cells of any other file are taken verbatim.
+    is_export: bool
 
 
 def fold(text: str) -> str:
@@ -69,12 +75,18 @@ _FIELD_BY_HEADER = folded_lookup(_HEADER_ALIASES)
 
 
 def read_header(records: Iterator[list[str]]) -> tuple[int, tuple[str, ...]]:
-    """Return the row number and the stripped names of the first non-blank record."""
+    """Return the row number and the stripped names of the first non-blank record.
+
+    The names of an export are restored; restoring never changes the four field names, so
+    `is_export_header` gives the same answer before and after (`layout_of` asks it again).
+    """
     row = 0
     try:
         for cells in records:
             row += 1
-            names = tuple(restore_cell(cell).strip() for cell in cells)
+            names = tuple(cell.strip() for cell in cells)
+            if is_export_header(names):
+                names = tuple(restore_cell(cell).strip() for cell in cells)
             if any(names):
                 return row, names
     except csv.Error as exc:
@@ -88,7 +100,11 @@ def map_columns(
 ) -> list[tuple[int, str]]:
     """Return (column index, target field) pairs, checked; raises CsvFileError."""
     _check_header(header)
-    if field_mapping is None:
+    if field_mapping is None and is_export_header(header):
+        # Exact names, no aliases: an export re-imports as it was written.
+        columns = [(i, h) for i, h in enumerate(header) if h]
+        source = "file"
+    elif field_mapping is None:
         columns = [(i, _FIELD_BY_HEADER.get(fold(h), h)) for i, h in enumerate(header) if h]
         source = "file"
     else:
@@ -112,6 +128,7 @@ def layout_of(
         has_last_name="lastName" in targets,
         has_status="status" in targets,
         attribute_names=tuple(sorted(targets.difference(RECIPIENT_FIELDS))),
+        is_export=is_export_header(header),
     )
 
 

@@ -62,6 +62,7 @@ class _Plan:
     attributes: tuple[tuple[str, int], ...]  # (name, index), sorted by name
     header: tuple[str, ...]
     encoding: str
+    escaped: bool  # cells carry the export's formula escape (`CsvLayout.is_export`)
 
 
 def _plan(layout: CsvLayout) -> _Plan:
@@ -76,6 +77,7 @@ def _plan(layout: CsvLayout) -> _Plan:
         attributes=tuple(attributes),
         header=layout.header,
         encoding=layout.encoding,
+        escaped=layout.is_export,
     )
 
 
@@ -85,7 +87,7 @@ def row_parser(layout: CsvLayout) -> Callable[[int, list[str]], RowOutcome]:
     width, email_at, first_at, last_at, status_at = (
         plan.width, plan.email, plan.first_name, plan.last_name, plan.status
     )  # fmt: skip
-    attributes = plan.attributes
+    attributes, escaped = plan.attributes, plan.escaped
     email_match = _EMAIL_PATTERN.fullmatch
     has_surrogate = SURROGATE.search
     dumps, sort_keys = orjson.dumps, orjson.OPT_SORT_KEYS
@@ -103,7 +105,7 @@ def row_parser(layout: CsvLayout) -> Callable[[int, list[str]], RowOutcome]:
         if not joined.isascii() and has_surrogate(joined):
             return _check_row(plan, row, cells)
         values = cells
-        if "'" in joined and (joined[0] == "'" or "\x1f'" in joined):
+        if escaped and "'" in joined and (joined[0] == "'" or "\x1f'" in joined):
             values = [restore_cell(cell) for cell in cells]
         email = values[email_at].strip().lower()
         if len(email) > MAX_EMAIL_LENGTH or (
@@ -131,7 +133,10 @@ def row_parser(layout: CsvLayout) -> Callable[[int, list[str]], RowOutcome]:
 
 def _check_row(plan: _Plan, row: int, cells: list[str]) -> RowOutcome:
     """Check a record field by field and report every problem; None for a blank line."""
-    values = [restore_cell(cell).strip() for cell in cells]
+    if plan.escaped:
+        values = [restore_cell(cell).strip() for cell in cells]
+    else:
+        values = [cell.strip() for cell in cells]
     if not any(values):
         return None
     errors: list[RowError] = []

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from storage.csv_errors import CsvFileError
+from storage.csv_export import is_export_header
 
 UNDECODABLE = "listkeeper.undecodable"
 # Valid text never holds a lone surrogate: each one found is a byte `UNDECODABLE` stood in for.
@@ -128,6 +129,8 @@ def _decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
 def _sniff_delimiter(text: str, complete: bool) -> str:
     """Ask csv.Sniffer, but only believe a delimiter the header line contains."""
     header_line = next((line for line in text.splitlines() if line.strip()), "")
+    if is_export_header([cell.strip() for cell in header_line.split(",", 4)]):
+        return ","  # our own export: its values may hold more `;` or tabs than commas
     if not complete or len(text) == _SNIFF_CHARS:
         # The sniffer judges lines by consistency: drop the cut-off last one.
         text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1] or text

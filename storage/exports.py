@@ -3,14 +3,16 @@
 The database does the per-row work: it picks the attributes out of the JSON and
 neutralises formula cells (the same rule as `neutralise_cell`), so Python only
 moves rows (SQLite: `csv.writer` in C) or bytes (PostgreSQL: `COPY ... TO STDOUT`).
+
+Both databases write the same bytes (`export_text`'s, which COPY's CSV format writes too):
+rows end with LF, and a cell is quoted when it holds the delimiter, `"`, CR or LF.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
-import io
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
@@ -18,33 +20,46 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.backup_reads import BackupRow
-from storage.csv_export import export_header, export_row
+from storage.csv_export import export_header, export_text
 from storage.db import driver_connection, is_sqlite
-from storage.state import stream_state
 
 CHUNK_ROWS = 5_000
 COPY_QUEUE_CHUNKS = 8
+
+# A quoted JSON path label ends at the next `"`, and SQLite compares it with the key as written
+# in the JSON text, where `"`, backslash and control characters are escaped.
+_UNQUOTABLE = re.compile(r'["\\\x00-\x1f]')
 
 
 async def export_backup_csv(engine: AsyncEngine, backup: BackupRow) -> AsyncIterator[bytes]:
     """The backup's state as UTF-8 CSV with a header row, ordered by email, chunk by chunk."""
     names: list[str] = orjson.loads(backup.attribute_names)
-    yield _csv_text([export_header(names)]).encode()
-    if not is_sqlite(engine):
-        rows = _copy_rows(engine, backup.group_id, backup.seq, names)
-    elif any(name.startswith("$") for name in names):
-        # SQLite reads a label starting with `$` as a JSON path: let Python pick those.
-        rows = _python_rows(engine, backup.group_id, backup.seq, names)
-    else:
+    yield export_text([export_header(names)]).encode()
+    if is_sqlite(engine):
         rows = _sqlite_rows(engine, backup.group_id, backup.seq, names)
+    else:
+        rows = _copy_rows(engine, backup.group_id, backup.seq, names)
     async for chunk in rows:
         yield chunk
 
 
-def _csv_text(rows: Sequence[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+def _sqlite_attribute_reads(names: Sequence[str]) -> tuple[list[str], list[str]]:
+    """SQL reading attribute i of `names` on SQLite from parameter i + 1, and the parameters.
+
+    `->>` reads a text operand as a path label (`a.b`, `x[0]`, `0`, `$.x` go astray), so a
+    name goes in a quoted path `$."name"`, as fast; a name that cannot be quoted is found by
+    `json_each`, which compares decoded keys, at the cost of a walk over the object a row.
+    """
+    reads: list[str] = []
+    parameters: list[str] = []
+    for number, name in enumerate(names, start=1):
+        if _UNQUOTABLE.search(name):
+            reads.append(f"(SELECT value FROM json_each(attributes) WHERE key = ?{number})")
+            parameters.append(name)
+        else:
+            reads.append(f"(attributes ->> ?{number})")
+            parameters.append(f'$."{name}"')
+    return reads, parameters
 
 
 def _cells(names: Sequence[str], *, escape: str, attribute: Callable[[int], str]) -> str:
@@ -78,7 +93,8 @@ async def _sqlite_rows(
     engine: AsyncEngine, group_id: int, seq: int, names: Sequence[str]
 ) -> AsyncIterator[bytes]:
     escape = "'=', '+', '-', '@', char(9), char(13), ''''"
-    cells = _cells(names, escape=escape, attribute=lambda i: f"(attributes ->> ?{i + 1})")
+    reads, parameters = _sqlite_attribute_reads(names)
+    cells = _cells(names, escape=escape, attribute=reads.__getitem__)
     async with engine.connect() as conn:
         driver = await driver_connection(conn)
         # One read transaction: the history check and the rows see the same snapshot.
@@ -86,9 +102,9 @@ async def _sqlite_rows(
         try:
             history = await _has_history(driver, group_id, seq)
             sql = f"SELECT {cells} FROM ({_state_sql(group_id, seq, with_history=history)})"
-            async with driver.execute(sql, list(names)) as cursor:
+            async with driver.execute(sql, parameters) as cursor:
                 while rows := await cursor.fetchmany(CHUNK_ROWS):
-                    yield _csv_text(rows).encode()
+                    yield export_text(rows).encode()
         finally:
             await driver.execute("COMMIT")
 
@@ -142,10 +158,3 @@ async def _copy(
         await queue.put(None)  # the reader then awaits this task and gets the error
         raise
     await queue.put(None)
-
-
-async def _python_rows(
-    engine: AsyncEngine, group_id: int, seq: int, names: Sequence[str]
-) -> AsyncIterator[bytes]:
-    async for rows in stream_state(engine, group_id=group_id, seq=seq):
-        yield _csv_text([export_row(*row, names) for row in rows]).encode()
