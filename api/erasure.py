@@ -11,7 +11,11 @@ from storage.erasure import Erasure, erase_address
 
 
 async def erase_recipient(*, engine: AsyncEngine, account_id: int, email: str) -> Erasure:
-    """Remove the address from every group and every backup of the account, at once."""
+    """Remove the address from every group and every backup of the account, at once.
+
+    Any spelling finds it: the address is compared in its canonical form (NFC, lower-case,
+    Unicode domain), the one imports store.
+    """
     address = normalise_email(email)
     if not address or len(address) > 254:
         raise InvalidInput("Give the email address to erase.", field=["email"])

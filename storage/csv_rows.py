@@ -15,6 +15,8 @@ from functools import lru_cache
 import orjson
 from email_validator import EmailNotValidError, validate_email
 
+from storage.addresses import canonical_email
+from storage.addresses import normalise_email as normalise_email  # re-exported
 from storage.csv_errors import RowError
 from storage.csv_export import RECIPIENT_FIELDS, STATUSES, restore_cell
 from storage.csv_header import CsvLayout, fold, folded_lookup
@@ -43,11 +45,6 @@ _STATUS_ALIASES = {
     "BOUNCED": ("bounced", "bounce", "hard bounce"),
 }
 _STATUS_BY_WORD = folded_lookup(_STATUS_ALIASES)
-
-
-def normalise_email(value: str) -> str:
-    """Return the stored form of an email address: stripped and lower-case."""
-    return value.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -108,9 +105,10 @@ def row_parser(layout: CsvLayout) -> Callable[[int, list[str]], RowOutcome]:
         if escaped and "'" in joined and (joined[0] == "'" or "\x1f'" in joined):
             values = [restore_cell(cell) for cell in cells]
         email = values[email_at].strip().lower()
-        if len(email) > MAX_EMAIL_LENGTH or (
-            email_match(email) is None and (email.isascii() or _unicode_email_problem(email))
-        ):
+        # ASCII is canonical once lower-cased; Unicode and punycode take `canonical_email`.
+        if not email.isascii() or "xn--" in email:
+            return _check_row(plan, row, cells)
+        if len(email) > MAX_EMAIL_LENGTH or email_match(email) is None:
             return _check_row(plan, row, cells)
         first_name = values[first_at].strip() if first_at >= 0 else ""
         last_name = values[last_at].strip() if last_at >= 0 else ""
@@ -165,15 +163,25 @@ def _checked_email(plan: _Plan, row: int, values: list[str], errors: list[RowErr
     value = values[plan.email]
     problem = _cell_problem(value, MAX_EMAIL_LENGTH, plan.encoding)
     if problem is None:
-        email = normalise_email(value)
-        if not email:
-            problem = ("MISSING_EMAIL", "The email address is empty.")
-        elif message := _email_problem(email):
-            problem = ("INVALID_EMAIL", message)
-        else:
+        email, problem = _canonical_or_problem(value, plan.encoding)
+        if problem is None:
             return email
     errors.append(RowError(row, plan.header[plan.email], problem[1], problem[0]))
     return ""
+
+
+def _canonical_or_problem(value: str, encoding: str) -> tuple[str, tuple[str, str] | None]:
+    """The canonical address, or (code, message) saying why `value` is none."""
+    if not value:
+        return "", ("MISSING_EMAIL", "The email address is empty.")
+    try:
+        email = canonical_email(value)
+    except ValueError as error:
+        return "", ("INVALID_EMAIL", f"{_shown(value)} is not a valid email address: {error}.")
+    if message := _email_problem(email):
+        return "", ("INVALID_EMAIL", message)
+    # The canonical form may be longer than the cell (`İ` lower-cases to two characters).
+    return email, _cell_problem(email, MAX_EMAIL_LENGTH, encoding)
 
 
 def _checked_text(
@@ -216,7 +224,7 @@ def _cell_problem(value: str, limit: int, encoding: str) -> tuple[str, str] | No
 
 
 def _email_problem(email: str) -> str | None:
-    """Say why a normalised address is invalid, or None; the library only runs on non-ASCII."""
+    """Say why a canonical address is invalid, or None; the library only runs on non-ASCII."""
     if _EMAIL_PATTERN.fullmatch(email):
         return None
     if email.isascii():

@@ -25,7 +25,7 @@ class Erasure:
 
 
 async def erase_address(conn: AsyncConnection, *, account_id: int, email: str) -> Erasure:
-    """Erase `email` (normalised) from every group of the account, live or deleted."""
+    """Erase `email` (canonical, see storage.addresses) from every group of the account."""
     lock = "" if is_sqlite(conn) else " FOR UPDATE"
     groups = [
         int(row.id)
@@ -38,13 +38,22 @@ async def erase_address(conn: AsyncConnection, *, account_id: int, email: str) -
     if not groups:
         return Erasure(0, 0, 0)
     in_groups = f"group_id IN ({','.join(str(g) for g in groups)})"
+    current_seen = (
+        "FROM recipient AS r WHERE r.group_id = backup.group_id"
+        " AND r.email = :e AND r.version <= backup.seq"
+    )
+    history_seen = (
+        "FROM recipient_version AS v WHERE v.group_id = backup.group_id"
+        " AND v.email = :e AND v.valid_from <= backup.seq AND v.valid_to > backup.seq"
+    )
+    # A backup may hold the address twice: twins (`rené` in NFC and NFD) that became one
+    # address in migration 0003 stay two rows in the backups taken before it.
     touched = await run(
         conn,
-        f"UPDATE backup SET recipient_count = recipient_count - 1 WHERE {in_groups} AND ("
-        " EXISTS (SELECT 1 FROM recipient AS r WHERE r.group_id = backup.group_id"
-        " AND r.email = :e AND r.version <= backup.seq)"
-        " OR EXISTS (SELECT 1 FROM recipient_version AS v WHERE v.group_id = backup.group_id"
-        " AND v.email = :e AND v.valid_from <= backup.seq AND v.valid_to > backup.seq))",
+        "UPDATE backup SET recipient_count = recipient_count"
+        f" - (SELECT count(*) {current_seen}) - (SELECT count(*) {history_seen})"
+        f" WHERE {in_groups} AND (EXISTS (SELECT 1 {current_seen})"
+        f" OR EXISTS (SELECT 1 {history_seen}))",
         e=email,
     )
     current = f"SELECT id FROM recipient WHERE {in_groups} AND email = :e"
