@@ -18,6 +18,7 @@ from storage.writes import (
     SUPPRESSED,
     VALUE_COLUMNS,
     VERSION_COLUMNS,
+    BackupSource,
     LockedGroup,
     Source,
     WriteMode,
@@ -28,6 +29,8 @@ from storage.writes import (
     latest_backup_seq,
     source_parts,
 )
+
+DO_NOTHING = " ON CONFLICT (email) DO NOTHING"
 
 
 def _merged(conn: AsyncConnection, mode: WriteMode) -> dict[str, str]:
@@ -86,9 +89,13 @@ async def _fill_final(conn: AsyncConnection, source: Source) -> int:
         "stage_final",
         "email TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT",
     )
-    verb = "INSERT OR REPLACE" if is_sqlite(conn) else "INSERT"
+    verb, conflict = ("INSERT OR REPLACE" if is_sqlite(conn) else "INSERT"), ""
+    if isinstance(source, BackupSource):
+        # A backup taken before migration 0003 may hold an address twice (twins that
+        # became one canonical address): its first row wins, on both databases.
+        verb, conflict = ("INSERT OR IGNORE", "") if is_sqlite(conn) else ("INSERT", DO_NOTHING)
     for select in source_parts(conn, source):
-        await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}")
+        await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}{conflict}")
     await analyze_temp(conn, "stage_final")
     return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
 

@@ -168,10 +168,13 @@ async def _insert_into_empty(
         added = await scalar(conn, "SELECT count(*) FROM recipient WHERE group_id = :g", g=group.id)
         return WriteOutcome(added=int(added))
     added = 0
+    # A backup taken before migration 0003 may hold an address twice: the first row wins.
+    twins = " WHERE true ON CONFLICT (group_id, email) DO NOTHING"
     for select in source_parts(conn, source):
         result = await run(
             conn,
-            f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM ({select}) AS src",
+            f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM ({select}) AS src"
+            + (twins if isinstance(source, BackupSource) else ""),
             g=group.id,
             now=now,
             n=group.seq,

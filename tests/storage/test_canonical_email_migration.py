@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.settings import async_database_url
-from storage.db import create_engine
+from storage.db import create_engine, write_transaction
 from storage.migrate import alembic_config, upgrade
 from storage.state import fetch_state
+from storage.store import BackupSource, WriteMode, lock_group, write_recipients
 from tests.conftest import BACKENDS, create_postgres_database, required_postgres
 
 NFC = unicodedata.normalize("NFC", "rené@x.io")
@@ -209,3 +211,43 @@ async def _state(engine: AsyncEngine, group: int, seq: int) -> list[tuple[str, s
 
 def _sorted(rows: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
     return sorted(rows, key=lambda row: (row[0], row[1] or ""))
+
+
+async def test_a_backup_holding_twins_still_restores(old_engine: AsyncEngine) -> None:
+    """Into a new group and back over its group, on both databases: one row per address."""
+    engine = old_engine
+    account = await _insert(
+        engine,
+        "account",
+        name="acme",
+        backups_enabled=True,
+        backup_retention_days=30,
+        created_at="2026-01-01 00:00:00",
+    )
+    one = await _group(engine, account, "one", seq=3, count=3)
+    await _recipient(engine, one, NFC, "Old", "2026-01-01 10:00:00", 1)
+    await _recipient(engine, one, NFD, "New", "2026-01-03 10:00:00", 2)
+    await _recipient(engine, one, "b@x.io", "Bob", "2026-01-01 10:00:00", 1)
+    await _backup(engine, account, one, seq=2, count=3)
+    empty = await _group(engine, account, "empty", seq=0, count=0)
+    await upgrade(engine)
+
+    for target in (empty, one):
+        async with write_transaction(engine) as conn:
+            group = await lock_group(conn, group_id=target)
+            assert group is not None
+            await write_recipients(
+                conn,
+                group=group,
+                source=BackupSource(group_id=one, seq=2),
+                mode=WriteMode.REPLACE,
+                now=datetime(2026, 1, 5, tzinfo=UTC),
+            )
+        rows = await _rows(
+            engine, f"SELECT email, first_name FROM recipient WHERE group_id = {target}"
+        )
+        assert _sorted([(str(e), str(n)) for e, n in rows]) == [("b@x.io", "Bob"), (NFC, "New")]
+        counts = await _rows(
+            engine, f"SELECT recipient_count FROM recipient_group WHERE id = {target}"
+        )
+        assert counts == [(2,)]
