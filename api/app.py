@@ -60,7 +60,9 @@ class ListkeeperGraphQL(GraphQL[Context, None]):
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
         account_id = await authenticate(
-            engine=self.services.engine, authorization=header if isinstance(header, str) else None
+            engine=self.services.engine,
+            authorization=header if isinstance(header, str) else None,
+            now=self.services.clock.now(),
         )
         if account_id is None:
             raise ConnectionRejectionError({"message": "A valid API token is required."})

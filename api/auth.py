@@ -1,17 +1,53 @@
-"""API tokens: random, shown once, stored as SHA-256 hashes."""
+"""API tokens: random, shown once, stored as SHA-256 hashes; named, optionally expiring.
+
+A token opens the door until it expires or is revoked (its row deleted): both take effect
+on the very next request. Its last use is recorded at most once a minute, in the background,
+so that authentication stays a single indexed read.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from api.errors import InvalidInput, LimitReached, NotFound
 from storage.db import read_transaction, write_transaction
-from storage.sql import run, scalar
+from storage.tokens import (
+    TokenRow,
+    delete_token,
+    ensure_account,
+    insert_token,
+    lock_account_tokens,
+    record_use,
+    token_by_hash,
+    tokens_of_account,
+)
 
 TOKEN_PREFIX = "lk_"
+MAX_TOKENS_PER_ACCOUNT = 50
+MAX_NAME_CHARS = 100
+LAST_USE_PRECISION = timedelta(minutes=1)
+
+log = logging.getLogger("listkeeper.auth")
+
+# asyncio keeps only weak references to tasks: these are the last-use writes in flight, one
+# per token hash, so that a slow write (SQLite's lock is held for a whole import) does not
+# pile up one waiting task per request.
+_recording: dict[str, asyncio.Task[None]] = {}
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: its secret (shown once, never stored) and its stored row."""
+
+    secret: str
+    token: TokenRow
 
 
 def hash_token(token: str) -> str:
@@ -19,27 +55,88 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_token(*, engine: AsyncEngine, account_name: str, now: datetime) -> str:
-    """Create the account if needed and return one new token for it."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    async with write_transaction(engine) as conn:
-        account_id = await scalar(conn, "SELECT id FROM account WHERE name = :n", n=account_name)
-        if account_id is None:
-            account_id = await scalar(
-                conn,
-                "INSERT INTO account (name, backups_enabled, backup_retention_days, created_at)"
-                " VALUES (:n, true, 30, :now) RETURNING id",
-                n=account_name,
-                now=now,
-            )
-        await run(
-            conn,
-            "INSERT INTO api_token (account_id, token_hash, created_at) VALUES (:a, :h, :now)",
-            a=account_id,
-            h=hash_token(token),
-            now=now,
+def token_name(name: str, *, field: list[str]) -> str:
+    """`name` stripped; InvalidInput unless it has 1 to 100 characters."""
+    stripped = name.strip()
+    if not 1 <= len(stripped) <= MAX_NAME_CHARS:
+        raise InvalidInput(
+            f"A token's name has 1 to {MAX_NAME_CHARS} characters (not counting outer spaces).",
+            field=field,
         )
-    return token
+    return stripped
+
+
+def token_expiry(
+    expires_at: datetime | None, *, now: datetime, field: list[str]
+) -> datetime | None:
+    """`expires_at` in UTC (naive means UTC); InvalidInput unless it lies after `now`."""
+    if expires_at is None:
+        return None
+    aware = expires_at.replace(tzinfo=UTC) if expires_at.tzinfo is None else expires_at
+    if aware <= now:
+        raise InvalidInput("A token's expiry must lie in the future.", field=field)
+    return aware.astimezone(UTC)
+
+
+async def create_token(
+    *,
+    engine: AsyncEngine,
+    account_name: str,
+    now: datetime,
+    name: str | None = None,
+    expires_at: datetime | None = None,
+) -> str:
+    """Create the account if needed and return one new token for it (unnamed when no name)."""
+    name = token_name(name, field=["name"]) if name is not None else ""
+    expires_at = token_expiry(expires_at, now=now, field=["expiresAt"])
+    async with write_transaction(engine) as conn:
+        account_id = await ensure_account(conn, name=account_name, now=now)
+        issued = await _issue(conn, account_id, name, expires_at, now)
+    return issued.secret
+
+
+async def issue_token(
+    *, engine: AsyncEngine, account_id: int, name: str, expires_at: datetime | None, now: datetime
+) -> IssuedToken:
+    """A new named token for an existing account; InvalidInput or LimitReached."""
+    name = token_name(name, field=["name"])
+    expires_at = token_expiry(expires_at, now=now, field=["expiresAt"])
+    async with write_transaction(engine) as conn:
+        return await _issue(conn, account_id, name, expires_at, now)
+
+
+async def _issue(
+    conn: AsyncConnection, account_id: int, name: str, expires_at: datetime | None, now: datetime
+) -> IssuedToken:
+    if await lock_account_tokens(conn, account_id=account_id) >= MAX_TOKENS_PER_ACCOUNT:
+        raise LimitReached(
+            f"An account holds at most {MAX_TOKENS_PER_ACCOUNT} tokens: revoke one first."
+        )
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token_hash = hash_token(secret)
+    token_id = await insert_token(
+        conn,
+        account_id=account_id,
+        token_hash=token_hash,
+        name=name,
+        expires_at=expires_at,
+        now=now,
+    )
+    row = TokenRow(token_id, account_id, token_hash, name, now, expires_at, None)
+    return IssuedToken(secret=secret, token=row)
+
+
+async def list_tokens(*, engine: AsyncEngine, account_id: int) -> list[TokenRow]:
+    """The account's tokens, oldest first (expired ones too, until revoked)."""
+    async with read_transaction(engine) as conn:
+        return await tokens_of_account(conn, account_id=account_id)
+
+
+async def revoke_token(*, engine: AsyncEngine, account_id: int, token_id: int) -> None:
+    """Delete the account's token: the next request with it gets 401. NotFound otherwise."""
+    async with write_transaction(engine) as conn:
+        if not await delete_token(conn, account_id=account_id, token_id=token_id):
+            raise NotFound("No token with this id.", field=["tokenId"])
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -52,13 +149,41 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-async def authenticate(*, engine: AsyncEngine, authorization: str | None) -> int | None:
-    """The account id of a valid bearer token, else None."""
+async def authenticate(
+    *, engine: AsyncEngine, authorization: str | None, now: datetime
+) -> int | None:
+    """The account id of a valid, unexpired bearer token at `now`, else None."""
     token = bearer_token(authorization)
     if token is None:
         return None
     async with read_transaction(engine) as conn:
-        account_id = await scalar(
-            conn, "SELECT account_id FROM api_token WHERE token_hash = :h", h=hash_token(token)
-        )
-    return int(account_id) if account_id is not None else None
+        found = await token_by_hash(conn, token_hash=hash_token(token))
+    if found is None or found.expired(now):
+        return None
+    if found.last_used_at is None or found.last_used_at < now - LAST_USE_PRECISION:
+        _record_use_soon(engine, found, now)
+    return found.account_id
+
+
+def _record_use_soon(engine: AsyncEngine, token: TokenRow, now: datetime) -> None:
+    """Record the use in the background: a request never waits for a write lock."""
+    if token.token_hash in _recording:
+        return
+    task = asyncio.create_task(_record_use(engine, token.id, now))
+    _recording[token.token_hash] = task
+    task.add_done_callback(lambda _: _recording.pop(token.token_hash, None))
+
+
+async def _record_use(engine: AsyncEngine, token_id: int, now: datetime) -> None:
+    try:
+        async with write_transaction(engine) as conn:
+            # The condition makes concurrent requests (other instances too) write once.
+            await record_use(conn, token_id=token_id, now=now, cutoff=now - LAST_USE_PRECISION)
+    except Exception:
+        log.warning("could not record a token's last use; a later request will", exc_info=True)
+
+
+async def recorded_uses() -> None:
+    """Wait until the last-use writes this event loop started have finished."""
+    loop = asyncio.get_running_loop()
+    await asyncio.gather(*[t for t in _recording.values() if t.get_loop() is loop])

@@ -9,7 +9,8 @@ carry `RowError`s. Inside the code they travel as exceptions:
       ├── InvalidInput         -> INVALID_INPUT
       ├── UnsupportedFile      -> UNSUPPORTED_FILE
       ├── FileTooLarge         -> FILE_TOO_LARGE
-      └── Conflict             -> CONFLICT
+      ├── Conflict             -> CONFLICT
+      └── LimitReached         -> LIMIT_REACHED: the account holds the most it may
     storage.csv_codec.CsvFileError -> mapped to a UserFacingError by its code
 
 Anything else is unexpected: GraphQL masks it as "Unexpected error." and the
@@ -29,6 +30,7 @@ class ErrorCode(enum.Enum):
     UNSUPPORTED_FILE = "UNSUPPORTED_FILE"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     CONFLICT = "CONFLICT"
+    LIMIT_REACHED = "LIMIT_REACHED"
 
 
 class UserFacingError(Exception):
@@ -70,3 +72,9 @@ class Conflict(UserFacingError):
     """The object is busy or in a state that forbids the change."""
 
     code = ErrorCode.CONFLICT
+
+
+class LimitReached(UserFacingError):
+    """The account already holds as many of these as it may (e.g. API tokens)."""
+
+    code = ErrorCode.LIMIT_REACHED

@@ -52,7 +52,9 @@ class GraphQLGuard:
             await self.app(scope, receive, send)
             return
         account_id = await authenticate(
-            engine=self.services.engine, authorization=headers.get("authorization")
+            engine=self.services.engine,
+            authorization=headers.get("authorization"),
+            now=self.services.clock.now(),
         )
         if account_id is None:
             await _error(

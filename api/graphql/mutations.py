@@ -12,11 +12,19 @@ from strawberry.file_uploads import Upload
 from api import backups as backup_cases
 from api import imports
 from api.activities import ActivityReport, record_activities
+from api.auth import issue_token, revoke_token
 from api.erasure import erase_recipient
-from api.errors import FileTooLarge, UserFacingError
+from api.errors import FileTooLarge, NotFound, UserFacingError
 from api.graphql.backup_types import Backup, ImportJob, RestoreStrategy, backup_loader_load
 from api.graphql.context import Info
 from api.graphql.ids import decode_id, encode_id
+from api.graphql.token_types import (
+    ApiToken,
+    CreateTokenInput,
+    CreateTokenPayload,
+    RevokeTokenInput,
+    RevokeTokenPayload,
+)
 from api.graphql.types import Account, ActivityKind, Group, ImportMode, UserError
 from storage.db import read_transaction
 from storage.jobs import job_by_id
@@ -304,3 +312,40 @@ class Mutation:
                 row = (await groups_by_id(conn, account_id=account_id, ids=[group_id]))[group_id]
                 group = Group.from_row(row)
         return SetBackupEnabledPayload(account=acc, group=group)
+
+    @strawberry.mutation(
+        description="Create an API token for this account; its secret is in the payload, shown once."
+    )
+    async def create_token(self, info: Info, input: CreateTokenInput) -> CreateTokenPayload:
+        services = info.context.services
+        try:
+            issued = await issue_token(
+                engine=services.engine,
+                account_id=info.context.account_id,
+                name=input.name,
+                expires_at=input.expires_at,
+                now=services.clock.now(),
+            )
+        except UserFacingError as error:
+            return CreateTokenPayload(user_errors=[UserError.from_error(error)])
+        return CreateTokenPayload(token=ApiToken.from_row(issued.token), secret=issued.secret)
+
+    @strawberry.mutation(
+        description="Revoke one of this account's tokens (the request's own too): refused from the next request on."
+    )
+    async def revoke_token(self, info: Info, input: RevokeTokenInput) -> RevokeTokenPayload:
+        try:
+            token_id = _token_id(input.token_id)
+            await revoke_token(
+                engine=info.context.engine, account_id=info.context.account_id, token_id=token_id
+            )
+        except UserFacingError as error:
+            return RevokeTokenPayload(user_errors=[UserError.from_error(error)])
+        return RevokeTokenPayload(revoked_token_id=strawberry.ID(encode_id("ApiToken", token_id)))
+
+
+def _token_id(value: str) -> int:
+    try:
+        return decode_id(value, "ApiToken", field=["tokenId"])
+    except NotFound:
+        raise NotFound("No token with this id.", field=["tokenId"]) from None

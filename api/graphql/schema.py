@@ -27,6 +27,7 @@ from api.graphql.mutations import Mutation
 from api.graphql.pagination import PageArgumentError
 from api.graphql.queries import Query
 from api.graphql.subscriptions import Subscription
+from api.graphql.token_types import ApiToken
 from api.graphql.types import Account, Group, Recipient
 from api.settings import Settings
 
@@ -73,7 +74,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Account, Group, Recipient, Backup, ImportJob],
+        types=[Account, Group, Recipient, Backup, ImportJob, ApiToken],
         extensions=extensions,
     )
 

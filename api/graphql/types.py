@@ -18,6 +18,7 @@ from storage.db import read_transaction
 
 if TYPE_CHECKING:
     from api.graphql.backup_types import Backup
+    from api.graphql.token_types import ApiToken
 from storage.reads import AccountRow, GroupRow, RecipientRow, recipients_by_id, recipients_page
 
 
@@ -59,6 +60,7 @@ class UserErrorCode(enum.Enum):
     UNSUPPORTED_FILE = "UNSUPPORTED_FILE"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     CONFLICT = "CONFLICT"
+    LIMIT_REACHED = "LIMIT_REACHED"
 
 
 @strawberry.type(description="An expected failure of a mutation: nothing was changed.")
@@ -103,6 +105,14 @@ class Account(relay.Node):
             backups_enabled=row.backups_enabled,
             backup_retention_days=row.backup_retention_days,
         )
+
+    @strawberry.field(description="The account's API tokens, oldest first (never their secrets).")
+    async def tokens(
+        self, info: Info
+    ) -> list[Annotated[ApiToken, strawberry.lazy("api.graphql.token_types")]]:
+        from api.graphql.token_types import account_tokens
+
+        return await account_tokens(info)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -1,0 +1,110 @@
+"""The account's API tokens in GraphQL: the type, and the inputs and payloads of its mutations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import strawberry
+from starlette.websockets import WebSocket
+from strawberry import relay
+
+from api.auth import bearer_token, hash_token, list_tokens
+from api.graphql.context import Context, Info
+from api.graphql.types import UserError
+from storage.db import read_transaction
+from storage.tokens import TokenRow, tokens_by_id
+
+
+@strawberry.type(
+    description="An API token of the account. Its secret is shown once, by createToken, and never stored."
+)
+class ApiToken(relay.Node):
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="Empty for tokens made before tokens had names.")
+    created_at: datetime
+    expires_at: datetime | None = strawberry.field(
+        description="From then on the token is refused; null: it never expires."
+    )
+    last_used_at: datetime | None = strawberry.field(
+        description="When a request last used it (recorded at most once a minute); null: never."
+    )
+    token_hash: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: TokenRow) -> ApiToken:
+        return cls(
+            id=row.id,
+            name=row.name,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            last_used_at=row.last_used_at,
+            token_hash=row.token_hash,
+        )
+
+    @strawberry.field(description="Whether this is the token the current request was sent with.")
+    def current(self, info: Info) -> bool:
+        return self.token_hash == request_token_hash(info.context)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ApiToken | None]:
+        ids = [_db_id(i) for i in node_ids]
+        async with read_transaction(info.context.engine) as conn:
+            found = await tokens_by_id(
+                conn, account_id=info.context.account_id, ids=[i for i in ids if i is not None]
+            )
+        return [cls.from_row(found[i]) if i is not None and i in found else None for i in ids]
+
+
+def _db_id(node_id: str) -> int | None:
+    # ASCII digits only: int() would also read " 1" or Arabic-Indic digits as 1.
+    text = str(node_id)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def request_token_hash(context: Context) -> str | None:
+    """The hash of the token this request (or WebSocket connection) authenticated with."""
+    if isinstance(context.request, WebSocket):
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+    else:
+        header = context.request.headers.get("authorization") if context.request else None
+    token = bearer_token(header if isinstance(header, str) else None)
+    return hash_token(token) if token is not None else None
+
+
+async def account_tokens(info: Info) -> list[ApiToken]:
+    """The tokens of the request's account, oldest first."""
+    rows = await list_tokens(engine=info.context.engine, account_id=info.context.account_id)
+    return [ApiToken.from_row(row) for row in rows]
+
+
+@strawberry.input
+class CreateTokenInput:
+    name: str = strawberry.field(description="1 to 100 characters, e.g. where the token is used.")
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="In the future; null: the token never expires."
+    )
+
+
+@strawberry.type
+class CreateTokenPayload:
+    token: ApiToken | None = None
+    secret: str | None = strawberry.field(
+        default=None,
+        description="The token itself, for 'Authorization: Bearer <secret>'. Shown this once only.",
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class RevokeTokenInput:
+    token_id: strawberry.ID
+
+
+@strawberry.type
+class RevokeTokenPayload:
+    revoked_token_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
