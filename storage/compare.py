@@ -49,13 +49,32 @@ def _parts(group_id: int, seq: int) -> tuple[str, str]:
 
 
 def _same(a: str, b: str, *, sqlite: bool) -> str:
-    def column(name: str, c: str) -> str:
-        # PostgreSQL may store equal attributes as differently spaced JSON text.
-        return f"{name}.{c}" if sqlite or c != "attributes" else f"{name}.{c}::jsonb"
+    def equal(c: str) -> str:
+        if c == "attributes" and not sqlite:
+            # PostgreSQL may store equal attributes as differently spaced JSON text.
+            return f"{a}.{c}::jsonb = {b}.{c}::jsonb"
+        if c == "attributes":
+            return _same_attributes_sqlite(f"{a}.{c}", f"{b}.{c}")
+        return f"{a}.{c} = {b}.{c}"
 
-    return " AND ".join(
-        f"({column(a, c)} = {column(b, c)} OR ({a}.{c} IS NULL AND {b}.{c} IS NULL))"
-        for c in VALUES
+    return " AND ".join(f"({equal(c)} OR ({a}.{c} IS NULL AND {b}.{c} IS NULL))" for c in VALUES)
+
+
+def _same_attributes_sqlite(a: str, b: str) -> str:
+    """Equal JSON objects on SQLite: the same text, or the same (key, value) pairs.
+
+    `json_patch` keeps the old keys' order and appends new ones, so equal attributes may be
+    written in another order; the pairs are compared (decoded keys, whatever they hold) only
+    when the texts differ.
+    """
+    missing = (
+        f"SELECT 1 FROM json_each({a}) AS x WHERE NOT EXISTS (SELECT 1 FROM json_each({b}) AS y"
+        " WHERE y.key = x.key AND y.type = x.type AND y.value IS x.value)"
+    )
+    return (
+        f"{a} = {b} OR ({a} IS NOT NULL AND {b} IS NOT NULL"
+        f" AND (SELECT count(*) FROM json_each({a})) = (SELECT count(*) FROM json_each({b}))"
+        f" AND NOT EXISTS ({missing}))"
     )
 
 

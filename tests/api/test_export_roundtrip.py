@@ -120,3 +120,16 @@ def test_an_export_edited_by_hand_keeps_the_escape_rule(client: GraphQLClient) -
     job = client.import_file(edited, groupName="edited copy")
     added = by_email(client.recipients(job["group"]["id"]))["added@x.io"]
     assert (added["firstName"], added["lastName"]) == ("=1+2", "'two")
+
+
+def test_equal_attributes_in_another_key_order_compare_unchanged(client: GraphQLClient) -> None:
+    # SQLite's json_patch appends `city` after `plan`; a restore writes them sorted.
+    group_id = client.import_file(b"email,plan\na@x.io,x\n", groupName="order")["group"]["id"]
+    client.import_file(b"email,city\na@x.io,Paris\n", groupId=group_id, mode="REFRESH_AND_ADD")
+    other_id = client.import_file(b"email,city,plan\na@x.io,Paris,x\n", groupName="sorted")[
+        "group"
+    ]["id"]
+    sorted_backup = client.import_file(b"email\nz@x.io\n", groupId=other_id)["backup"]["id"]
+    job = restore(client, backupId=sorted_backup, groupId=group_id, strategy="REPLACE")
+    found = compare(client, job["backup"]["id"])
+    assert (found["unchanged"], found["changed"], found["added"], found["removed"]) == (1, 0, 0, 0)
