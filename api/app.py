@@ -103,7 +103,7 @@ def create_app(
             await upgrade(engine)
         tasks = background_tasks(services)
         if settings.worker:
-            await worker.recover()
+            # No recovery step: every poll takes over the jobs whose worker died (api/worker.py).
             tasks.append(asyncio.create_task(worker.run_forever(), name="listkeeper-worker"))
         try:
             yield

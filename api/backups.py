@@ -113,6 +113,7 @@ async def run_restore(
         await finish(
             conn,
             job_id=job.id,
+            attempt=job.attempts,
             now=now(),
             group_id=group.id,
             backup_id=backup_id,

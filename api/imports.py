@@ -170,6 +170,7 @@ async def run_import(
                 await finish(
                     conn,
                     job_id=job.id,
+                    attempt=job.attempts,
                     now=now(),
                     group_id=group.id,
                     backup_id=backup_id,

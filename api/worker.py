@@ -1,4 +1,16 @@
-"""The in-process job worker: claims queued jobs and runs each in one transaction."""
+"""The job worker: claims queued or orphaned jobs and runs each in one transaction.
+
+How a job stays with one worker, and comes back when that worker dies: before claiming a
+job the worker takes the job's liveness lock (`storage.job_locks`: a PostgreSQL session
+advisory lock, or a file lock on SQLite) and holds it until the job has ended. Every poll
+(`poll_seconds`, and at once when a job is queued here) looks at every QUEUED or RUNNING
+job: a RUNNING job whose lock it can take lost its worker, and is claimed again (one more
+attempt, at most MAX_ATTEMPTS) and run while holding that lock; a RUNNING job whose lock is
+held belongs to a live worker and is never touched. Nothing is requeued wholesale at start,
+and there is no lease to wait out. Should the lock ever be lost while its worker lives (the
+session cut), the run is stopped, and its attempt can commit nothing: the job's `attempts`
+fences every write of a superseded attempt (`storage.jobs`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +19,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,14 +26,27 @@ from api.clock import Clock
 from api.errors import UserFacingError
 from api.logs import bind_job
 from api.progress import JobEvents
-from storage.db import is_sqlite, write_transaction
+from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
-from storage.jobs import JobRow, claim_next, fail, renew_lease, requeue_running, set_progress
+from storage.job_locks import JobLock, JobLocks, job_locks
+from storage.jobs import (
+    JobRow,
+    JobTakenOver,
+    active_job_ids,
+    claim_job,
+    fail,
+    job_by_id,
+    set_progress,
+)
 
 log = logging.getLogger("listkeeper.worker")
 PROGRESS_EVERY_SECONDS = 0.5
-LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 3
+# How often a running job's lock is checked (on PostgreSQL this also keeps its session busy
+# enough for idle-connection reapers to leave it alone).
+LOCK_CHECK_SECONDS = 5.0
+# Active jobs looked at per poll: one running job per live worker, then the queue's head.
+CANDIDATES = 1000
 
 JobRunner = Callable[..., Awaitable[None]]
 
@@ -39,25 +63,18 @@ class Worker:
     poll_seconds: float = 1.0
     jobs_run: int = 0
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    locks: JobLocks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.locks = job_locks(self.engine)
 
     def wake(self) -> None:
         """A job was queued: look now rather than at the next poll."""
         self._wake.set()
 
-    async def recover(self) -> None:
-        """Embedded (SQLite, one process): requeue at once the jobs a stop left running.
-
-        Elsewhere other instances may be running them: their lease tells when to take over.
-        """
-        if not is_sqlite(self.engine):
-            return
-        async with write_transaction(self.engine) as conn:
-            count = await requeue_running(conn)
-        if count:
-            log.info("requeued interrupted jobs", extra={"count": count})
-
     async def run_forever(self) -> None:
         """Claim and run jobs; sleep until woken or the poll interval passes."""
+        log.info("job worker started")
         while True:
             try:
                 while await self.run_next():
@@ -72,25 +89,82 @@ class Worker:
                 pass
 
     async def run_next(self) -> bool:
-        """Run the oldest queued job, if any; whether one ran."""
+        """Run the oldest job that is queued or has lost its worker; whether one was found."""
+        async with read_transaction(self.engine) as conn:
+            candidates = await active_job_ids(conn, now=self.clock.now(), limit=CANDIDATES)
+        for job_id in candidates:
+            lock = await self.locks.try_lock(job_id)
+            if lock is None:
+                continue  # its worker is alive, or another worker is claiming it right now
+            try:
+                if await self._work_on(job_id, lock):
+                    return True
+            finally:
+                await self._let_go(job_id, lock)
+        return False
+
+    async def _work_on(self, job_id: int, lock: JobLock) -> bool:
+        """Claim and run a job whose lock we hold; False if it had ended meanwhile."""
         async with write_transaction(self.engine) as conn:
-            job = await claim_next(
-                conn, now=self.clock.now(), lease=LEASE, max_attempts=MAX_ATTEMPTS
+            job = await claim_job(
+                conn, job_id=job_id, now=self.clock.now(), max_attempts=MAX_ATTEMPTS
             )
         if job is None:
             return False
-        self.jobs_run += 1
-        self.events.publish(job.id)
-        heartbeat = asyncio.create_task(self._keep_lease(job.id))
-        try:
-            with bind_job(job.id, account_id=job.account_id):
-                await self._run(job)
-        finally:
-            heartbeat.cancel()
+        if job.status == "RUNNING":
+            await self._run_claimed(job, lock)
+        else:
+            log.warning(
+                "job failed: interrupted too many times",
+                extra={"job_id": job.id, "account_id": job.account_id, "attempts": job.attempts},
+            )
         self.events.publish(job.id)
         return True
 
+    async def _let_go(self, job_id: int, lock: JobLock) -> None:
+        """Release the job's lock; once the job has ended, remove its upload and lock file."""
+        # Asked of the database whatever happened here (even a cancellation just after the
+        # job's commit): an upload goes only once the end is committed, as a rerun needs it.
+        ended = False
+        try:
+            async with read_transaction(self.engine) as conn:
+                job = await job_by_id(conn, job_id=job_id)
+            ended = job is None or job.finished
+            if job is not None and ended and job.upload_key:
+                await self.files.delete(job.upload_key)
+        except Exception:
+            log.warning("could not tell whether the job ended", exc_info=True)
+        finally:
+            await lock.release(ended=ended)
+
+    async def _run_claimed(self, job: JobRow, lock: JobLock) -> None:
+        """Run a claimed job while watching that its lock is still ours."""
+        self.jobs_run += 1
+        self.events.publish(job.id)
+        if job.attempts > 1:
+            log.info("job taken over", extra={"job_id": job.id, "attempts": job.attempts})
+        with bind_job(job.id, account_id=job.account_id):
+            run = asyncio.create_task(self._run(job))
+            watch = asyncio.create_task(self._watch(lock, run))
+            try:
+                await run
+            except asyncio.CancelledError:
+                if not (watch.done() and not _being_cancelled()):
+                    raise
+                # The lock was lost and the run stopped: the job is not ours any more.
+            finally:
+                watch.cancel()
+
+    async def _watch(self, lock: JobLock, run: asyncio.Task[None]) -> None:
+        while True:
+            await asyncio.sleep(LOCK_CHECK_SECONDS)
+            if not await lock.alive():
+                log.warning("lost the job's lock; stopping this attempt (it rolls back)")
+                run.cancel()
+                return
+
     async def _run(self, job: JobRow) -> None:
+        """Run the job to its end, unless another attempt supersedes this one."""
         started = time.perf_counter()
         try:
             await self.runners[job.kind](
@@ -98,7 +172,7 @@ class Worker:
                 engine=self.engine,
                 files=self.files,
                 now=self.clock.now,
-                progress=self._progress(job.id),
+                progress=self._progress(job),
             )
             log.info(
                 "job succeeded",
@@ -109,30 +183,26 @@ class Worker:
                     "duration_ms": round((time.perf_counter() - started) * 1000),
                 },
             )
+        except JobTakenOver:
+            log.warning("job taken over by another worker; this attempt rolled back")
         except Exception as error:
-            reason = (
-                error.message
-                if isinstance(error, UserFacingError)
-                else "The job failed unexpectedly; nothing was changed."
+            await self._fail(job, error)
+
+    async def _fail(self, job: JobRow, error: Exception) -> None:
+        """Record why the job failed, unless another attempt runs it now."""
+        if isinstance(error, UserFacingError):
+            reason = error.message
+        else:
+            reason = "The job failed unexpectedly; nothing was changed."
+            log.exception("job failed", extra={"job_id": job.id, "account_id": job.account_id})
+        async with write_transaction(self.engine) as conn:
+            ours = await fail(
+                conn, job_id=job.id, attempt=job.attempts, now=self.clock.now(), error=reason
             )
-            if not isinstance(error, UserFacingError):
-                log.exception("job failed", extra={"job_id": job.id, "account_id": job.account_id})
-            async with write_transaction(self.engine) as conn:
-                await fail(conn, job_id=job.id, now=self.clock.now(), error=reason)
-        finally:
-            if job.upload_key:
-                await self.files.delete(job.upload_key)
+        if not ours:
+            log.warning("job taken over by another worker; this attempt's failure not kept")
 
-    async def _keep_lease(self, job_id: int) -> None:
-        while True:
-            await asyncio.sleep(LEASE.total_seconds() / 4)
-            try:
-                async with write_transaction(self.engine) as conn:
-                    await renew_lease(conn, job_id=job_id, expires_at=self.clock.now() + LEASE)
-            except Exception:  # e.g. SQLite busy while the job itself writes; try again later
-                log.warning("could not renew the job's lease", exc_info=True)
-
-    def _progress(self, job_id: int) -> Callable[[int, int, int | None], Awaitable[None]]:
+    def _progress(self, job: JobRow) -> Callable[[int, int, int | None], Awaitable[None]]:
         last = 0.0
 
         async def report(processed: int, rejected: int, total: int | None) -> None:
@@ -142,8 +212,19 @@ class Worker:
             last = time.monotonic()
             async with write_transaction(self.engine) as conn:
                 await set_progress(
-                    conn, job_id=job_id, processed=processed, rejected=rejected, total=total
+                    conn,
+                    job_id=job.id,
+                    attempt=job.attempts,
+                    processed=processed,
+                    rejected=rejected,
+                    total=total,
                 )
-            self.events.publish(job_id)
+            self.events.publish(job.id)
 
         return report
+
+
+def _being_cancelled() -> bool:
+    """Whether the current task itself is being cancelled (shutdown), not just its child."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

@@ -1,22 +1,29 @@
-"""Import and restore jobs: rows a worker claims, runs and finishes."""
+"""Import and restore jobs: rows a worker claims, runs and finishes.
+
+Who runs a job is decided by its liveness lock (`storage.job_locks`), not by these rows: a
+worker claims a job only while holding its lock, so a QUEUED job, or a RUNNING one whose lock
+is free (its worker died), is claimable, and a RUNNING job whose worker lives never is.
+`attempts` counts claims; it doubles as a fencing token: a run commits its end only if the
+job is still at the attempt it claimed, so an attempt superseded by a take-over (its lock's
+session lost while it kept running) rolls back instead of committing a second time.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import TextClause
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.db import is_sqlite
 from storage.sql import as_utc, run, statement
 
 JOB_COLUMNS = (
     "id, account_id, kind, status, mode, group_id, new_group_name, source_backup_id,"
     " backup_id, upload_key, field_mapping, total_rows, processed_rows, added, updated,"
-    " unchanged, skipped, removed, rejected, error, created_at, started_at, finished_at"
+    " unchanged, skipped, removed, rejected, error, created_at, started_at, finished_at, attempts"
 )
 ACTIVE_STATUSES = ("QUEUED", "RUNNING")
 
@@ -48,11 +55,16 @@ class JobRow:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    attempts: int
 
     @property
     def finished(self) -> bool:
         """Whether the job has ended, well or not."""
         return self.status not in ACTIVE_STATUSES
+
+
+class JobTakenOver(Exception):
+    """Another worker claimed the job since this attempt began: this attempt must roll back."""
 
 
 @dataclass(frozen=True)
@@ -103,91 +115,120 @@ async def job_by_id(
     return _job(row) if row is not None else None
 
 
-CLAIMABLE = "(status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at < :now))"
+# Still waiting or running. A RUNNING job under a lease from a version that kept one is
+# left to that lease: such a worker holds no liveness lock (claims now leave the lease NULL).
+ACTIVE = (
+    "(status = 'QUEUED' OR (status = 'RUNNING'"
+    " AND (lease_expires_at IS NULL OR lease_expires_at < :now)))"
+)
 
 
-async def claim_next(
-    conn: AsyncConnection, *, now: datetime, lease: timedelta, max_attempts: int
-) -> JobRow | None:
-    """Take the oldest queued job, or one whose worker stopped renewing its lease.
-
-    Safe with several workers and instances: on PostgreSQL the row is locked with SKIP
-    LOCKED, on SQLite the write transaction is exclusive. A job that has already been
-    tried `max_attempts` times (it keeps killing its workers) is failed instead.
-    """
-    await run(
+async def active_job_ids(conn: AsyncConnection, *, now: datetime, limit: int) -> list[int]:
+    """Queued and running jobs, oldest first: the ones a worker may find claimable."""
+    # `status IN` (redundant with ACTIVE) lets the (status, id) index find them.
+    rows = await run(
         conn,
-        f"UPDATE import_job SET status = 'FAILED', finished_at = :now, error = :e"
-        f" WHERE {CLAIMABLE} AND attempts >= :max",
+        f"SELECT id FROM import_job WHERE status IN ('QUEUED', 'RUNNING') AND {ACTIVE}"
+        " ORDER BY id LIMIT :n",
         now=now,
-        max=max_attempts,
-        e="The job was interrupted too many times; nothing was changed.",
+        n=limit,
     )
-    skip_locked = "" if is_sqlite(conn) else " FOR UPDATE SKIP LOCKED"
+    return [int(r[0]) for r in rows]
+
+
+async def claim_job(
+    conn: AsyncConnection, *, job_id: int, now: datetime, max_attempts: int
+) -> JobRow | None:
+    """Mark the job RUNNING for one more attempt; the caller holds its liveness lock.
+
+    None if it is no longer queued or running. A job already tried `max_attempts` times
+    (it keeps killing its workers) is FAILED instead, and returned so.
+    """
+    failed = (
+        await run(
+            conn,
+            f"UPDATE import_job SET status = 'FAILED', finished_at = :now, error = :e"
+            f" WHERE id = :j AND {ACTIVE} AND attempts >= :max RETURNING {JOB_COLUMNS}",
+            now=now,
+            j=job_id,
+            max=max_attempts,
+            e="The job was interrupted too many times; nothing was changed.",
+        )
+    ).first()
+    if failed is not None:
+        return _job(failed)
     row = (
         await run(
             conn,
             "UPDATE import_job SET status = 'RUNNING', started_at = :now, attempts = attempts + 1,"
-            f" lease_expires_at = :expires_at WHERE id = (SELECT id FROM import_job WHERE {CLAIMABLE}"
-            f" ORDER BY id LIMIT 1{skip_locked}) RETURNING {JOB_COLUMNS}",
+            f" lease_expires_at = NULL WHERE id = :j AND {ACTIVE} RETURNING {JOB_COLUMNS}",
             now=now,
-            expires_at=now + lease,
+            j=job_id,
         )
     ).first()
     return _job(row) if row is not None else None
 
 
-async def renew_lease(conn: AsyncConnection, *, job_id: int, expires_at: datetime) -> None:
-    """Keep a running job ours a while longer."""
-    await run(
-        conn,
-        "UPDATE import_job SET lease_expires_at = :expires_at WHERE id = :j AND status = 'RUNNING'",
-        expires_at=expires_at,
-        j=job_id,
-    )
-
-
-async def requeue_running(conn: AsyncConnection) -> int:
-    """Put jobs left RUNNING by a stopped process back in the queue (their work rolled back)."""
-    result = await run(conn, "UPDATE import_job SET status = 'QUEUED' WHERE status = 'RUNNING'")
-    return result.rowcount
+# The attempt that runs the job: anything a superseded attempt writes is refused.
+OURS = "id = :j AND status = 'RUNNING' AND attempts = :attempt"
 
 
 async def set_progress(
-    conn: AsyncConnection, *, job_id: int, processed: int, rejected: int, total: int | None
+    conn: AsyncConnection,
+    *,
+    job_id: int,
+    attempt: int,
+    processed: int,
+    rejected: int,
+    total: int | None,
 ) -> None:
-    """Publish progress of a running job."""
-    await run(
+    """Publish progress of a running job; JobTakenOver if another attempt runs it now."""
+    result = await run(
         conn,
-        "UPDATE import_job SET processed_rows = :p, rejected = :r, total_rows = :t WHERE id = :j",
+        f"UPDATE import_job SET processed_rows = :p, rejected = :r, total_rows = :t WHERE {OURS}",
         p=processed,
         r=rejected,
         t=total,
         j=job_id,
+        attempt=attempt,
     )
+    if result.rowcount != 1:
+        raise JobTakenOver(job_id)
 
 
-async def finish(conn: AsyncConnection, *, job_id: int, now: datetime, **fields: Any) -> None:
-    """Mark the job SUCCEEDED with its results (inside the job's own transaction)."""
+async def finish(
+    conn: AsyncConnection, *, job_id: int, attempt: int, now: datetime, **fields: Any
+) -> None:
+    """Mark the job SUCCEEDED with its results (inside the job's own transaction).
+
+    JobTakenOver if `attempt` is no longer the job's: the caller's transaction must roll back.
+    """
     sets = ", ".join(f"{name} = :{name}" for name in fields)
-    await run(
+    result = await run(
         conn,
-        f"UPDATE import_job SET {sets}, status = 'SUCCEEDED', finished_at = :now WHERE id = :j",
+        f"UPDATE import_job SET {sets}, status = 'SUCCEEDED', finished_at = :now WHERE {OURS}",
         now=now,
         j=job_id,
+        attempt=attempt,
         **fields,
     )
+    if result.rowcount != 1:
+        raise JobTakenOver(job_id)
 
 
-async def fail(conn: AsyncConnection, *, job_id: int, now: datetime, error: str) -> None:
-    """Mark the job FAILED with a readable reason."""
-    await run(
+async def fail(
+    conn: AsyncConnection, *, job_id: int, attempt: int, now: datetime, error: str
+) -> bool:
+    """Mark the job FAILED with a readable reason; False if another attempt runs it now."""
+    result = await run(
         conn,
-        "UPDATE import_job SET status = 'FAILED', error = :e, finished_at = :now WHERE id = :j",
+        f"UPDATE import_job SET status = 'FAILED', error = :e, finished_at = :now WHERE {OURS}",
         e=error[:2000],
         now=now,
         j=job_id,
+        attempt=attempt,
     )
+    return result.rowcount == 1
 
 
 async def add_row_errors(

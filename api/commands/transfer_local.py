@@ -207,7 +207,13 @@ async def _fail_unfinished(engine: AsyncEngine, job_id: int) -> None:
     async with write_transaction(engine) as conn:
         job = await job_by_id(conn, job_id=job_id)
         if job is not None and not job.finished:
-            await fail(conn, job_id=job_id, now=SystemClock().now(), error="Interrupted.")
+            await fail(
+                conn,
+                job_id=job_id,
+                attempt=job.attempts,
+                now=SystemClock().now(),
+                error="Interrupted.",
+            )
 
 
 async def _outcome(engine: AsyncEngine, job: JobRow) -> ImportOutcome:

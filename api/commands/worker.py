@@ -12,9 +12,10 @@ from api.settings import Settings
 
 DESCRIPTION = """Run the job worker (imports and restores) and the retention loop without the
 HTTP API. Run as many as you like beside `listkeeper serve` on the same database: each job
-is claimed by one worker and taken over if that worker dies. The API instances and the
-workers must share LISTKEEPER_DATA_DIR, where uploads wait for their job. To keep the API
-processes from running jobs themselves, start them with LISTKEEPER_WORKER=false."""
+runs once, in one worker, and if that worker dies another takes the job over at its next
+poll. The API instances and the workers must share LISTKEEPER_DATA_DIR, where uploads wait
+for their job. To keep the API processes from running jobs themselves, start them with
+LISTKEEPER_WORKER=false."""
 
 
 def register(commands: Any) -> None:
@@ -53,7 +54,6 @@ async def run_worker(settings: Settings) -> None:
     services = Services(settings, engine, files, clock, events, worker.wake)
     try:
         await upgrade(engine)
-        await worker.recover()
         tasks = [asyncio.create_task(worker.run_forever()), *background_tasks(services)]
         await _until_stopped()
         for task in tasks:
