@@ -15,6 +15,11 @@ carry `RowError`s. Inside the code they travel as exceptions:
 
 Anything else is unexpected: GraphQL masks it as "Unexpected error." and the
 log keeps the details; a job that hits one ends FAILED with a readable error.
+
+Errors outside a payload (the response's top-level `errors`) each carry a stable
+`extensions.code`: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_COSTLY,
+BAD_USER_INPUT, INVALID_CURSOR, INVALID_PAGE_SIZE, TIMEOUT, INTERNAL_SERVER_ERROR, or
+the code of a UserFacingError (api/graphql/error_codes.py has the list).
 """
 
 from __future__ import annotations

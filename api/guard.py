@@ -5,9 +5,14 @@
   without a preflight: they need a non-empty `Apollo-Require-Preflight` or
   `X-Apollo-Operation-Name` header, as Apollo Server requires.
 - A body past the upload cap is refused with 413 while it streams, before it is read whole.
+- A body that trickles is refused with 408: after a grace time it must keep arriving at a
+  minimum average rate, so slow clients cannot hold the server's requests open.
 """
 
 from __future__ import annotations
+
+import asyncio
+import time
 
 import orjson
 from starlette.datastructures import Headers
@@ -16,14 +21,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.auth import authenticate
 from api.graphql.context import Services
 from api.logs import bind_account
+from api.settings import Settings
 
 SIMPLE_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded", "text/plain")
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
 FORM_OVERHEAD = 1024 * 1024
 
 
-class BodyTooLarge(Exception):
-    """The request body went past the cap."""
+class BodyRefused(Exception):
+    """The request body is refused while it streams; `status` tells why."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 async def _error(
@@ -96,33 +106,68 @@ class GraphQLGuard:
         limit = self.services.settings.max_upload_bytes + FORM_OVERHEAD
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._too_large(send)
+            await self._refuse(send, 413)
             return
-        received = 0
-        exceeded = False
-
-        async def limited_receive() -> Message:
-            nonlocal received, exceeded
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    exceeded = True
-                    raise BodyTooLarge
-            return message
+        body = BodyReader(receive, limit=limit, settings=self.services.settings)
 
         async def guarded_send(message: Message) -> None:
-            # The app may turn our exception into a 400 of its own: answer 413 instead.
-            if not exceeded:
+            # The app may turn our exception into a 400 of its own: answer ours instead.
+            if body.refused is None:
                 await send(message)
             elif message["type"] == "http.response.start":
-                await self._too_large(send)
+                await self._refuse(send, body.refused)
 
         try:
-            await self.app(scope, limited_receive, guarded_send)
-        except BodyTooLarge:
-            await self._too_large(send)
+            await self.app(scope, body.receive, guarded_send)
+        except BodyRefused as refused:
+            await self._refuse(send, refused.status)
 
-    async def _too_large(self, send: Send) -> None:
+    async def _refuse(self, send: Send, status: int) -> None:
+        if status == 408:
+            await _error(
+                send,
+                408,
+                "The request body arrived too slowly and was not read.",
+                "REQUEST_TIMEOUT",
+                {"connection": "close"},
+            )
+            return
         mb = self.services.settings.max_upload_mb
         await _error(send, 413, f"The upload is larger than {mb} MB.", "FILE_TOO_LARGE")
+
+
+class BodyReader:
+    """The request body, refused (BodyRefused) once past the cap or arriving too slowly."""
+
+    def __init__(self, receive: Receive, *, limit: int, settings: Settings) -> None:
+        self._receive = receive
+        self.limit = limit
+        self.grace = settings.request_body_grace_seconds
+        self.min_rate = settings.request_body_min_bytes_per_second
+        self.started = time.monotonic()
+        self.received = 0
+        self.complete = False
+        self.refused: int | None = None
+
+    def _time_left(self) -> float:
+        # The body may take the grace time plus one second per `min_rate` bytes so far.
+        allowed = self.grace + self.received / self.min_rate
+        return self.started + allowed - time.monotonic()
+
+    async def receive(self) -> Message:
+        """The next message of the body, within its time and size limits."""
+        if self.complete:
+            return await self._receive()  # past the body: a wait for the disconnect
+        try:
+            async with asyncio.timeout(max(self._time_left(), 0)):
+                message = await self._receive()
+        except TimeoutError:
+            self.refused = 408
+            raise BodyRefused(408) from None
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            if self.received > self.limit:
+                self.refused = 413
+                raise BodyRefused(413)
+            self.complete = not message.get("more_body", False)
+        return message

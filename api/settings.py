@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import PositiveFloat, PositiveInt, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     max_query_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 4000
+    # The cost of an operation (api/graphql/cost.py); every frontend operation costs less.
+    max_query_cost: PositiveInt = 50_000
+    # Database time a GraphQL query or mutation may take (jobs and downloads are not limited).
+    query_time_limit_seconds: PositiveFloat = 5.0
+    # A request body must have arrived after this grace time plus one second per
+    # `request_body_min_bytes_per_second` bytes received; else 408 (slow uploads hold workers).
+    request_body_grace_seconds: PositiveFloat = 10.0
+    request_body_min_bytes_per_second: PositiveInt = 10_000
     log_json: bool | None = None
     public_url: str | None = None
     # Where `listkeeper import`/`export` connect; only the command line reads it, never the server.

@@ -17,7 +17,15 @@ MAX_PAGE = 100
 
 
 class PageArgumentError(ValueError):
-    """`first` or `after` is not acceptable: told to the client as is."""
+    """`first` or `after` is not acceptable: told to the client as is, with `code`."""
+
+    code = "INVALID_CURSOR"
+
+
+class PageSizeError(PageArgumentError):
+    """`first` is out of range."""
+
+    code = "INVALID_PAGE_SIZE"
 
 
 @strawberry.type(description="Where a page stands in the whole list.")
@@ -45,7 +53,7 @@ def page_size(first: int | None) -> int:
     """The page size asked for, checked."""
     size = DEFAULT_PAGE if first is None else first
     if not 0 <= size <= MAX_PAGE:
-        raise PageArgumentError(f"`first` must be between 0 and {MAX_PAGE}.")
+        raise PageSizeError(f"`first` must be between 0 and {MAX_PAGE}.")
     return size
 
 

@@ -11,7 +11,7 @@ from strawberry import relay
 from api.errors import NotFound
 from api.graphql.backup_types import Backup, BackupDay, ImportJob, backups_connection
 from api.graphql.context import Info
-from api.graphql.ids import decode_id, encode_id
+from api.graphql.ids import decode_id, encode_id, resolve_node
 from api.graphql.pagination import (
     Connection,
     connection,
@@ -56,17 +56,7 @@ def _by_day(rows: list[BackupRow]) -> list[BackupDay]:
 class Query:
     @strawberry.field(description="Any object by its global ID; null for unknown or foreign IDs.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
-        try:
-            gid = relay.GlobalID.from_id(id)
-        except (ValueError, relay.GlobalIDValueError):
-            return None
-        if info.schema.get_type_by_name(gid.type_name) is None:
-            return None
-        try:
-            found: relay.Node | None = await gid.resolve_node(info, required=False)
-        except (ValueError, TypeError):
-            return None
-        return found
+        return await resolve_node(info, id)
 
     @strawberry.field(description="The account of the token used.")
     async def viewer(self, info: Info) -> Account:

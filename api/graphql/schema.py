@@ -1,17 +1,23 @@
-"""The schema, its protective extensions, and the SDL export."""
+"""The schema, its protective extensions, and the SDL export.
+
+Every operation is checked before it runs: at most LISTKEEPER_MAX_TOKENS tokens, depth
+and aliases within their limits, a cost within LISTKEEPER_MAX_QUERY_COST (cost.py).
+While it runs, its database reads stop after LISTKEEPER_QUERY_TIME_LIMIT_SECONDS.
+Every top-level error carries `extensions.code` (error_codes.py).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.websockets import WebSocket
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -23,6 +29,15 @@ from strawberry.types.graphql import OperationType
 
 from api.errors import InvalidInput, UserFacingError
 from api.graphql.backup_types import Backup, ImportJob
+from api.graphql.cost import cost_limit_rule
+from api.graphql.error_codes import (
+    INTERNAL,
+    CodedMaskErrors,
+    ValidationErrorCodes,
+    code_of,
+    strip_suggestions,
+    tag,
+)
 from api.graphql.mutations import Mutation
 from api.graphql.pagination import PageArgumentError
 from api.graphql.queries import Query
@@ -30,8 +45,10 @@ from api.graphql.subscriptions import Subscription
 from api.graphql.token_types import ApiToken
 from api.graphql.types import Account, Group, Recipient
 from api.settings import Settings
+from storage.db import ReadTimeout, read_deadline
 
-EXPECTED_ERRORS = (PageArgumentError, UserFacingError)
+log = logging.getLogger("listkeeper")
+EXPECTED_ERRORS = (PageArgumentError, UserFacingError, ReadTimeout)
 
 
 class SubscriptionsOverWebSocket(SchemaExtension):
@@ -49,33 +66,63 @@ class SubscriptionsOverWebSocket(SchemaExtension):
             )
 
 
+class ReadTimeLimit(SchemaExtension):
+    """Queries and mutations read the database for at most `seconds` (subscriptions
+    follow a job for minutes and are not limited)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def on_execute(self) -> Iterator[None]:
+        if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+            yield
+            return
+        with read_deadline(self.seconds):
+            yield
+
+
 def should_mask(error: GraphQLError) -> bool:
-    """Mask unexpected exceptions only: validation errors and our own stay readable."""
+    """Mask unexpected exceptions only: validation, coercion and our own errors stay readable."""
     original = error.original_error
-    return original is not None and not isinstance(original, EXPECTED_ERRORS)
+    return original is not None and not isinstance(original, (*EXPECTED_ERRORS, GraphQLError))
+
+
+def validation_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """Our rules, made once per schema: strawberry's validation cache is keyed by the rule
+    classes, so a rule class made per request (QueryDepthLimiter(...) in a factory) would
+    make every request validate again."""
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        cost_limit_rule(settings.max_query_cost),
+    ]
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return rules
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema with depth, alias and token limits, caches and error masking."""
+    """The schema with token, depth, alias, cost and time limits, caches and error masking."""
     settings = settings or Settings()
     limits = settings
+    rules = validation_rules(settings)
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=limits.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        lambda: MaskErrors(should_mask_error=should_mask),
+        ValidationErrorCodes,
+        lambda: CodedMaskErrors(should_mask_error=should_mask),
         SubscriptionsOverWebSocket,
+        lambda: ReadTimeLimit(limits.query_time_limit_seconds),
     ]
-    if not settings.introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return ListkeeperSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[Account, Group, Recipient, Backup, ImportJob, ApiToken],
         extensions=extensions,
+        hide_suggestions=not settings.introspection,
     )
 
 
@@ -85,9 +132,22 @@ def export_sdl() -> str:
 
 
 class ListkeeperSchema(strawberry.Schema):
-    """Our schema: expected errors (userErrors' kin) are not logged as failures."""
+    """Our schema: every error gets a code; only unexpected ones are logged as failures."""
+
+    def __init__(self, *args: Any, hide_suggestions: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Without introspection, "Did you mean 'viewer'?" would still spell out the schema.
+        self.hide_suggestions = hide_suggestions
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        unexpected = [e for e in errors if not isinstance(e.original_error, EXPECTED_ERRORS)]
+        """Every error passes here once, before masking: code it, then log the unexpected."""
+        for error in errors:
+            if self.hide_suggestions:
+                strip_suggestions(error)
+            tag(error, code_of(error))
+            if isinstance(error.original_error, ReadTimeout):
+                log.warning("operation stopped at its database time limit path=%s", error.path)
+        # Client mistakes (parse, validation, variables, userErrors' kin) are not failures.
+        unexpected = [e for e in errors if (e.extensions or {}).get("code") == INTERNAL]
         if unexpected:
             super().process_errors(unexpected, execution_context)

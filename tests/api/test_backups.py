@@ -161,7 +161,8 @@ def test_download_urls_refuse_expired_tampered_and_foreign(
     assert download(url.replace(token, foreign)).status_code == 403
     server.clock.advance(timedelta(minutes=16))
     expired = download(url)
-    assert (expired.status_code, expired.text) == (403, "Forbidden")
+    assert expired.status_code == 410
+    assert expired.json()["errors"][0]["extensions"]["code"] == "DOWNLOAD_LINK_EXPIRED"
 
 
 def test_delete_group_backs_up_and_hides_at_once(client: GraphQLClient) -> None:

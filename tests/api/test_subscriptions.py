@@ -22,7 +22,10 @@ from tests.test_frontend_contract import operation_files
 PROTOCOL = Subprotocol("graphql-transport-ws")
 RECEIVE_SECONDS = 60
 STATUS_ORDER = ("QUEUED", "RUNNING", "SUCCEEDED", "FAILED")
-NOT_FOUND = {"data": None, "errors": [{"message": "No import job with this id."}]}
+NOT_FOUND = {
+    "data": None,
+    "errors": [{"message": "No import job with this id.", "extensions": {"code": "NOT_FOUND"}}],
+}
 Message = dict[str, Any]
 
 
