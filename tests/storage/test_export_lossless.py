@@ -148,3 +148,15 @@ def test_an_export_is_read_with_commas_whatever_its_values_hold(tmp_path: Path) 
 )
 def test_export_text_quotes_every_cell_that_needs_it(cells: list[str], line: str) -> None:
     assert export_text([cells]) == line
+
+
+@pytest.mark.parametrize(
+    "header", ["email,firstName,lastName,status,note", "email,first,last,status,note"]
+)
+def test_fast_and_careful_paths_apply_the_same_rule(tmp_path: Path, header: str) -> None:
+    # Trailing empty cells beyond the header send the second record down the careful path.
+    row = "'-a@x.io,''two,'=x,ACTIVE,'@y"
+    layout, rows, errors = read_all(write_text(tmp_path, f"{header}\n{row}\n{row},,\n"))
+    assert errors == []
+    assert rows[0][1:] == rows[1][1:]
+    assert rows[0][2] == ("'two" if layout.is_export else "''two")
