@@ -158,7 +158,7 @@ class Worker:
     async def _watch(self, lock: JobLock, run: asyncio.Task[None]) -> None:
         while True:
             await asyncio.sleep(LOCK_CHECK_SECONDS)
-            if not await lock.alive():
+            if not await _answers(lock):
                 log.warning("lost the job's lock; stopping this attempt (it rolls back)")
                 run.cancel()
                 return
@@ -222,6 +222,15 @@ class Worker:
             self.events.publish(job.id)
 
         return report
+
+
+async def _answers(lock: JobLock) -> bool:
+    """Whether the lock is still ours; a check that hangs (a network cut) counts as no."""
+    try:
+        async with asyncio.timeout(LOCK_CHECK_SECONDS):
+            return await lock.alive()
+    except TimeoutError:
+        return False
 
 
 def _being_cancelled() -> bool:

@@ -23,6 +23,7 @@ import asyncpg
 import httpx
 import pytest
 
+from storage.job_locks import NAMESPACE
 from tests.api.test_crash import free_port
 from tests.client import GraphQLClient
 from tests.conftest import BACKENDS, database_url
@@ -140,11 +141,16 @@ def attempts(url: str) -> int:
     if url.startswith("sqlite:///"):
         with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
             return int(db.execute(query).fetchone()[0])
+    return postgres_count(url, query)
+
+
+def postgres_count(url: str, query: str, *args: object) -> int:
+    """The number `query` gives on the PostgreSQL database at `url`."""
 
     async def read() -> int:
         conn = await asyncpg.connect(url)
         try:
-            return int(await conn.fetchval(query))
+            return int(await conn.fetchval(query, *args))
         finally:
             await conn.close()
 
@@ -231,3 +237,41 @@ def test_the_job_of_a_killed_worker_is_taken_over_within_seconds(
     assert attempts(env["LISTKEEPER_DATABASE_URL"]) == 2  # the killed run, then the one that ran
     assert survivor.text().count(SUCCEEDED) == 1
     assert "Traceback" not in survivor.text()
+
+
+def test_an_attempt_whose_lock_session_is_cut_commits_nothing(tmp_path: Path) -> None:
+    """PostgreSQL: the lock's session ends while its worker lives; the job still runs once."""
+    env = environment(database_url("postgresql", tmp_path), tmp_path)
+    url = env["LISTKEEPER_DATABASE_URL"]
+    port = free_port()
+    client = GraphQLClient(f"http://127.0.0.1:{port}", token(env))
+    with processes() as started:
+        started.append(api(dict(env, LISTKEEPER_WORKER="false"), tmp_path / "serve.log", port))
+        started.append(cut := worker(env, tmp_path / "cut.log"))
+        cut.wait_for(STARTED)
+        group_id = client.import_file(b"email\nfirst@x.io\n", groupName="kept")["group"]["id"]
+        job_id = client.start_import(big_file(), groupId=group_id, mode="ADD")["job"]["id"]
+        wait_until_running(client, job_id)
+        started.append(other := worker(env, tmp_path / "other.log"))
+        other.wait_for(STARTED)
+        assert_still_running(client, job_id, polls=2)
+        # As an idle-session reaper or a network cut would: the worker itself lives on.
+        cut_sessions = postgres_count(
+            url,
+            "SELECT count(pg_terminate_backend(pid, 30000)) FROM pg_locks WHERE"
+            " locktype = 'advisory' AND classid = $1 AND objid = (SELECT max(id) FROM import_job)"
+            " AND granted",
+            NAMESPACE,
+        )
+        assert cut_sessions == 1
+        job = client.wait_job(job_id, timeout=TAKE_OVER_SECONDS)
+        assert (job["status"], job["added"], job["rejected"]) == ("SUCCEEDED", ROWS, 0)
+        other.wait_for(SUCCEEDED)
+        cut.wait_for("this attempt")  # stopped (lock lost) or fenced (taken over): rolled back
+        assert_imported_once(client, group_id)
+        cut.stop()
+        other.stop()
+    client.close()
+    assert attempts(url) == 2
+    assert (cut.text().count(SUCCEEDED), other.text().count(SUCCEEDED)) == (1, 1)  # 1: "kept"
+    assert not any("Traceback" in p.text() for p in started)
