@@ -23,10 +23,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.graphql.context import Services
 from storage import retention
 from storage.db import read_transaction, write_transaction
+from storage.files import FileStore
+from storage.jobs import ACTIVE_STATUSES, upload_key_statuses
 from storage.retention import ExpiredBackup, GroupPurge
 
 log = logging.getLogger("listkeeper.retention")
 PURGE_BATCH = 20_000
+# A staged file is written chunk by chunk (each write renews its time) and its job row is
+# stored right after the last chunk: one untouched this long, with no job waiting for it, was
+# left by a process that died in between (or after its job ended, before deleting it).
+ORPHAN_UPLOAD_SECONDS = 600.0
 
 
 @dataclass
@@ -89,6 +95,9 @@ async def retention_loop(services: Services) -> None:
             report = await sweep(engine=services.engine, as_of=services.clock.now())
             if report.changed_anything:
                 log.info("retention sweep", extra=report.counts())
+            removed = await sweep_uploads(engine=services.engine, files=services.files)
+            if removed:
+                log.info("removed orphaned uploads", extra={"count": removed})
         except Exception:
             log.exception("retention sweep failed; next try after the interval")
         await asyncio.sleep(services.settings.retention_interval_seconds)
@@ -116,6 +125,28 @@ async def sweep(
         purge = partial(_purge_group, engine, report, counted, group_id=group_id, batch=purge_batch)
         await _attempt(report, f"deleted group {group_id}", purge)
     return report
+
+
+async def sweep_uploads(
+    *, engine: AsyncEngine, files: FileStore, older_than: float = ORPHAN_UPLOAD_SECONDS
+) -> int:
+    """Delete the staged files of ended jobs, and old ones no job names; how many went."""
+    ages = await files.upload_ages()
+    if not ages:
+        return 0
+    # Ages are read before the jobs: a file whose job is stored meanwhile was written to
+    # moments ago, so it is younger than `older_than` and kept.
+    async with read_transaction(engine) as conn:
+        statuses = await upload_key_statuses(conn, sorted(ages))
+    orphans = [
+        key
+        for key, age in ages.items()
+        if statuses.get(key) not in (None, *ACTIVE_STATUSES)
+        or (key not in statuses and age > older_than)
+    ]
+    for key in orphans:
+        await files.delete(key)
+    return len(orphans)
 
 
 def _deletable_by_group(expired: list[ExpiredBackup]) -> dict[int, list[int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -46,6 +47,18 @@ class FileStore:
             await self.delete(key)
             raise
         return key
+
+    async def upload_ages(self) -> dict[str, float]:
+        """Seconds since each staged file was last written to (file times, not the clock)."""
+        if not await aiofiles.os.path.isdir(self.uploads):
+            return {}
+        now = time.time()
+        ages = {}
+        for entry in await aiofiles.os.scandir(self.uploads):
+            with contextlib.suppress(FileNotFoundError):
+                if entry.name.endswith(".upload"):
+                    ages[entry.name] = now - entry.stat().st_mtime
+        return ages
 
     async def delete(self, key: str) -> None:
         """Remove the file of `key` if it is there."""

@@ -273,3 +273,18 @@ async def jobs_using_backups(conn: AsyncConnection) -> set[int]:
         " AND source_backup_id IS NOT NULL",
     )
     return {int(r[0]) for r in rows}
+
+
+async def upload_key_statuses(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, str]:
+    """The status of the job of each staged file among `keys` that a job names."""
+    statuses: dict[str, str] = {}
+    for start in range(0, len(keys), 500):
+        batch = list(keys[start : start + 500])
+        names = ", ".join(f":k{i}" for i in range(len(batch)))
+        rows = await run(
+            conn,
+            f"SELECT upload_key, status FROM import_job WHERE upload_key IN ({names})",
+            **{f"k{i}": key for i, key in enumerate(batch)},
+        )
+        statuses.update((row.upload_key, row.status) for row in rows)
+    return statuses
