@@ -15,9 +15,14 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.retention import sweep_uploads
 from bench.crash_api import CrashClient
 from bench.crash_model import Oracle, Recipient, State, describe_difference, parse_export
 from bench.crash_process import ServerLog
+from storage.files import FileStore
+
+# How long the restarted server has to remove the staged files of ended jobs.
+UPLOAD_SWEEP_WAIT = 10.0
 
 ORPHAN_QUERIES = {
     "recipient rows of no group": "SELECT count(*) FROM recipient AS r WHERE NOT EXISTS"
@@ -125,23 +130,48 @@ async def check_orphans(engine: AsyncEngine) -> list[str]:
 
 
 async def check_uploads(engine: AsyncEngine, data_dir: Path, reported: set[str]) -> list[str]:
-    """Staged uploads belong to jobs still to run; each leftover is reported once."""
+    """No staged upload outlives what its job needs; each leftover is reported once.
+
+    The restarted server's first retention pass removes the files of ended jobs: wait for it.
+    A file no job names (its request was killed) is removed once untouched for ten minutes,
+    too long for a trial: the same sweep is run here with that wait lifted (the server is idle
+    between trials, so no request is staging a file), and then only active jobs' files remain.
+    """
+    left = await _leftover_uploads(engine, data_dir, ended_only=True)
+    for _ in range(int(UPLOAD_SWEEP_WAIT / 0.2)):
+        if not left:
+            break
+        await asyncio.sleep(0.2)
+        left = await _leftover_uploads(engine, data_dir, ended_only=True)
+    if not left:
+        await sweep_uploads(engine=engine, files=FileStore(data_dir), older_than=0)
+        left = await _leftover_uploads(engine, data_dir, ended_only=False)
+    found = []
+    for name, owner in left.items():
+        if name not in reported:
+            reported.add(name)
+            found.append(f"[upload] staged upload {name} left {owner}")
+    return found
+
+
+async def _leftover_uploads(
+    engine: AsyncEngine, data_dir: Path, *, ended_only: bool
+) -> dict[str, str]:
+    """Staged files no queued or running job needs: name -> whose it is."""
     uploads = data_dir / "uploads"
     files = await asyncio.to_thread(lambda: sorted(p.name for p in uploads.glob("*")))
     if not files:
-        return []
+        return {}
     rows = await fetch(
         engine, "SELECT upload_key, status FROM import_job WHERE upload_key IS NOT NULL"
     )
     status = {r.upload_key: r.status for r in rows}
-    found = []
+    left = {}
     for name in files:
-        if name in reported or status.get(name) in ("QUEUED", "RUNNING"):
+        if status.get(name) in ("QUEUED", "RUNNING") or (ended_only and name not in status):
             continue
-        reported.add(name)
-        owner = f"of a {status[name]} job" if name in status else "of no job"
-        found.append(f"[upload] staged upload {name} left {owner}")
-    return found
+        left[name] = f"of a {status[name]} job" if name in status else "of no job"
+    return left
 
 
 async def check_job_runs(engine: AsyncEngine, log: ServerLog) -> list[str]:

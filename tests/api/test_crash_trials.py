@@ -16,9 +16,6 @@ from bench.crash_trials import Options, run_trials
 from tests.conftest import BACKENDS, required_postgres
 
 TRIALS = 3
-# A request killed while its upload is being staged leaves the staged file behind, and nothing
-# removes it later (a disk leak, no data lost). Reported with issue 7; drop this when fixed.
-KNOWN_LEAKS = ("[upload] staged upload",)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -36,4 +33,4 @@ def test_killed_operations_leave_every_invariant_intact(backend: str, tmp_path: 
     )
     summary = asyncio.run(run_trials(options))
     assert summary.trials == TRIALS
-    assert [v for v in summary.violations if not v.startswith(KNOWN_LEAKS)] == []
+    assert summary.violations == []
