@@ -140,7 +140,9 @@ def _reports(items: list[ActivityInput]) -> list[ActivityReport]:
     return reports
 
 
-@strawberry.input(description="The address to erase (compared trimmed and lower-cased).")
+@strawberry.input(
+    description="The address to erase, in any spelling of it (compared in canonical form)."
+)
 class EraseRecipientInput:
     email: str
 

@@ -192,7 +192,9 @@ class Group(relay.Node):
 @strawberry.type(description="A recipient of a group: its master data and status.")
 class Recipient(relay.Node):
     id: relay.NodeID[int]
-    email: str = strawberry.field(description="Normalised: trimmed and lower-cased.")
+    email: str = strawberry.field(
+        description="Canonical form: trimmed, lower-case, Unicode NFC, the domain in Unicode (IDNA)."
+    )
     first_name: str | None
     last_name: str | None
     status: RecipientStatus
