@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from storage.csv_errors import CsvFileError
@@ -38,7 +38,7 @@ from tests.csv_oracle import (
 )
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -101,8 +101,7 @@ def mutated_files(draw: st.DrawFn) -> bytes:
             del data[at:]
         elif mutation == "huge":
             data[at:at] = draw(st.sampled_from((b"x", b"\xc3\xa9", b'"'))) * draw(
-                # Beyond the server's 10 MiB field limit, after an unclosed quote: a FAILED job.
-                st.sampled_from((300, 5_000, 140_000, 11 * 1024 * 1024))
+                st.sampled_from((300, 5_000, 140_000))
             )
     return bytes(data)
 
@@ -257,7 +256,13 @@ def backup_count(client: GraphQLClient, group: str) -> int:
     return count
 
 
+# Valid rows, then an unclosed quote that runs past the server's 10 MiB field limit: the file
+# fails whole after rows were read (random files that big would make the test slow).
+UNREADABLE_LATE = b'email,note\r\nearly@x.io,kept?\r\nlate@x.io,"' + b"x" * (11 * 1024 * 1024)
+
+
 @FUZZ
+@example(content=UNREADABLE_LATE)
 @given(content=FILES)
 def test_fuzzed_files_are_imported_exactly_or_refused_whole(
     client: GraphQLClient, content: bytes

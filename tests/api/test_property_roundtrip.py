@@ -39,7 +39,7 @@ from tests.csv_oracle import (
 # Live server, several requests an example: a few dozen examples a backend, no deadline, and no
 # example database in the work tree.
 ROUND_TRIP = settings(
-    max_examples=30,
+    max_examples=40,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
