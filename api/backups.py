@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.errors import NotFound, UserFacingError
 from api.imports import ProgressSink, check_target, target_group
-from storage.backup_reads import BackupRow, backups_by_id
-from storage.backups import take_backup
 from storage.db import is_sqlite, write_transaction
 from storage.files import FileStore
-from storage.groups import live_group_id, mark_deleted
 from storage.jobs import JobRow, create_job, finish
 from storage.sql import run
-from storage.store import BackupSource, WriteMode, lock_group, write_recipients
+from storage.store.backup_reads import BackupRow, backups_by_id
+from storage.store.backups import take_backup
+from storage.store.groups import live_group_id, mark_deleted
+from storage.store.write_path import BackupSource, WriteMode, lock_group, write_recipients
 
 
 async def delete_group(

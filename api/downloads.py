@@ -16,9 +16,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from storage.backup_reads import BackupRow, backup_by_id
 from storage.db import read_transaction
-from storage.exports import export_backup_csv
+from storage.store.backup_reads import BackupRow, backup_by_id
+from storage.store.exports import export_backup_csv
 
 SALT = "listkeeper.backup-download"
 DOWNLOAD_PATH = "/downloads/backups/"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.errors import InvalidInput
-from storage.csv_codec import normalise_email
+from storage.codec import normalise_email
 from storage.db import write_transaction
-from storage.erasure import Erasure, erase_address
+from storage.store.erasure import Erasure, erase_address
 
 
 async def erase_recipient(*, engine: AsyncEngine, account_id: int, email: str) -> Erasure:

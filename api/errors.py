@@ -11,7 +11,7 @@ carry `RowError`s. Inside the code they travel as exceptions:
       ├── FileTooLarge         -> FILE_TOO_LARGE
       ├── Conflict             -> CONFLICT
       └── LimitReached         -> LIMIT_REACHED: the account holds the most it may
-    storage.csv_codec.CsvFileError -> mapped to a UserFacingError by its code
+    storage.codec.CsvFileError -> mapped to a UserFacingError by its code
 
 Anything else is unexpected: GraphQL masks it as "Unexpected error." and the
 log keeps the details; a job that hits one ends FAILED with a readable error.

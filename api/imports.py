@@ -14,13 +14,13 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedFile, UserFacingError
-from storage import csv_codec
-from storage.backups import take_backup
+from storage import codec
 from storage.db import write_transaction
 from storage.files import FileStore, TooLarge
-from storage.groups import create_group, live_group_id
 from storage.jobs import JobRow, RowErrorRow, add_row_errors, create_job, finish
-from storage.store import (
+from storage.store.backups import take_backup
+from storage.store.groups import create_group, live_group_id
+from storage.store.write_path import (
     LockedGroup,
     StagedSource,
     WriteMode,
@@ -120,8 +120,8 @@ async def start_import(
 def _sniff(files: FileStore, key: str, mapping: list[tuple[str, str]] | None) -> None:
     """Refuse at once what the job could never read: binaries, no email column, bad mapping."""
     try:
-        csv_codec.open_import(files.path(key), mapping).close()
-    except csv_codec.CsvFileError as error:
+        codec.open_import(files.path(key), mapping).close()
+    except codec.CsvFileError as error:
         field = [error.field] if error.field else None
         if error.code == "UNSUPPORTED_FILE":
             raise UnsupportedFile(str(error), field=field) from None
@@ -211,7 +211,7 @@ async def _stage_file(
     reader = await asyncio.to_thread(_open, path, pairs)
     size = (await aiofiles.os.stat(path)).st_size
     result = StageResult(0, 0, [], reader.layout.attribute_names)
-    pending: asyncio.Future[csv_codec.Chunk | None] | None = None
+    pending: asyncio.Future[codec.Chunk | None] | None = None
     try:
         await create_stage(conn)
         chunks = reader.chunks(CHUNK_ROWS)
@@ -233,7 +233,7 @@ async def _stage_file(
     return result
 
 
-def _estimate(chunk: csv_codec.Chunk, size: int, records: int) -> int | None:
+def _estimate(chunk: codec.Chunk, size: int, records: int) -> int | None:
     """The rows the whole file likely has, from the bytes the records so far took."""
     position = chunk.bytes_read
     if not records or not position:
@@ -243,22 +243,22 @@ def _estimate(chunk: csv_codec.Chunk, size: int, records: int) -> int | None:
     return max(records, round(records * size / position))
 
 
-def _open(path: Path, mapping: list[tuple[str, str]] | None) -> csv_codec.CsvImportReader:
+def _open(path: Path, mapping: list[tuple[str, str]] | None) -> codec.CsvImportReader:
     try:
-        return csv_codec.open_import(path, mapping)
-    except csv_codec.CsvFileError as error:
+        return codec.open_import(path, mapping)
+    except codec.CsvFileError as error:
         raise UserFacingError(str(error)) from None
 
 
-def _next_chunk(chunks: Iterator[csv_codec.Chunk]) -> csv_codec.Chunk | None:
+def _next_chunk(chunks: Iterator[codec.Chunk]) -> codec.Chunk | None:
     try:
         return next(chunks, None)
-    except csv_codec.CsvFileError as error:
+    except codec.CsvFileError as error:
         # e.g. an unclosed quote that swallows the rest of the file
         raise UserFacingError(f"The file could not be read to the end: {error}") from None
 
 
-def _count(result: StageResult, chunk: csv_codec.Chunk) -> None:
+def _count(result: StageResult, chunk: codec.Chunk) -> None:
     result.records += chunk.records
     result.rejected += len({e.row for e in chunk.errors})
     room = MAX_KEPT_ROW_ERRORS - len(result.errors)

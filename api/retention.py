@@ -21,11 +21,11 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.graphql.context import Services
-from storage import retention
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
 from storage.jobs import ACTIVE_STATUSES, upload_key_statuses
-from storage.retention import ExpiredBackup, GroupPurge
+from storage.store import retention
+from storage.store.retention import ExpiredBackup, GroupPurge
 
 log = logging.getLogger("listkeeper.retention")
 PURGE_BATCH = 20_000

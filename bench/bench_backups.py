@@ -64,9 +64,9 @@ from bench.common import (
 )
 from storage.db import write_transaction
 from storage.files import FileStore
-from storage.groups import create_group
 from storage.sql import run, scalar, statement
-from storage.store import RECIPIENT_COLUMNS
+from storage.store.groups import create_group
+from storage.store.write_path import RECIPIENT_COLUMNS
 
 CASES = ("live", "restore", "growth", "delete")
 EXPORT_TARGET = {"sqlite": 100_000.0, "postgresql": 200_000.0}

@@ -58,10 +58,10 @@ from bench.common import (
 )
 from storage.db import SQLITE_PRAGMAS, create_engine, is_sqlite, write_transaction
 from storage.files import FileStore
-from storage.groups import create_group
 from storage.jobs import job_by_id
 from storage.sql import run, scalar
-from storage.store import RECIPIENT_COLUMNS
+from storage.store.groups import create_group
+from storage.store.write_path import RECIPIENT_COLUMNS
 
 CASES = ("import", "small", "memory")
 SMALL_RUNS = 11

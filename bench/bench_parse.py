@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from storage.csv_codec import open_import
+from storage.codec import open_import
 
 FIRST_NAMES = ("Anna", "Jörg", "Léa", "Mohammed", "Sofia", "Liam", "Chloé", "Noah", "Ana", "Ben")
 LAST_NAMES = ("Müller", "Smith", "García", "Dubois", "Rossi", "Nowak", "O'Brien", "Kim", "Lee")

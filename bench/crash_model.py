@@ -1,6 +1,6 @@
 """The crash harness's oracle: what each group and backup must hold, and the files it imports.
 
-The rules are the ones the write path documents (storage/merge.py, storage/store.py): empty
+The rules are the ones the write path documents (storage/store/merge.py, storage/store/write_path.py): empty
 cells keep old values, attributes merge by name, an unsubscribed or bounced recipient stays so
 unless the file suppresses it too, the last row of a duplicated address wins, REPLACE makes the
 group the source's rows. Data is plain ASCII on purpose: the harness tests crash safety, not the

@@ -3,7 +3,7 @@
 The models describe the schema (and Alembic reads them); bulk rows never travel
 through the ORM: the recipient store talks to the driver. The recipient tables
 carry no foreign keys: a per-row check would cost the hot path, and the one
-write path (`storage.store`) keeps them consistent.
+write path (`storage.store.write_path`) keeps them consistent.
 """
 
 from __future__ import annotations

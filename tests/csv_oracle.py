@@ -8,7 +8,7 @@ do not merely repeat the codec:
 - only listkeeper's own exports (first header cells, stripped, exactly
   `email,firstName,lastName,status`) get the spreadsheet escape undone: one leading `'` is dropped when the next character is one
   of `= + - @ TAB CR '`, before stripping; every other file is stored verbatim;
-- an address is stored in its canonical form (`storage.csv_rows.normalise_email` is the canonical
+- an address is stored in its canonical form (`storage.codec.normalise_email` is the canonical
   function; `check_canonical_email` checks independently that it is NFC, lower-case and keeps the
   domain in one of its two forms);
 - an export writes every value with the escape applied and the status as its enum name.
@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.csv_rows import normalise_email
+from storage.codec.rows import normalise_email
 
 OWN_EXPORT_HEADER = ("email", "firstName", "lastName", "status")
 ESCAPED_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")

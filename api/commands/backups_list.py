@@ -7,8 +7,8 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from api.commands.console import EXIT_OK, CliError, Output, Remote
 from api.commands.transfer import TARGET_HELP, add_target_options, guarded, target_of
-from api.commands.transfer_output import EXIT_OK, CliError, Output, Remote
 from api.settings import Settings
 
 EPILOG = f"""examples:
@@ -112,9 +112,9 @@ def _remote(remote: Remote, group: str | None, limit: int) -> list[Listed]:
 async def _local(settings: Settings, account: str, group: str | None, limit: int) -> list[Listed]:
     from api.commands.transfer_local import account_id_named, local_database
     from api.graphql.ids import encode_id
-    from storage.backup_reads import backups_page
     from storage.db import read_transaction
     from storage.reads import live_groups_named
+    from storage.store.backup_reads import backups_page
 
     async with local_database(settings) as engine:
         account_id = await account_id_named(engine, account)

@@ -14,9 +14,9 @@ import sys
 from datetime import datetime, timedelta
 from typing import Any
 
+from api.commands.console import EXIT_OK, EXIT_USAGE, CliError, Output
 from api.commands.retention import parse_as_of
 from api.commands.transfer import guarded
-from api.commands.transfer_output import EXIT_OK, EXIT_USAGE, CliError, Output
 from api.settings import Settings
 
 DURATION = re.compile(r"([1-9][0-9]{0,4})([mhdw])")

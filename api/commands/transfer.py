@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from api.commands.transfer_output import (
+from api.commands.console import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_USAGE,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.backups import run_restore
 from api.clock import SystemClock
-from api.commands.transfer_output import (
+from api.commands.console import (
     EXIT_OK,
     SHOWN_ROW_ERRORS,
     CliError,
@@ -30,13 +30,13 @@ from api.imports import UploadSource, run_import, start_import
 from api.progress import JobEvents
 from api.settings import Settings
 from api.worker import Worker
-from storage.backup_reads import BackupRow, backups_by_id
 from storage.db import create_engine, read_transaction, write_transaction
-from storage.exports import export_backup_csv
 from storage.files import FileStore
 from storage.jobs import JobRow, fail, job_by_id, row_errors
 from storage.migrate import upgrade
 from storage.reads import account_id_by_name, groups_by_id, live_groups_named
+from storage.store.backup_reads import BackupRow, backups_by_id
+from storage.store.exports import export_backup_csv
 
 POLL_SECONDS = 0.3
 

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import orjson
 
-from api.commands.transfer_output import (
+from api.commands.console import (
     EXIT_OK,
     CliError,
     ExportFile,

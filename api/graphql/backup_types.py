@@ -19,10 +19,10 @@ from api.graphql.pagination import (
     page_size,
 )
 from api.graphql.types import Group, ImportMode, JobKind, JobStatus, _int
-from storage.backup_reads import BackupRow, backups_by_id, backups_page
-from storage.compare import compare_with_current, differences
 from storage.db import read_transaction
 from storage.jobs import JobRow, job_by_id, row_errors
+from storage.store.backup_reads import BackupRow, backups_by_id, backups_page
+from storage.store.compare import compare_with_current, differences
 
 
 @strawberry.enum(description="Why a backup was made.")

@@ -20,10 +20,10 @@ from api.graphql.pagination import (
     page_size,
 )
 from api.graphql.types import Account, Group
-from storage.backup_reads import BackupRow, backups_of_groups, overview_page
 from storage.db import read_transaction
 from storage.jobs import job_by_id
 from storage.reads import account, groups_page
+from storage.store.backup_reads import BackupRow, backups_of_groups, overview_page
 
 
 @strawberry.type(

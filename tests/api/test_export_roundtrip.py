@@ -12,8 +12,8 @@ from typing import Any
 
 import orjson
 
-from storage.csv_codec import export_header, export_row
-from storage.csv_export import export_text
+from storage.codec import export_header, export_row
+from storage.codec.export import export_text
 from tests.api.test_backups import backups, download, restore
 from tests.api.test_comparison import compare
 from tests.api.test_imports import attrs, by_email

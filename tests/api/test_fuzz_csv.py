@@ -22,9 +22,9 @@ from typing import Any
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from storage.csv_errors import CsvFileError
-from storage.csv_header import map_columns
-from storage.csv_rows import normalise_email
+from storage.codec.errors import CsvFileError
+from storage.codec.header import map_columns
+from storage.codec.rows import normalise_email
 from tests.client import IMPORT, GraphQLClient
 from tests.csv_oracle import (
     DEFAULT_STATUS,

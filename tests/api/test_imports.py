@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from storage.db import read_transaction
-from storage.state import fetch_state
+from storage.store.state import fetch_state
 from tests.client import GraphQLClient
 from tests.server import LiveServer
 

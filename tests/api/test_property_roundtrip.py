@@ -18,8 +18,8 @@ import httpx
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from storage.csv_errors import CsvFileError
-from storage.csv_header import map_columns
+from storage.codec.errors import CsvFileError
+from storage.codec.header import map_columns
 from tests.api.test_backups import restore
 from tests.client import GraphQLClient
 from tests.csv_oracle import (

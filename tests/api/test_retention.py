@@ -20,10 +20,10 @@ import pytest
 from api.graphql.context import Services
 from api.graphql.ids import decode_id
 from api.retention import SweepReport, retention_loop, sweep
-from storage import retention as retention_sql
 from storage.db import create_engine, read_transaction, write_transaction
 from storage.sql import run, scalar
-from storage.state import StateRow, fetch_state
+from storage.store import retention as retention_sql
+from storage.store.state import StateRow, fetch_state
 from tests.client import GraphQLClient
 from tests.server import LiveServer
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.csv_codec import CsvFileError, CsvLayout, RowError, StagedRow, open_import
+from storage.codec import CsvFileError, CsvLayout, RowError, StagedRow, open_import
 
 SAMPLE = 64 * 1024  # bytes the sniffer reads; files longer than this test the rest
 

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.settings import async_database_url
 from storage.db import create_engine, write_transaction
 from storage.migrate import alembic_config, upgrade
-from storage.state import fetch_state
-from storage.store import BackupSource, WriteMode, lock_group, write_recipients
+from storage.store.state import fetch_state
+from storage.store.write_path import BackupSource, WriteMode, lock_group, write_recipients
 from tests.conftest import BACKENDS, create_postgres_database, required_postgres
 
 NFC = unicodedata.normalize("NFC", "rené@x.io")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.csv_codec import Chunk, CsvFileError, open_import
+from storage.codec import Chunk, CsvFileError, open_import
 from tests.storage.csv_files import codes, read_all, write_text
 
 # Records and quoting

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from storage.csv_codec import export_header, export_row, neutralise_cell, restore_cell
+from storage.codec import export_header, export_row, neutralise_cell, restore_cell
 from tests.storage.csv_files import read_all, write_text
 
 TRICKY_ALPHABET = ("'", "=", "+", "-", "@", "\t", "\r", "a", " ", "é")

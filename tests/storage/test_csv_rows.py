@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from storage.csv_codec import normalise_email
+from storage.codec import normalise_email
 from tests.storage.csv_files import SAMPLE, codes, read_all, write_bytes, write_text
 
 

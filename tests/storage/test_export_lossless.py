@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.csv_codec import (
+from storage.codec import (
     MAX_ATTRIBUTE_NAME_LENGTH,
     RECIPIENT_FIELDS,
     STATUSES,
@@ -23,7 +23,7 @@ from storage.csv_codec import (
     neutralise_cell,
     restore_cell,
 )
-from storage.csv_export import export_text
+from storage.codec.export import export_text
 from tests.storage.csv_files import read_all, write_text
 
 # Characters that have tripped CSV writers, readers, sniffers and spreadsheets.

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import is_sqlite
 from storage.sql import run, scalar
-from storage.writes import (
+from storage.store.writes import (
     RECIPIENT_COLUMNS,
     SUPPRESSED,
     VALUE_COLUMNS,

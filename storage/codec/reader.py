@@ -1,16 +1,8 @@
-"""Read recipient CSV files: the public entry, `open_import`, and the streaming reader.
+"""Read recipient CSV files: `open_import` and the streaming `CsvImportReader`.
 
 `open_import` refuses a file it cannot read at all with `CsvFileError`; otherwise
 `CsvImportReader.chunks` streams the records in constant memory as `Chunk`s of staged rows and
-`RowError`s (a row with any problem is rejected whole). The work is done by, in import order:
-
-    storage.csv_errors   CsvFileError, RowError
-    storage.csv_sniff    binary files, encoding, delimiter
-    storage.csv_header   header aliases, the client's field mapping, CsvLayout
-    storage.csv_rows     one record to a StagedRow or RowErrors (hot path and checking path)
-    storage.csv_export   writing files, spreadsheet-safe cells
-
-This module re-exports their public names: callers import from `storage.csv_codec` only.
+`RowError`s (a row with any problem is rejected whole).
 """
 
 from __future__ import annotations
@@ -22,52 +14,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
-from storage.csv_errors import CsvFileError, RowError
-from storage.csv_export import (
-    RECIPIENT_FIELDS,
-    STATUSES,
-    export_header,
-    export_row,
-    neutralise_cell,
-    restore_cell,
-)
-from storage.csv_header import (
-    MAX_ATTRIBUTE_NAME_LENGTH,
-    CsvLayout,
-    layout_of,
-    map_columns,
-    read_header,
-)
-from storage.csv_rows import (
-    MAX_ATTRIBUTE_LENGTH,
-    MAX_EMAIL_LENGTH,
-    MAX_NAME_LENGTH,
-    StagedRow,
-    normalise_email,
-    row_parser,
-)
-from storage.csv_sniff import UNDECODABLE, sniff_file
-
-__all__ = [
-    "MAX_ATTRIBUTE_LENGTH",
-    "MAX_ATTRIBUTE_NAME_LENGTH",
-    "MAX_EMAIL_LENGTH",
-    "MAX_NAME_LENGTH",
-    "RECIPIENT_FIELDS",
-    "STATUSES",
-    "Chunk",
-    "CsvFileError",
-    "CsvImportReader",
-    "CsvLayout",
-    "RowError",
-    "StagedRow",
-    "export_header",
-    "export_row",
-    "neutralise_cell",
-    "normalise_email",
-    "open_import",
-    "restore_cell",
-]
+from storage.codec.errors import CsvFileError, RowError
+from storage.codec.header import CsvLayout, layout_of, map_columns, read_header
+from storage.codec.rows import StagedRow, row_parser
+from storage.codec.sniff import UNDECODABLE, sniff_file
 
 # Far above any valid field, so a long field becomes FIELD_TOO_LONG instead of a csv.Error.
 _FIELD_SIZE_LIMIT = 10 * 1024 * 1024

@@ -19,9 +19,9 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.backup_reads import BackupRow
-from storage.csv_export import export_header, export_text
+from storage.codec.export import export_header, export_text
 from storage.db import driver_connection, is_sqlite
+from storage.store.backup_reads import BackupRow
 
 CHUNK_ROWS = 5_000
 COPY_QUEUE_CHUNKS = 8

@@ -8,7 +8,7 @@ characters or with `'` itself, so `restore_cell(neutralise_cell(v)) == v` for ev
 An import undoes the prefix only in a listkeeper export, recognised by its header
 (`is_export_header`); any other file's cells are taken as they are, so a file from another tool
 that holds `''two` or `'=x` is stored as it is, never "restored".
-`storage.csv_codec` re-exports everything here.
+`storage.codec` re-exports everything here.
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import driver_connection, is_sqlite
-from storage.merge import merge_into_group
 from storage.sql import run, scalar
-from storage.writes import (
+from storage.store.merge import merge_into_group
+from storage.store.writes import (
     RECIPIENT_COLUMNS,
     STAGE_COLUMNS,
     BackupSource,

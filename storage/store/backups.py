@@ -8,7 +8,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.sql import run
-from storage.store import LockedGroup
+from storage.store.write_path import LockedGroup
 
 REASONS = ("IMPORT", "GROUP_DELETION", "RESTORE")
 

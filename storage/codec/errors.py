@@ -4,7 +4,7 @@
     RowError       one problem of one rejected record (collected in a `Chunk`, never raised)
 
 Both live here, below the sniffing, header and row modules, so that each can use them without an
-import cycle; `storage.csv_codec` re-exports them.
+import cycle; `storage.codec` re-exports them.
 """
 
 from __future__ import annotations

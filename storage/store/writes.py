@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import is_sqlite
 from storage.sql import run, scalar
-from storage.state import state_parts
+from storage.store.state import state_parts
 
 SUPPRESSED = "('UNSUBSCRIBED', 'BOUNCED')"
 STAGE_COLUMNS = "rn, email, first_name, last_name, status, attributes"

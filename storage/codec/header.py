@@ -16,9 +16,9 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from storage.csv_errors import CsvFileError
-from storage.csv_export import RECIPIENT_FIELDS, is_export_header, restore_cell
-from storage.csv_sniff import SURROGATE
+from storage.codec.errors import CsvFileError
+from storage.codec.export import RECIPIENT_FIELDS, is_export_header, restore_cell
+from storage.codec.sniff import SURROGATE
 
 MAX_ATTRIBUTE_NAME_LENGTH = 100
 

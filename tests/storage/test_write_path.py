@@ -15,12 +15,12 @@ import orjson
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.backups import take_backup
 from storage.db import read_transaction, write_transaction
-from storage.groups import create_group
 from storage.sql import run, scalar
-from storage.state import fetch_state
-from storage.store import (
+from storage.store.backups import take_backup
+from storage.store.groups import create_group
+from storage.store.state import fetch_state
+from storage.store.write_path import (
     BackupSource,
     StagedSource,
     WriteMode,

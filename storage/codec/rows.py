@@ -17,10 +17,10 @@ from email_validator import EmailNotValidError, validate_email
 
 from storage.addresses import canonical_email
 from storage.addresses import normalise_email as normalise_email  # re-exported
-from storage.csv_errors import RowError
-from storage.csv_export import RECIPIENT_FIELDS, STATUSES, restore_cell
-from storage.csv_header import CsvLayout, fold, folded_lookup
-from storage.csv_sniff import SURROGATE
+from storage.codec.errors import RowError
+from storage.codec.export import RECIPIENT_FIELDS, STATUSES, restore_cell
+from storage.codec.header import CsvLayout, fold, folded_lookup
+from storage.codec.sniff import SURROGATE
 
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 255

@@ -13,8 +13,8 @@ import csv
 import re
 from pathlib import Path
 
-from storage.csv_errors import CsvFileError
-from storage.csv_export import is_export_header
+from storage.codec.errors import CsvFileError
+from storage.codec.export import is_export_header
 
 UNDECODABLE = "listkeeper.undecodable"
 # Valid text never holds a lone surrogate: each one found is a byte `UNDECODABLE` stood in for.
