@@ -8,19 +8,7 @@ from typing import Any
 import httpx
 import orjson
 
-JOB_FIELDS = """
-  id status mode kind totalRows processedRows added updated unchanged skipped removed rejected
-  error createdAt finishedAt
-  group { id name recipientCount }
-  backup { id reason recipientCount groupName }
-  rowErrors(first: 1000) { row column message code }
-"""
-
-IMPORT = (
-    "mutation Import($input: ImportRecipientsInput!) { importRecipients(input: $input) {"
-    f" job {{ {JOB_FIELDS} }} userErrors {{ field message code }} }} }}"
-)
-JOB = f"query Job($id: ID!) {{ importJob(id: $id) {{ {JOB_FIELDS} }} }}"
+from tests.support.documents import IMPORT, JOB
 
 
 class GraphQLClient:

@@ -18,10 +18,8 @@ from graphql import (
     validate,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-CONTRACT = ROOT / "frontend-contract"
-# SDL files that live beside the operations; codegen.ts excludes the same two
-SCHEMA_FILES = {"design-contract.graphql", "released-schema.graphql"}
+from tests.support.frontend_contract import ROOT, operation_files
+
 SCREENS = {
     "backups-page.graphql",
     "group-list.graphql",
@@ -29,11 +27,6 @@ SCREENS = {
     "restore.graphql",
     "settings.graphql",
 }
-
-
-def operation_files() -> list[Path]:
-    """Every operations file of the contract, by name."""
-    return sorted(p for p in CONTRACT.glob("*.graphql") if p.name not in SCHEMA_FILES)
 
 
 def read_document(path: Path) -> DocumentNode:

@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
-from tests.api.test_backups import backups, download, read_csv
-from tests.api.test_erasure import ERASE
 from tests.client import GraphQLClient
+from tests.support.backups import backups, download, read_csv
+from tests.support.documents import ERASE
 
 NFC = unicodedata.normalize("NFC", "rené@x.io")
 NFD = unicodedata.normalize("NFD", "rené@x.io")

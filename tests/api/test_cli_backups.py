@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.api.test_cli_transfer import run_cli
 from tests.client import GraphQLClient
 from tests.server import LiveServer
+from tests.support.processes import run_cli
 
 
 def test_lists_backups_newest_first_remote(

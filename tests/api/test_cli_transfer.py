@@ -15,8 +15,8 @@ import pytest
 from tests.client import GraphQLClient
 from tests.conftest import BACKENDS, database_url
 from tests.server import LiveServer
+from tests.support.processes import REPO, run_cli
 
-REPO = Path(__file__).resolve().parents[2]
 PEOPLE = (
     "email,first name,last name,status,city\n"
     "ann@x.io,Ann,Lee,ACTIVE,Paris\n"
@@ -26,21 +26,6 @@ PEOPLE = (
 CHANGED = "email,first name,last name,city\nann@x.io,Anna,Lee-Smith,Rome\ndee@x.io,Dee,,Oslo\n"
 GROUP_IDS = "query { groups(first: 100) { edges { node { id name } } } }"
 BACKUPS = "query B($g: ID) { backups(groupId: $g) { edges { node { id reason } } } }"
-
-
-def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m api.cli ARGS` with only the given LISTKEEPER_* variables, output captured."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("LISTKEEPER_")}
-    clean |= {"PYTHONPATH": str(REPO), **env}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        capture_output=True,
-        text=True,
-        env=clean,
-        cwd=cwd,
-        timeout=180,
-        check=False,
-    )
 
 
 def assert_plain(result: subprocess.CompletedProcess[str], *secrets: str) -> None:

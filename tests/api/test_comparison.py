@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.api.test_backups import DELETE, backups
 from tests.client import GraphQLClient
+from tests.support.backups import backups, compare
+from tests.support.documents import DELETE
 
-COMPARE = """query C($id: ID!, $after: String) { node(id: $id) { ... on Backup {
-  comparison { unchanged changed added removed
-    differences(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-      edges { node { email kind } } } } } } }"""
 RESTORE = """mutation R($input: RestoreBackupInput!) { restoreBackup(input: $input) {
   job { id } userErrors { code } } }"""
-
-
-def compare(client: GraphQLClient, backup_id: str, after: str | None = None) -> dict[str, Any]:
-    """The comparison of a backup, one page of differences."""
-    result: dict[str, Any] = client.execute(COMPARE, {"id": backup_id, "after": after})["node"][
-        "comparison"
-    ]
-    return result
 
 
 def test_comparison_counts_and_lists_the_differences(client: GraphQLClient) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from tests.api.test_backups import DELETE, backups, download, read_csv
 from tests.client import GraphQLClient
-
-ERASE = """mutation E($input: EraseRecipientInput!) { eraseRecipient(input: $input) {
-  erasedRecipients erasedVersions backupsChanged userErrors { field code } } }"""
+from tests.support.backups import backups, download, read_csv
+from tests.support.documents import DELETE, ERASE
 
 
 def test_erasure_reaches_every_group_and_backup(
@@ -30,7 +28,9 @@ def test_erasure_reaches_every_group_and_backup(
         "userErrors": [],
     }
     assert [p["email"] for p in client.recipients(one)] == ["b@x.io"]
-    for backup in backups(client):
+    after = backups(client)
+    assert sorted(b["id"] for b in after) == sorted(before)
+    for backup in after:
         rows = read_csv(download(backup["downloadUrl"]))
         assert all(row[0] != "a@x.io" for row in rows[1:])
         assert len(rows) - 1 == backup["recipientCount"] == before[backup["id"]] - 1

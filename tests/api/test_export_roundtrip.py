@@ -14,10 +14,9 @@ import orjson
 
 from storage.codec import export_header, export_row
 from storage.codec.export import export_text
-from tests.api.test_backups import backups, download, restore
-from tests.api.test_comparison import compare
-from tests.api.test_imports import attrs, by_email
 from tests.client import GraphQLClient
+from tests.support.backups import backups, compare, download, restore
+from tests.support.recipients import attrs, by_email
 
 # Names `->>` reads as paths on SQLite (`a.b`, `x[0]`...), names a quoted path cannot hold
 # (`"`, backslash, a control character), and names that need the formula escape.

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from storage.codec.errors import CsvFileError
 from storage.codec.header import map_columns
 from storage.codec.rows import normalise_email
-from tests.client import IMPORT, GraphQLClient
+from tests.client import GraphQLClient
 from tests.csv_oracle import (
     DEFAULT_STATUS,
     ORACLE_UNDECODABLE,
@@ -36,6 +36,7 @@ from tests.csv_oracle import (
     is_own_export,
     people,
 )
+from tests.support.documents import IMPORT
 
 FUZZ = settings(
     max_examples=100,

@@ -23,13 +23,12 @@ from api.graphql.cost import FIELD_WEIGHTS, operation_costs
 from api.graphql.ids import decode_id, encode_id
 from api.graphql.schema import build_schema
 from api.settings import Settings
-from tests.api.test_backups import backups, download, two_imports
 from tests.client import GraphQLClient
 from tests.conftest import new_client
 from tests.server import LiveServer
+from tests.support.backups import backups, download, two_imports
+from tests.support.frontend_contract import operation_files
 
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_FILES = {"design-contract.graphql", "released-schema.graphql"}
 DEFAULT_COST = Settings.model_fields["max_query_cost"].default
 COMPARISON = """comparison { unchanged changed added removed
   differences(first: $d) { totalCount edges { node { email kind } } } }"""
@@ -106,8 +105,7 @@ def test_a_page_size_in_a_variable_counts_as_the_largest_page() -> None:
 
 def test_every_frontend_operation_is_within_the_default_cost() -> None:
     schema = build_schema(Settings(env="development"))._schema
-    files = sorted(p for p in (ROOT / "frontend-contract").glob("*.graphql"))
-    text = "\n".join(p.read_text() for p in files if p.name not in SCHEMA_FILES)
+    text = "\n".join(p.read_text() for p in operation_files())
     costs = operation_costs(schema, parse(text))
     assert len(costs) >= 10
     too_costly = {name: cost for name, cost in costs.items() if not 0 < (cost or 0) <= DEFAULT_COST}

@@ -13,18 +13,9 @@ from storage.db import read_transaction
 from storage.store.state import fetch_state
 from tests.client import GraphQLClient
 from tests.server import LiveServer
+from tests.support.recipients import attrs, by_email
 
 GROUP_QUERY = "query G($id: ID!) { node(id: $id) { ... on Group { id name recipientCount } } }"
-
-
-def by_email(people: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Recipients keyed by address."""
-    return {p["email"]: p for p in people}
-
-
-def attrs(person: dict[str, Any]) -> dict[str, str]:
-    """A recipient's attributes as a dict."""
-    return {a["name"]: a["value"] for a in person["attributes"]}
 
 
 FILE_KINDS = {

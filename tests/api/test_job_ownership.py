@@ -24,9 +24,9 @@ import httpx
 import pytest
 
 from storage.job_locks import NAMESPACE
-from tests.api.test_crash import free_port
 from tests.client import GraphQLClient
 from tests.conftest import BACKENDS, database_url
+from tests.support.processes import free_port
 
 ROWS = 800_000
 STARTED = "job worker started"

@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 from storage.codec.errors import CsvFileError
 from storage.codec.header import map_columns
-from tests.api.test_backups import restore
 from tests.client import GraphQLClient
 from tests.csv_oracle import (
     DEFAULT_STATUS,
@@ -35,6 +34,7 @@ from tests.csv_oracle import (
     people,
     unescape,
 )
+from tests.support.backups import restore
 
 # Live server, several requests an example: a few dozen examples a backend, no deadline, and no
 # example database in the work tree.

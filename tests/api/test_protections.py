@@ -13,9 +13,10 @@ from graphql import GraphQLError
 from api.clock import FrozenClock
 from api.errors import NotFound
 from api.graphql.schema import should_mask
-from tests.client import IMPORT, GraphQLClient
+from tests.client import GraphQLClient
 from tests.conftest import new_client
 from tests.server import LiveServer
+from tests.support.documents import IMPORT
 
 
 def test_no_token_is_401(server: LiveServer) -> None:

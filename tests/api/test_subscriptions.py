@@ -17,7 +17,7 @@ from websockets.typing import Subprotocol
 from api.graphql.ids import encode_id
 from tests.client import GraphQLClient
 from tests.server import LiveServer
-from tests.test_frontend_contract import operation_files
+from tests.support.frontend_contract import operation_files
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
 RECEIVE_SECONDS = 60
@@ -125,6 +125,7 @@ async def test_subscription_follows_a_real_import(
     assert all(job["id"] == job_id for job in jobs)
     # While the file is read, totalRows is an estimate from the bytes read so far.
     estimates = [j["totalRows"] for j in jobs if j["status"] == "RUNNING" and j["processedRows"]]
+    assert estimates, jobs
     assert all(50_000 <= estimate <= 70_000 for estimate in estimates), estimates
     last = jobs[-1]
     assert (last["status"], last["processedRows"], last["totalRows"]) == (

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from api.auth import MAX_TOKENS_PER_ACCOUNT, recorded_uses
-from tests.api.test_cli_transfer import run_cli
 from tests.client import GraphQLClient
 from tests.server import LiveServer
+from tests.support.processes import run_cli
 
 TOKEN_FIELDS = "id name createdAt expiresAt lastUsedAt current"
 TOKENS = f"query {{ viewer {{ tokens {{ {TOKEN_FIELDS} }} }} }}"

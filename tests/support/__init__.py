@@ -1,0 +1,1 @@
+"""What the test modules share: GraphQL documents, helpers, processes (no test imports another)."""
