@@ -162,9 +162,7 @@ async def _leftover_uploads(
     files = await asyncio.to_thread(lambda: sorted(p.name for p in uploads.glob("*")))
     if not files:
         return {}
-    rows = await fetch(
-        engine, "SELECT upload_key, status FROM import_job WHERE upload_key IS NOT NULL"
-    )
+    rows = await fetch(engine, "SELECT upload_key, status FROM job WHERE upload_key IS NOT NULL")
     status = {r.upload_key: r.status for r in rows}
     left = {}
     for name in files:
@@ -177,7 +175,7 @@ async def _leftover_uploads(
 async def check_job_runs(engine: AsyncEngine, log: ServerLog) -> list[str]:
     """Each job logged success at most once, and only a SUCCEEDED job logged it."""
     log.read()
-    rows = await fetch(engine, "SELECT id, status FROM import_job")
+    rows = await fetch(engine, "SELECT id, status FROM job")
     status = {int(r.id): r.status for r in rows}
     found = []
     for job_id, count in sorted(log.successes.items()):

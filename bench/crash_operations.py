@@ -95,7 +95,7 @@ class JobOperation(Operation):
     last_job_id: int = 0
 
     async def prepare(self, world: World) -> None:
-        rows = await fetch(world.engine, "SELECT coalesce(max(id), 0) FROM import_job")
+        rows = await fetch(world.engine, "SELECT coalesce(max(id), 0) FROM job")
         self.last_job_id = int(rows[0][0])
 
     async def phase(self, world: World) -> str:
@@ -107,8 +107,7 @@ class JobOperation(Operation):
     async def _jobs(self, world: World) -> list[Any]:
         return await fetch(
             world.engine,
-            "SELECT id, status, group_id, backup_id, error FROM import_job"
-            " WHERE id > :last ORDER BY id",
+            "SELECT id, status, group_id, backup_id, error FROM job WHERE id > :last ORDER BY id",
             last=self.last_job_id,
         )
 

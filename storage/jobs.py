@@ -10,27 +10,26 @@ session lost while it kept running) rolls back instead of committing a second ti
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import TextClause
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
-from storage.sql import as_utc, run, statement
+from storage.models import Job, JobRowError
+from storage.sql import as_utc, run
 
-JOB_COLUMNS = (
-    "id, account_id, kind, status, mode, group_id, new_group_name, source_backup_id,"
-    " backup_id, upload_key, field_mapping, total_rows, processed_rows, added, updated,"
-    " unchanged, skipped, removed, rejected, error, created_at, started_at, finished_at, attempts"
-)
 ACTIVE_STATUSES = ("QUEUED", "RUNNING")
+KEY_BATCH = 500
 
 
 @dataclass(frozen=True)
 class JobRow:
-    """A job as stored."""
+    """A job as stored (every column of `Job` but the lease of older versions)."""
 
     id: int
     account_id: int
@@ -63,6 +62,10 @@ class JobRow:
         return self.status not in ACTIVE_STATUSES
 
 
+JOB_FIELDS = tuple(f.name for f in dataclasses.fields(JobRow))
+TIMES = ("created_at", "started_at", "finished_at")
+
+
 class JobTakenOver(Exception):
     """Another worker claimed the job since this attempt began: this attempt must roll back."""
 
@@ -77,46 +80,46 @@ class RowErrorRow:
     code: str
 
 
-def _job(row: Any) -> JobRow:
-    values = dict(row._mapping)
-    for key in ("created_at", "started_at", "finished_at"):
-        values[key] = as_utc(values[key])
+def _job(row: sa.Row[Any]) -> JobRow:
+    values = {name: row._mapping[name] for name in JOB_FIELDS}
+    for name in TIMES:
+        values[name] = as_utc(values[name])
     return JobRow(**values)
 
 
 async def create_job(conn: AsyncConnection, *, now: datetime, **fields: Any) -> int:
     """Queue a job; `fields` are column values (account_id, kind, mode, ...)."""
-    names = ", ".join(fields)
-    params = ", ".join(f":{name}" for name in fields)
-    result = await run(
-        conn,
-        f"INSERT INTO import_job ({names}, status, processed_rows, added, updated, unchanged,"
-        f" skipped, removed, rejected, created_at) VALUES ({params}, 'QUEUED', 0, 0, 0, 0, 0, 0,"
-        " 0, :now) RETURNING id",
-        now=now,
-        **fields,
+    result = await conn.execute(
+        sa.insert(Job).values(status="QUEUED", created_at=now, **fields).returning(col(Job.id))
     )
-    return int(result.scalar_one())
+    return result.scalar_one()
 
 
 async def job_by_id(
     conn: AsyncConnection, *, job_id: int, account_id: int | None = None
 ) -> JobRow | None:
     """The job, only if it belongs to `account_id` when one is given."""
-    owner = " AND account_id = :a" if account_id is not None else ""
-    row = (
-        await run(
-            conn,
-            f"SELECT {JOB_COLUMNS} FROM import_job WHERE id = :j{owner}",
-            j=job_id,
-            a=account_id,
-        )
-    ).first()
+    query = select(Job).where(col(Job.id) == job_id)
+    if account_id is not None:
+        query = query.where(col(Job.account_id) == account_id)
+    row = (await conn.execute(query)).first()
     return _job(row) if row is not None else None
 
 
-# Still waiting or running. A RUNNING job under a lease from a version that kept one is
-# left to that lease: such a worker holds no liveness lock (claims now leave the lease NULL).
+async def jobs_by_id(
+    conn: AsyncConnection, *, account_id: int, ids: Sequence[int]
+) -> dict[int, JobRow]:
+    """This account's jobs among `ids`, in one query."""
+    if not ids:
+        return {}
+    query = select(Job).where(col(Job.id).in_(ids), col(Job.account_id) == account_id)
+    return {job.id: job for job in map(_job, (await conn.execute(query)).all())}
+
+
+# The claim below stays SQL text: it is the ownership rule itself, one compare-and-set per
+# statement, read best as the SQL the databases run. Still waiting or running; a RUNNING job
+# under a lease from a version that kept one is left to that lease: such a worker holds no
+# liveness lock (claims now leave the lease NULL).
 ACTIVE = (
     "(status = 'QUEUED' OR (status = 'RUNNING'"
     " AND (lease_expires_at IS NULL OR lease_expires_at < :now)))"
@@ -128,7 +131,7 @@ async def active_job_ids(conn: AsyncConnection, *, now: datetime, limit: int) ->
     # `status IN` (redundant with ACTIVE) lets the (status, id) index find them.
     rows = await run(
         conn,
-        f"SELECT id FROM import_job WHERE status IN ('QUEUED', 'RUNNING') AND {ACTIVE}"
+        f"SELECT id FROM job WHERE status IN ('QUEUED', 'RUNNING') AND {ACTIVE}"
         " ORDER BY id LIMIT :n",
         now=now,
         n=limit,
@@ -147,8 +150,8 @@ async def claim_job(
     failed = (
         await run(
             conn,
-            f"UPDATE import_job SET status = 'FAILED', finished_at = :now, error = :e"
-            f" WHERE id = :j AND {ACTIVE} AND attempts >= :max RETURNING {JOB_COLUMNS}",
+            "UPDATE job SET status = 'FAILED', finished_at = :now, error = :e"
+            f" WHERE id = :j AND {ACTIVE} AND attempts >= :max RETURNING *",
             now=now,
             j=job_id,
             max=max_attempts,
@@ -160,8 +163,8 @@ async def claim_job(
     row = (
         await run(
             conn,
-            "UPDATE import_job SET status = 'RUNNING', started_at = :now, attempts = attempts + 1,"
-            f" lease_expires_at = NULL WHERE id = :j AND {ACTIVE} RETURNING {JOB_COLUMNS}",
+            "UPDATE job SET status = 'RUNNING', started_at = :now, attempts = attempts + 1,"
+            f" lease_expires_at = NULL WHERE id = :j AND {ACTIVE} RETURNING *",
             now=now,
             j=job_id,
         )
@@ -169,8 +172,11 @@ async def claim_job(
     return _job(row) if row is not None else None
 
 
-# The attempt that runs the job: anything a superseded attempt writes is refused.
-OURS = "id = :j AND status = 'RUNNING' AND attempts = :attempt"
+def _ours(job_id: int, attempt: int) -> sa.ColumnElement[bool]:
+    """The attempt that runs the job: anything a superseded attempt writes is refused."""
+    return sa.and_(
+        col(Job.id) == job_id, col(Job.status) == "RUNNING", col(Job.attempts) == attempt
+    )
 
 
 async def set_progress(
@@ -183,14 +189,10 @@ async def set_progress(
     total: int | None,
 ) -> None:
     """Publish progress of a running job; JobTakenOver if another attempt runs it now."""
-    result = await run(
-        conn,
-        f"UPDATE import_job SET processed_rows = :p, rejected = :r, total_rows = :t WHERE {OURS}",
-        p=processed,
-        r=rejected,
-        t=total,
-        j=job_id,
-        attempt=attempt,
+    result = await conn.execute(
+        sa.update(Job)
+        .where(_ours(job_id, attempt))
+        .values(processed_rows=processed, rejected=rejected, total_rows=total)
     )
     if result.rowcount != 1:
         raise JobTakenOver(job_id)
@@ -203,14 +205,10 @@ async def finish(
 
     JobTakenOver if `attempt` is no longer the job's: the caller's transaction must roll back.
     """
-    sets = ", ".join(f"{name} = :{name}" for name in fields)
-    result = await run(
-        conn,
-        f"UPDATE import_job SET {sets}, status = 'SUCCEEDED', finished_at = :now WHERE {OURS}",
-        now=now,
-        j=job_id,
-        attempt=attempt,
-        **fields,
+    result = await conn.execute(
+        sa.update(Job)
+        .where(_ours(job_id, attempt))
+        .values(status="SUCCEEDED", finished_at=now, **fields)
     )
     if result.rowcount != 1:
         raise JobTakenOver(job_id)
@@ -220,13 +218,10 @@ async def fail(
     conn: AsyncConnection, *, job_id: int, attempt: int, now: datetime, error: str
 ) -> bool:
     """Mark the job FAILED with a readable reason; False if another attempt runs it now."""
-    result = await run(
-        conn,
-        f"UPDATE import_job SET status = 'FAILED', error = :e, finished_at = :now WHERE {OURS}",
-        e=error[:2000],
-        now=now,
-        j=job_id,
-        attempt=attempt,
+    result = await conn.execute(
+        sa.update(Job)
+        .where(_ours(job_id, attempt))
+        .values(status="FAILED", error=error[:2000], finished_at=now)
     )
     return result.rowcount == 1
 
@@ -238,53 +233,38 @@ async def add_row_errors(
     if not errors:
         return
     await conn.execute(
-        _insert_errors(),
+        sa.insert(JobRowError),
         [
-            {"j": job_id, "row": e.row, "col": e.column, "msg": e.message[:500], "code": e.code}
+            {
+                "job_id": job_id,
+                "row": e.row,
+                "column": e.column,
+                "message": e.message[:500],
+                "code": e.code,
+            }
             for e in errors
         ],
     )
 
 
-def _insert_errors() -> TextClause:
-    return statement(
-        'INSERT INTO import_row_error (job_id, "row", "column", message, code)'
-        " VALUES (:j, :row, :col, :msg, :code)"
-    )
-
-
 async def row_errors(conn: AsyncConnection, *, job_id: int, first: int) -> list[RowErrorRow]:
     """The job's row errors in row order."""
-    rows = await run(
-        conn,
-        'SELECT "row", "column", message, code FROM import_row_error WHERE job_id = :j'
-        ' ORDER BY "row", id LIMIT :n',
-        j=job_id,
-        n=first,
+    rows = await conn.execute(
+        select(JobRowError.row, JobRowError.column, JobRowError.message, JobRowError.code)
+        .where(col(JobRowError.job_id) == job_id)
+        .order_by(col(JobRowError.row), col(JobRowError.id))
+        .limit(first)
     )
-    return [RowErrorRow(r.row, r.column, r.message, r.code) for r in rows]
-
-
-async def jobs_using_backups(conn: AsyncConnection) -> set[int]:
-    """Backups that a queued or running restore reads: retention must not touch them."""
-    rows = await run(
-        conn,
-        "SELECT source_backup_id FROM import_job WHERE status IN ('QUEUED', 'RUNNING')"
-        " AND source_backup_id IS NOT NULL",
-    )
-    return {int(r[0]) for r in rows}
+    return [RowErrorRow(*row) for row in rows]
 
 
 async def upload_key_statuses(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, str]:
     """The status of the job of each staged file among `keys` that a job names."""
     statuses: dict[str, str] = {}
-    for start in range(0, len(keys), 500):
-        batch = list(keys[start : start + 500])
-        names = ", ".join(f":k{i}" for i in range(len(batch)))
-        rows = await run(
-            conn,
-            f"SELECT upload_key, status FROM import_job WHERE upload_key IN ({names})",
-            **{f"k{i}": key for i, key in enumerate(batch)},
+    for start in range(0, len(keys), KEY_BATCH):
+        batch = list(keys[start : start + KEY_BATCH])
+        rows = await conn.execute(
+            select(Job.upload_key, Job.status).where(col(Job.upload_key).in_(batch))
         )
-        statuses.update((row.upload_key, row.status) for row in rows)
+        statuses.update((key, status) for key, status in rows if key is not None)
     return statuses

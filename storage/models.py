@@ -140,16 +140,16 @@ class Backup(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTC_DATETIME)
 
 
-class ImportJob(SQLModel, table=True):
+class Job(SQLModel, table=True):
     """An import or a restore, run by a worker in one transaction."""
 
-    __tablename__ = "import_job"
+    __tablename__ = "job"
     __table_args__ = (
         sa.Index("ix_job_status", "status", "id"),
         sa.Index("ix_job_account", "account_id", "id"),
         NEVER_REUSED,
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id")
     kind: str = Field(max_length=16)
     status: str = Field(max_length=16)
@@ -172,18 +172,18 @@ class ImportJob(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTC_DATETIME)
     started_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
     finished_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
-    # A running job belongs to its worker until the lease expires (the worker renews it).
+    # Set only by versions that leased running jobs; claims clear it (liveness locks now).
     lease_expires_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
-class ImportRowError(SQLModel, table=True):
+class JobRowError(SQLModel, table=True):
     """A rejected row of an import (the first few thousand of a job are kept)."""
 
-    __tablename__ = "import_row_error"
+    __tablename__ = "job_row_error"
     __table_args__ = (sa.Index("ix_row_error_job", "job_id", "row"),)
-    id: int | None = Field(default=None, primary_key=True)
-    job_id: int = Field(foreign_key="import_job.id", ondelete="CASCADE")
+    id: int = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", ondelete="CASCADE")
     row: int
     column: str | None = Field(default=None, max_length=200)
     message: str = Field(max_length=500)

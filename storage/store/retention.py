@@ -26,10 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.db import is_sqlite
 from storage.sql import run, scalar
 
-ACTIVE_JOB = "import_job.status IN ('QUEUED', 'RUNNING')"
-IN_USE = (
-    f"EXISTS (SELECT 1 FROM import_job WHERE import_job.source_backup_id = b.id AND {ACTIVE_JOB})"
-)
+ACTIVE_JOB = "job.status IN ('QUEUED', 'RUNNING')"
+IN_USE = f"EXISTS (SELECT 1 FROM job WHERE job.source_backup_id = b.id AND {ACTIVE_JOB})"
 # Backups that stay after a sweep as of :as_of (only for dry runs: a real run asks the table).
 SURVIVES = f" AND (b.expires_at > :as_of OR {IN_USE})"
 
@@ -125,8 +123,8 @@ def _purgeable(survivors: str) -> str:
     """Predicate on `recipient_group AS g`: deleted, no (surviving) backup, no active job."""
     return (
         "g.deleted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM backup AS b WHERE"
-        f" b.group_id = g.id{survivors}) AND NOT EXISTS (SELECT 1 FROM import_job WHERE"
-        f" import_job.group_id = g.id AND {ACTIVE_JOB})"
+        f" b.group_id = g.id{survivors}) AND NOT EXISTS (SELECT 1 FROM job WHERE"
+        f" job.group_id = g.id AND {ACTIVE_JOB})"
     )
 
 
@@ -216,7 +214,7 @@ async def _delete_history_batch(conn: AsyncConnection, *, group_id: int, limit: 
 async def _delete_group_row(conn: AsyncConnection, *, group_id: int) -> None:
     # Finished jobs stay in the account's history; they lose the group they pointed at
     # (the foreign key forbids a dangling id, and `ImportJob.group` is null then anyway).
-    await run(conn, "UPDATE import_job SET group_id = NULL WHERE group_id = :g", g=group_id)
+    await run(conn, "UPDATE job SET group_id = NULL WHERE group_id = :g", g=group_id)
     await run(conn, "DELETE FROM recipient_group WHERE id = :g", g=group_id)
 
 

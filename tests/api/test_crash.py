@@ -73,7 +73,7 @@ def test_a_killed_import_reruns_after_restart_and_nothing_is_half_applied(tmp_pa
     client.close()
     with closing(sqlite3.connect(tmp_path / "db.sqlite")) as db:
         # Killed mid-job: still RUNNING, and the group exactly as before (its one recipient).
-        status = db.execute("SELECT status FROM import_job ORDER BY id DESC LIMIT 1").fetchone()
+        status = db.execute("SELECT status FROM job ORDER BY id DESC LIMIT 1").fetchone()
         count = db.execute("SELECT count(*) FROM recipient").fetchone()
     assert (status, count) == (("RUNNING",), (1,))
 

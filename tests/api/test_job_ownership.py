@@ -137,7 +137,7 @@ def token(env: dict[str, str]) -> str:
 
 def attempts(url: str) -> int:
     """How many times the latest job was claimed (read from the database itself)."""
-    query = "SELECT attempts FROM import_job ORDER BY id DESC LIMIT 1"
+    query = "SELECT attempts FROM job ORDER BY id DESC LIMIT 1"
     if url.startswith("sqlite:///"):
         with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
             return int(db.execute(query).fetchone()[0])
@@ -259,7 +259,7 @@ def test_an_attempt_whose_lock_session_is_cut_commits_nothing(tmp_path: Path) ->
         cut_sessions = postgres_count(
             url,
             "SELECT count(pg_terminate_backend(pid, 30000)) FROM pg_locks WHERE"
-            " locktype = 'advisory' AND classid = $1 AND objid = (SELECT max(id) FROM import_job)"
+            " locktype = 'advisory' AND classid = $1 AND objid = (SELECT max(id) FROM job)"
             " AND granted",
             NAMESPACE,
         )

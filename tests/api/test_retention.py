@@ -215,9 +215,7 @@ def test_deleted_group_is_purged_once_its_last_backup_expires(
     for job in made.jobs:
         found = client.execute(JOB, {"id": job})["importJob"]
         assert found == {"status": "SUCCEEDED", "group": None, "backup": None}
-    assert sql(server, "SELECT count(*) FROM import_job WHERE group_id = :g", g=made.group_id) == [
-        (0,)
-    ]
+    assert sql(server, "SELECT count(*) FROM job WHERE group_id = :g", g=made.group_id) == [(0,)]
 
 
 def test_a_second_sweep_finds_nothing_left(server: LiveServer, client: GraphQLClient) -> None:
@@ -284,7 +282,7 @@ def test_a_backup_a_running_restore_reads_is_kept(
     # RUNNING, not QUEUED: the live server's worker would pick a queued job up at once.
     job_id = write(
         server,
-        "INSERT INTO import_job (account_id, kind, status, mode, new_group_name, source_backup_id,"
+        "INSERT INTO job (account_id, kind, status, mode, new_group_name, source_backup_id,"
         " processed_rows, added, updated, unchanged, skipped, removed, rejected, created_at)"
         " VALUES (:a, 'RESTORE', 'RUNNING', 'REFRESH_AND_ADD', 'x', :b, 0, 0, 0, 0, 0, 0, 0, :now)"
         " RETURNING id",
@@ -306,7 +304,7 @@ def test_a_backup_a_running_restore_reads_is_kept(
             ("c@x.io", "Cy"),
         ]
     finally:
-        write(server, "UPDATE import_job SET status = 'FAILED' WHERE id = :j", j=job_id)
+        write(server, "UPDATE job SET status = 'FAILED' WHERE id = :j", j=job_id)
 
     after = sweep_now(server)
 

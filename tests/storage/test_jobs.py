@@ -116,7 +116,7 @@ async def test_a_lease_of_an_older_version_is_respected(engine: AsyncEngine) -> 
     async with write_transaction(engine) as conn:
         await run(
             conn,
-            "UPDATE import_job SET status = 'RUNNING', attempts = 1, lease_expires_at = :expires_at",
+            "UPDATE job SET status = 'RUNNING', attempts = 1, lease_expires_at = :expires_at",
             expires_at=NOW + timedelta(minutes=10),
         )
     assert await candidates(engine) == []

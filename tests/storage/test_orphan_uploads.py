@@ -40,7 +40,7 @@ async def job_for(engine: AsyncEngine, key: str, status: str) -> None:
         job = await create_job(
             conn, now=NOW, account_id=account, kind="IMPORT", mode="ADD", upload_key=key
         )
-        await run(conn, "UPDATE import_job SET status = :s WHERE id = :j", s=status, j=job)
+        await run(conn, "UPDATE job SET status = :s WHERE id = :j", s=status, j=job)
 
 
 async def test_orphans_go_and_what_a_job_needs_stays(engine: AsyncEngine, tmp_path: Path) -> None:
