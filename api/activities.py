@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.errors import InvalidInput, NotFound
+from storage.activities import ActivityKind
 from storage.activities import record_activities as insert_activities
 from storage.db import write_transaction
 from storage.reads import recipients_by_id
@@ -22,7 +23,7 @@ class ActivityReport:
     """One reported activity."""
 
     recipient_id: int
-    kind: str
+    kind: ActivityKind
     occurred_at: datetime
     detail: str | None
 
@@ -49,5 +50,5 @@ async def record_activities(
                     "No recipient with this id.", field=["activities", str(index), "recipientId"]
                 )
         return await insert_activities(
-            conn, rows=[(r.recipient_id, r.kind, r.occurred_at, r.detail) for r in reports]
+            conn, rows=[(r.recipient_id, r.kind.value, r.occurred_at, r.detail) for r in reports]
         )

@@ -1,4 +1,4 @@
-"""The errors of listkeeper.
+"""The errors of listkeeper, and every code a client may see.
 
 Expected failures are values, not exceptions, once they reach a client:
 mutation payloads carry `userErrors { field message code }` and import jobs
@@ -9,17 +9,18 @@ carry `RowError`s. Inside the code they travel as exceptions:
       ├── InvalidInput         -> INVALID_INPUT
       ├── UnsupportedFile      -> UNSUPPORTED_FILE
       ├── FileTooLarge         -> FILE_TOO_LARGE
-      ├── Conflict             -> CONFLICT
+      ├── Conflict             -> CONFLICT: the object is busy (a job still runs on it)
       └── LimitReached         -> LIMIT_REACHED: the account holds the most it may
     storage.codec.CsvFileError -> mapped to a UserFacingError by its code
 
 Anything else is unexpected: GraphQL masks it as "Unexpected error." and the
 log keeps the details; a job that hits one ends FAILED with a readable error.
 
-Errors outside a payload (the response's top-level `errors`) each carry a stable
-`extensions.code`: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_COSTLY,
-BAD_USER_INPUT, INVALID_CURSOR, INVALID_PAGE_SIZE, TIMEOUT, INTERNAL_SERVER_ERROR, or
-the code of a UserFacingError (api/graphql/error_codes.py has the list).
+The codes live here, both kinds: `ErrorCode` is published in the schema as the
+`UserErrorCode` enum; `RequestErrorCode` is only ever an `extensions.code` of an
+error outside a payload (the response's top-level `errors`), which may also carry
+the ErrorCode of a UserFacingError raised outside a mutation (api/graphql/error_codes.py
+attaches them).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from __future__ import annotations
 import enum
 
 
-class ErrorCode(enum.Enum):
-    """Stable codes a client may branch on."""
+class ErrorCode(enum.StrEnum):
+    """Stable codes a client may branch on (the schema's `UserErrorCode`, in this order)."""
 
     NOT_FOUND = "NOT_FOUND"
     INVALID_INPUT = "INVALID_INPUT"
@@ -36,6 +37,27 @@ class ErrorCode(enum.Enum):
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     CONFLICT = "CONFLICT"
     LIMIT_REACHED = "LIMIT_REACHED"
+
+
+class RequestErrorCode(enum.StrEnum):
+    """Codes of top-level errors, the operation's own failures (Apollo's names where it has one)."""
+
+    # Not GraphQL, or more tokens than LISTKEEPER_MAX_TOKENS.
+    PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    # An unknown field or argument, the depth or alias limit, ...
+    VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    # Over LISTKEEPER_MAX_QUERY_COST (`cost` and `maxCost` beside the code).
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    # A variable of the wrong type, an unknown operation name.
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    # An `after` that is not a cursor of this list.
+    INVALID_CURSOR = "INVALID_CURSOR"
+    # A `first` out of range.
+    INVALID_PAGE_SIZE = "INVALID_PAGE_SIZE"
+    # Past LISTKEEPER_QUERY_TIME_LIMIT_SECONDS of database time.
+    TIMEOUT = "TIMEOUT"
+    # Anything unexpected, masked as "Unexpected error.".
+    INTERNAL = "INTERNAL_SERVER_ERROR"
 
 
 class UserFacingError(Exception):
@@ -74,7 +96,7 @@ class FileTooLarge(UserFacingError):
 
 
 class Conflict(UserFacingError):
-    """The object is busy or in a state that forbids the change."""
+    """The object is busy or in a state that forbids the change (retry once it is free)."""
 
     code = ErrorCode.CONFLICT
 

@@ -11,6 +11,7 @@ session lost while it kept running) rolls back instead of committing a second ti
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +24,24 @@ from sqlmodel import col, select
 from storage.models import Job, JobRowError
 from storage.sql import as_utc, run
 
-ACTIVE_STATUSES = ("QUEUED", "RUNNING")
+
+class JobKind(enum.StrEnum):
+    """What a job does: import a file, or restore a backup (the `kind` column's values)."""
+
+    IMPORT = "IMPORT"
+    RESTORE = "RESTORE"
+
+
+class JobStatus(enum.StrEnum):
+    """Where a job is (the `status` column's values)."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 KEY_BATCH = 500
 
 

@@ -1,32 +1,22 @@
-"""The per-request loader of recipients' activities."""
+"""Opens and clicks of a recipient: never backed up, exported or restored."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
 
-from strawberry.dataloader import DataLoader
+import strawberry
 
-from api.graphql.context import Info
-from storage.activities import activities_of
-from storage.db import read_transaction
+from storage.activities import ActivityKind, ActivityRow
 
-if TYPE_CHECKING:
-    from api.graphql.types import Activity
+strawberry.enum(ActivityKind, description="What a recipient did with a mailing.")
 
 
-def activity_loader(info: Info) -> DataLoader[int, list[Activity]]:
-    """Activities by recipient id, one query per request."""
-    from api.graphql.types import Activity, ActivityKind
+@strawberry.type(description="An open or a click.")
+class Activity:
+    kind: ActivityKind
+    occurred_at: datetime
+    detail: str | None
 
-    async def load(ids: list[int]) -> list[list[Activity]]:
-        async with read_transaction(info.context.engine) as conn:
-            found = await activities_of(conn, recipient_ids=ids)
-        return [
-            [
-                Activity(kind=ActivityKind(a.kind), occurred_at=a.occurred_at, detail=a.detail)
-                for a in found[i]
-            ]
-            for i in ids
-        ]
-
-    return info.context.loader("activities", load)
+    @classmethod
+    def from_row(cls, row: ActivityRow) -> Activity:
+        return cls(kind=ActivityKind(row.kind), occurred_at=row.occurred_at, detail=row.detail)

@@ -40,9 +40,9 @@ from graphql import (
     get_nullable_type,
 )
 
+from api.errors import RequestErrorCode
 from api.graphql.pagination import DEFAULT_PAGE, MAX_PAGE
 
-QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 OBJECT_WEIGHT = 1
 SCALAR_WEIGHT = 0
 # Lists without a page argument (a group's backup days, a day's backups, attributes).
@@ -230,5 +230,5 @@ def too_costly(node: OperationDefinitionNode, cost: int | None, limit: int) -> G
             f"This operation costs {cost}, more than the limit of {limit}: ask for smaller "
             "pages (first), fewer aliases, or fewer comparisons per request."
         )
-    extensions = {"code": QUERY_TOO_COSTLY, "cost": cost, "maxCost": limit}
+    extensions = {"code": RequestErrorCode.QUERY_TOO_COSTLY.value, "cost": cost, "maxCost": limit}
     return GraphQLError(message, node, extensions=extensions)

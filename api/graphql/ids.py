@@ -49,6 +49,13 @@ def decode_id(value: str, type_name: str, *, field: list[str]) -> int:
     return parsed[1]
 
 
+def node_db_id(node_id: str) -> int | None:
+    """The database id of a relay node id (the part after `Type:`); None if it is none."""
+    # ASCII digits only: int() would also read " 1" or Arabic-Indic digits as 1.
+    text = str(node_id)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def encode_id(type_name: str, db_id: int) -> str:
     """The global ID of a row."""
     return str(relay.GlobalID(type_name, str(db_id)))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import cast
 
 import strawberry
 from starlette.datastructures import UploadFile
-from strawberry.file_uploads import Upload
 
 from api import backups as backup_cases
 from api import imports
@@ -15,113 +14,40 @@ from api.activities import ActivityReport, record_activities
 from api.auth import issue_token, revoke_token
 from api.erasure import erase_recipient
 from api.errors import FileTooLarge, NotFound, UserFacingError
-from api.graphql.backup_types import Backup, ImportJob, RestoreStrategy, backup_loader_load
+from api.graphql.accounts import Account
+from api.graphql.backups import backup_by_id
 from api.graphql.context import Info
+from api.graphql.groups import Group
 from api.graphql.ids import decode_id, encode_id
-from api.graphql.token_types import (
-    ApiToken,
+from api.graphql.jobs import ImportJob, ImportMode, RestoreStrategy
+from api.graphql.payloads import (
+    ActivityInput,
     CreateTokenInput,
     CreateTokenPayload,
+    DeleteGroupInput,
+    DeleteGroupPayload,
+    EraseRecipientInput,
+    EraseRecipientPayload,
+    ImportRecipientsInput,
+    ImportRecipientsPayload,
+    RecordActivitiesInput,
+    RecordActivitiesPayload,
+    RestoreBackupInput,
+    RestoreBackupPayload,
     RevokeTokenInput,
     RevokeTokenPayload,
+    SetBackupEnabledInput,
+    SetBackupEnabledPayload,
+    UserError,
 )
-from api.graphql.types import Account, ActivityKind, Group, ImportMode, UserError
+from api.graphql.tokens import ApiToken
 from storage.db import read_transaction
 from storage.jobs import job_by_id
 from storage.reads import account, groups_by_id
 
 
-@strawberry.input(
-    description="Map one column of the file to a field: email, firstName, lastName, status, or an attribute name; an empty field skips the column."
-)
-class FieldMappingInput:
-    column: str
-    field: str
-
-
-@strawberry.input
-class ImportRecipientsInput:
-    file: Upload
-    group_id: strawberry.ID | None = strawberry.field(
-        default=None, description="An existing group, or"
-    )
-    group_name: str | None = strawberry.field(default=None, description="a new group of this name.")
-    mode: ImportMode | None = ImportMode.ADD
-    field_mapping: list[FieldMappingInput] | None = strawberry.field(
-        default=None, description="Default: from the header row."
-    )
-
-
-@strawberry.type
-class ImportRecipientsPayload:
-    job: ImportJob | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class DeleteGroupInput:
-    group_id: strawberry.ID
-
-
-@strawberry.type
-class DeleteGroupPayload:
-    deleted_group_id: strawberry.ID | None = None
-    backup: Backup | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class RestoreBackupInput:
-    backup_id: strawberry.ID
-    group_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Restore into this group, or"
-    )
-    group_name: str | None = strawberry.field(
-        default=None, description="into a new group; neither: a new group named after the backup."
-    )
-    strategy: RestoreStrategy | None = RestoreStrategy.REFRESH_AND_ADD
-
-
-@strawberry.type
-class RestoreBackupPayload:
-    job: ImportJob | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input(
-    description="No groupId: the account-wide switch. With groupId: that group's switch."
-)
-class SetBackupEnabledInput:
-    enabled: bool
-    group_id: strawberry.ID | None = None
-
-
-@strawberry.type
-class SetBackupEnabledPayload:
-    account: Account | None = None
-    group: Group | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input(description="An open or a click of one recipient, as the sending system saw it.")
-class ActivityInput:
-    recipient_id: strawberry.ID
-    kind: ActivityKind
-    occurred_at: datetime
-    detail: str | None = None
-
-
-@strawberry.input
-class RecordActivitiesInput:
-    activities: list[ActivityInput] = strawberry.field(
-        description="At most 1,000 a call; all or none are stored."
-    )
-
-
-@strawberry.type
-class RecordActivitiesPayload:
-    recorded: int = 0
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+class JobVanished(LookupError):
+    """A job this request has just queued cannot be read back (unexpected: masked)."""
 
 
 def _reports(items: list[ActivityInput]) -> list[ActivityReport]:
@@ -132,7 +58,7 @@ def _reports(items: list[ActivityInput]) -> list[ActivityReport]:
         reports.append(
             ActivityReport(
                 decode_id(item.recipient_id, "Recipient", field=field),
-                item.kind.value,
+                item.kind,
                 at,
                 item.detail,
             )
@@ -140,31 +66,12 @@ def _reports(items: list[ActivityInput]) -> list[ActivityReport]:
     return reports
 
 
-@strawberry.input(
-    description="The address to erase, in any spelling of it (compared in canonical form)."
-)
-class EraseRecipientInput:
-    email: str
-
-
-@strawberry.type(description="What an erasure removed: nothing of the address is left.")
-class EraseRecipientPayload:
-    erased_recipients: int = strawberry.field(
-        default=0, description="Current recipients removed, one a group."
-    )
-    erased_versions: int = strawberry.field(
-        default=0, description="Earlier versions removed from the backups' history."
-    )
-    backups_changed: int = strawberry.field(
-        default=0, description="Backups that contained the address and now count one less."
-    )
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-async def _job(info: Info, job_id: int) -> ImportJob:
+async def _queued_job(info: Info, job_id: int) -> ImportJob:
+    # Read directly, not through the request's loader: an earlier field may have cached it.
     async with read_transaction(info.context.engine) as conn:
         row = await job_by_id(conn, job_id=job_id, account_id=info.context.account_id)
-    assert row is not None
+    if row is None:
+        raise JobVanished(f"job {job_id} was queued but cannot be read back")
     return ImportJob.from_row(row)
 
 
@@ -206,7 +113,7 @@ class Mutation:
         finally:
             await cast(UploadFile, input.file).close()
         services.wake_worker()
-        return ImportRecipientsPayload(job=await _job(info, job_id))
+        return ImportRecipientsPayload(job=await _queued_job(info, job_id))
 
     @strawberry.mutation(
         description="Delete a group: backed up first (when backups are on), hidden at once."
@@ -223,10 +130,9 @@ class Mutation:
             )
         except UserFacingError as error:
             return DeleteGroupPayload(user_errors=[UserError.from_error(error)])
-        backup = await backup_loader_load(info, backup_id) if backup_id is not None else None
         return DeleteGroupPayload(
             deleted_group_id=strawberry.ID(encode_id("Group", group_id)),
-            backup=Backup.from_row(backup) if backup is not None else None,
+            backup=await backup_by_id(info, backup_id),
         )
 
     @strawberry.mutation(
@@ -251,7 +157,7 @@ class Mutation:
         except UserFacingError as error:
             return RestoreBackupPayload(user_errors=[UserError.from_error(error)])
         services.wake_worker()
-        return RestoreBackupPayload(job=await _job(info, job_id))
+        return RestoreBackupPayload(job=await _queued_job(info, job_id))
 
     @strawberry.mutation(
         description="Report opens and clicks in bulk (never backed up, exported or restored)."

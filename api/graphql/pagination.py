@@ -10,6 +10,8 @@ from typing import Any, Generic, TypeVar
 import orjson
 import strawberry
 
+from api.errors import RequestErrorCode
+
 T = TypeVar("T")
 R = TypeVar("R")
 DEFAULT_PAGE = 20
@@ -19,13 +21,13 @@ MAX_PAGE = 100
 class PageArgumentError(ValueError):
     """`first` or `after` is not acceptable: told to the client as is, with `code`."""
 
-    code = "INVALID_CURSOR"
+    code = RequestErrorCode.INVALID_CURSOR
 
 
 class PageSizeError(PageArgumentError):
     """`first` is out of range."""
 
-    code = "INVALID_PAGE_SIZE"
+    code = RequestErrorCode.INVALID_PAGE_SIZE
 
 
 @strawberry.type(description="Where a page stands in the whole list.")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from datetime import datetime
-
 import strawberry
 from strawberry import relay
 
 from api.errors import NotFound
-from api.graphql.backup_types import Backup, BackupDay, ImportJob, backups_connection
+from api.graphql.accounts import Account, viewer
+from api.graphql.backups import Backup, GroupBackups, backups_connection
 from api.graphql.context import Info
-from api.graphql.ids import decode_id, encode_id, resolve_node
+from api.graphql.groups import Group
+from api.graphql.ids import decode_id, resolve_node
+from api.graphql.jobs import ImportJob, job_by_id
 from api.graphql.pagination import (
     Connection,
     connection,
@@ -19,37 +19,9 @@ from api.graphql.pagination import (
     decode_time_cursor,
     page_size,
 )
-from api.graphql.types import Account, Group
 from storage.db import read_transaction
-from storage.jobs import job_by_id
-from storage.reads import account, groups_page
-from storage.store.backup_reads import BackupRow, backups_of_groups, overview_page
-
-
-@strawberry.type(
-    description="A group that has backups (deleted ones too), with its backups by day."
-)
-class GroupBackups:
-    group_id: strawberry.ID
-    group_name: str = strawberry.field(
-        description="The group's name (as it was, for a deleted group)."
-    )
-    backup_count: int
-    latest_backup_at: datetime
-    days: list[BackupDay] = strawberry.field(description="Newest first.")
-    db_group_id: strawberry.Private[int]
-
-    @strawberry.field(description="The group, or null when it is deleted.")
-    async def group(self, info: Info) -> Group | None:
-        row = await info.context.group_loader().load(self.db_group_id)
-        return Group.from_row(row) if row is not None else None
-
-
-def _by_day(rows: list[BackupRow]) -> list[BackupDay]:
-    days: OrderedDict[object, list[Backup]] = OrderedDict()
-    for row in rows:
-        days.setdefault(row.created_at.date(), []).append(Backup.from_row(row))
-    return [BackupDay(date=day, backups=items) for day, items in days.items()]  # type: ignore[arg-type]
+from storage.reads import groups_page
+from storage.store.backup_reads import backups_of_groups, overview_page
 
 
 @strawberry.type
@@ -60,8 +32,7 @@ class Query:
 
     @strawberry.field(description="The account of the token used.")
     async def viewer(self, info: Info) -> Account:
-        async with read_transaction(info.context.engine) as conn:
-            return Account.from_row(await account(conn, account_id=info.context.account_id))
+        return await viewer(info)
 
     @strawberry.field(description="Live groups, newest first.")
     async def groups(
@@ -114,14 +85,7 @@ class Query:
             total=total,
             after=after,
             key=lambda r: (r.latest_backup_at.isoformat(), r.group_id),
-            node=lambda r: GroupBackups(
-                group_id=strawberry.ID(encode_id("Group", r.group_id)),
-                group_name=r.group_name,
-                backup_count=r.backup_count,
-                latest_backup_at=r.latest_backup_at,
-                days=_by_day(backups.get(r.group_id, [])),
-                db_group_id=r.group_id,
-            ),
+            node=lambda r: GroupBackups.from_row(r, backups.get(r.group_id, [])),
         )
 
     @strawberry.field(description="A job by id; null for unknown or foreign IDs.")
@@ -130,6 +94,4 @@ class Query:
             job_id = decode_id(id, "ImportJob", field=["id"])
         except NotFound:
             return None
-        async with read_transaction(info.context.engine) as conn:
-            row = await job_by_id(conn, job_id=job_id, account_id=info.context.account_id)
-        return ImportJob.from_row(row) if row is not None else None
+        return await job_by_id(info, job_id)

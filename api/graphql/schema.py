@@ -27,23 +27,25 @@ from strawberry.extensions import (
 )
 from strawberry.types.graphql import OperationType
 
-from api.errors import InvalidInput, UserFacingError
-from api.graphql.backup_types import Backup, ImportJob
+from api.errors import InvalidInput, RequestErrorCode, UserFacingError
+from api.graphql.accounts import Account
+from api.graphql.backups import Backup
 from api.graphql.cost import cost_limit_rule
 from api.graphql.error_codes import (
-    INTERNAL,
     CodedMaskErrors,
     ValidationErrorCodes,
     code_of,
     strip_suggestions,
     tag,
 )
+from api.graphql.groups import Group
+from api.graphql.jobs import ImportJob
 from api.graphql.mutations import Mutation
 from api.graphql.pagination import PageArgumentError
 from api.graphql.queries import Query
+from api.graphql.recipients import Recipient
 from api.graphql.subscriptions import Subscription
-from api.graphql.token_types import ApiToken
-from api.graphql.types import Account, Group, Recipient
+from api.graphql.tokens import ApiToken
 from api.settings import Settings
 from storage.db import ReadTimeout, read_deadline
 
@@ -148,6 +150,8 @@ class ListkeeperSchema(strawberry.Schema):
             if isinstance(error.original_error, ReadTimeout):
                 log.warning("operation stopped at its database time limit path=%s", error.path)
         # Client mistakes (parse, validation, variables, userErrors' kin) are not failures.
-        unexpected = [e for e in errors if (e.extensions or {}).get("code") == INTERNAL]
+        unexpected = [
+            e for e in errors if (e.extensions or {}).get("code") == RequestErrorCode.INTERNAL
+        ]
         if unexpected:
             super().process_errors(unexpected, execution_context)

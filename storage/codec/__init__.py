@@ -16,6 +16,7 @@ from storage.codec.errors import CsvFileError, RowError
 from storage.codec.export import (
     RECIPIENT_FIELDS,
     STATUSES,
+    RecipientStatus,
     export_header,
     export_row,
     neutralise_cell,
@@ -45,6 +46,7 @@ __all__ = [
     "CsvFileError",
     "CsvImportReader",
     "CsvLayout",
+    "RecipientStatus",
     "RowError",
     "StagedRow",
     "export_header",

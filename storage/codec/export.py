@@ -14,6 +14,7 @@ that holds `''two` or `'=x` is stored as it is, never "restored".
 from __future__ import annotations
 
 import csv
+import enum
 import io
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -21,7 +22,18 @@ from typing import Any
 import orjson
 
 RECIPIENT_FIELDS = ("email", "firstName", "lastName", "status")
-STATUSES = ("ACTIVE", "INACTIVE", "UNSUBSCRIBED", "BOUNCED")
+
+
+class RecipientStatus(enum.StrEnum):
+    """Where a recipient stands for sending: the `status` column's values, in export order."""
+
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+    UNSUBSCRIBED = "UNSUBSCRIBED"
+    BOUNCED = "BOUNCED"
+
+
+STATUSES = tuple(status.value for status in RecipientStatus)
 
 # A leading `'` is escaped too: otherwise a value that really starts with `'=` could not be told
 # apart from a neutralised `=` on re-import.

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import read_transaction, write_transaction
 from storage.sql import run, scalar
-from storage.store.backups import take_backup
+from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import create_group
 from storage.store.state import fetch_state
 from storage.store.write_path import (
@@ -136,7 +136,9 @@ async def write(
             group = await lock_group(conn, group_id=group_id)
             assert group is not None
             backup_id = (
-                await take_backup(conn, group=group, reason="IMPORT", now=NOW) if backup else None
+                await take_backup(conn, group=group, reason=BackupReason.IMPORT, now=NOW)
+                if backup
+                else None
             )
             source = StagedSource() if source_seq is None else BackupSource(group_id, source_seq)
             await write_recipients(conn, group=group, source=source, mode=mode, now=NOW)

@@ -1,4 +1,4 @@
-"""The account's API tokens in GraphQL: the type, and the inputs and payloads of its mutations."""
+"""The account's API tokens in GraphQL (their mutations' inputs and payloads are in payloads.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from strawberry import relay
 
 from api.auth import bearer_token, hash_token, list_tokens
 from api.graphql.context import Context, Info
-from api.graphql.types import UserError
-from storage.db import read_transaction
-from storage.tokens import TokenRow, tokens_by_id
+from api.graphql.loaders import load_nodes
+from storage.tokens import TokenRow
 
 
 @strawberry.type(
@@ -50,18 +49,8 @@ class ApiToken(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ApiToken | None]:
-        ids = [_db_id(i) for i in node_ids]
-        async with read_transaction(info.context.engine) as conn:
-            found = await tokens_by_id(
-                conn, account_id=info.context.account_id, ids=[i for i in ids if i is not None]
-            )
-        return [cls.from_row(found[i]) if i is not None and i in found else None for i in ids]
-
-
-def _db_id(node_id: str) -> int | None:
-    # ASCII digits only: int() would also read " 1" or Arabic-Indic digits as 1.
-    text = str(node_id)
-    return int(text) if text.isascii() and text.isdigit() else None
+        rows = await load_nodes(info.context.loaders.tokens, node_ids)
+        return [cls.from_row(row) if row is not None else None for row in rows]
 
 
 def request_token_hash(context: Context) -> str | None:
@@ -79,32 +68,3 @@ async def account_tokens(info: Info) -> list[ApiToken]:
     """The tokens of the request's account, oldest first."""
     rows = await list_tokens(engine=info.context.engine, account_id=info.context.account_id)
     return [ApiToken.from_row(row) for row in rows]
-
-
-@strawberry.input
-class CreateTokenInput:
-    name: str = strawberry.field(description="1 to 100 characters, e.g. where the token is used.")
-    expires_at: datetime | None = strawberry.field(
-        default=None, description="In the future; null: the token never expires."
-    )
-
-
-@strawberry.type
-class CreateTokenPayload:
-    token: ApiToken | None = None
-    secret: str | None = strawberry.field(
-        default=None,
-        description="The token itself, for 'Authorization: Bearer <secret>'. Shown this once only.",
-    )
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class RevokeTokenInput:
-    token_id: strawberry.ID
-
-
-@strawberry.type
-class RevokeTokenPayload:
-    revoked_token_id: strawberry.ID | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)

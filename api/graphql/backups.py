@@ -1,0 +1,232 @@
+"""Backups of groups: the type, its comparison with the group now, lists and the overview."""
+
+from __future__ import annotations
+
+import enum
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from api.downloads import download_path
+
+# The module, not its names: groups.py imports this module too (a group's backups), and
+# names are looked up when a resolver runs, once both modules are loaded.
+from api.graphql import groups
+from api.graphql.context import Info
+from api.graphql.ids import encode_id
+from api.graphql.loaders import load_nodes
+from api.graphql.pagination import (
+    Connection,
+    connection,
+    decode_text_cursor,
+    decode_time_cursor,
+    page_size,
+)
+from storage.db import read_transaction
+from storage.store.backup_reads import BackupRow, GroupBackupsRow, backups_page
+from storage.store.backups import BackupReason
+from storage.store.compare import compare_with_current, differences
+
+if TYPE_CHECKING:
+    from api.graphql.groups import Group
+
+strawberry.enum(BackupReason, description="Why a backup was made.")
+# A lazy reference: the Group type is defined in groups.py, which imports this module.
+LazyGroup = Annotated["Group", strawberry.lazy("api.graphql.groups")]
+
+
+@strawberry.enum(description="How an address differs between a backup and its group now.")
+class DifferenceKind(enum.Enum):
+    ADDED = "ADDED"
+    REMOVED = "REMOVED"
+    CHANGED = "CHANGED"
+
+
+@strawberry.type(description="An address that differs between a backup and its group now.")
+class BackupDifference:
+    email: str
+    kind: DifferenceKind
+
+
+@strawberry.type(description="A backup compared with its group as it is now, in recipients.")
+class BackupComparison:
+    unchanged: int
+    changed: int = strawberry.field(description="In both, with other master data now.")
+    added: int = strawberry.field(description="In the group now, not in the backup.")
+    removed: int = strawberry.field(description="In the backup, not in the group now.")
+    group_id: strawberry.Private[int]
+    seq: strawberry.Private[int]
+
+    @strawberry.field(description="The differing addresses, ordered by email.")
+    async def differences(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[BackupDifference]:
+        size = page_size(first)
+        async with read_transaction(info.context.engine) as conn:
+            rows = await differences(
+                conn,
+                group_id=self.group_id,
+                seq=self.seq,
+                first=size,
+                after_email=decode_text_cursor(after),
+            )
+        total = self.changed + self.added + self.removed
+        return connection(
+            rows,
+            size=size,
+            total=total,
+            after=after,
+            key=lambda d: (d.email,),
+            node=lambda d: BackupDifference(email=d.email, kind=DifferenceKind(d.kind)),
+        )
+
+
+@strawberry.type(description="The state of a group at one point in time, kept until `expiresAt`.")
+class Backup(relay.Node):
+    id: relay.NodeID[int]
+    group_name: str = strawberry.field(description="The group's name when the backup was made.")
+    reason: BackupReason
+    created_at: datetime
+    expires_at: datetime
+    recipient_count: int
+    group_id: strawberry.Private[int]
+    seq: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: BackupRow) -> Backup:
+        return cls(
+            id=row.id,
+            group_name=row.group_name,
+            reason=BackupReason(row.reason),
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            recipient_count=row.recipient_count,
+            group_id=row.group_id,
+            seq=row.seq,
+        )
+
+    @strawberry.field(description="The group, or null once it is deleted.")
+    async def group(self, info: Info) -> LazyGroup | None:
+        return await groups.live_group(info, self.group_id)
+
+    @strawberry.field(
+        description="This backup compared with its group now (null once the group is deleted)."
+    )
+    async def comparison(self, info: Info) -> BackupComparison | None:
+        if await info.context.loaders.groups.load(self.group_id) is None:
+            return None
+        async with read_transaction(info.context.engine) as conn:
+            found = await compare_with_current(conn, group_id=self.group_id, seq=self.seq)
+        return BackupComparison(
+            unchanged=found.unchanged,
+            changed=found.changed,
+            added=found.added,
+            removed=found.removed,
+            group_id=self.group_id,
+            seq=self.seq,
+        )
+
+    @strawberry.field(
+        description="Short-lived URL of the CSV export: a plain GET with no Authorization header streams it."
+    )
+    def download_url(self, info: Info) -> str:
+        services = info.context.services
+        path = download_path(
+            secret=services.settings.signing_key,
+            account_id=info.context.account_id,
+            backup_id=self.id,
+            now=services.clock.now(),
+            ttl=services.settings.download_url_ttl_seconds,
+        )
+        base = services.settings.public_url or _request_base(info)
+        return base.rstrip("/") + path
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Backup | None]:
+        rows = await load_nodes(info.context.loaders.backups, node_ids)
+        return [cls.from_row(row) if row is not None else None for row in rows]
+
+
+def _request_base(info: Info) -> str:
+    request = info.context.request
+    return str(request.base_url) if request is not None else ""
+
+
+async def backup_by_id(info: Info, backup_id: int | None) -> Backup | None:
+    """The account's backup of this id, batched; None if there is none."""
+    if backup_id is None:
+        return None
+    row = await info.context.loaders.backups.load(backup_id)
+    return Backup.from_row(row) if row is not None else None
+
+
+async def backups_connection(
+    info: Info, *, group_id: int | None, first: int | None, after: str | None
+) -> Connection[Backup]:
+    """Backups newest first, of one group or of the whole account."""
+    size = page_size(first)
+    async with read_transaction(info.context.engine) as conn:
+        rows, total = await backups_page(
+            conn,
+            account_id=info.context.account_id,
+            group_id=group_id,
+            first=size,
+            before=decode_time_cursor(after),
+        )
+    return connection(
+        rows,
+        size=size,
+        total=total,
+        after=after,
+        key=lambda r: (r.created_at.isoformat(), r.id),
+        node=Backup.from_row,
+    )
+
+
+@strawberry.type(description="The backups of one day, newest first.")
+class BackupDay:
+    date: date
+    backups: list[Backup]
+
+
+def backup_days(rows: list[BackupRow]) -> list[BackupDay]:
+    """Backups grouped by the day they were made, in the order given (newest first)."""
+    days: OrderedDict[date, list[Backup]] = OrderedDict()
+    for row in rows:
+        days.setdefault(row.created_at.date(), []).append(Backup.from_row(row))
+    return [BackupDay(date=day, backups=items) for day, items in days.items()]
+
+
+@strawberry.type(
+    description="A group that has backups (deleted ones too), with its backups by day."
+)
+class GroupBackups:
+    group_id: strawberry.ID
+    group_name: str = strawberry.field(
+        description="The group's name (as it was, for a deleted group)."
+    )
+    backup_count: int
+    latest_backup_at: datetime
+    days: list[BackupDay] = strawberry.field(description="Newest first.")
+    db_group_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: GroupBackupsRow, backups: list[BackupRow]) -> GroupBackups:
+        return cls(
+            group_id=strawberry.ID(encode_id("Group", row.group_id)),
+            group_name=row.group_name,
+            backup_count=row.backup_count,
+            latest_backup_at=row.latest_backup_at,
+            days=backup_days(backups),
+            db_group_id=row.group_id,
+        )
+
+    @strawberry.field(description="The group, or null when it is deleted.")
+    async def group(self, info: Info) -> LazyGroup | None:
+        return await groups.live_group(info, self.db_group_id)

@@ -1,0 +1,144 @@
+"""Jobs (imports and restores) and the rows an import rejected."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from api.graphql.backups import Backup, backup_by_id
+from api.graphql.context import Info
+from api.graphql.groups import Group, live_group
+from api.graphql.loaders import load_nodes
+from storage.db import read_transaction
+from storage.jobs import JobKind, JobRow, JobStatus, row_errors
+from storage.store.write_path import WriteMode
+
+strawberry.enum(JobStatus, description="Where a job is.")
+strawberry.enum(JobKind, description="What a job does: import a file, or restore a backup.")
+
+
+# The write modes a client may name; each member's value is the storage mode it stands for.
+@strawberry.enum(
+    description="ADD: only new addresses. REFRESH_AND_ADD: update existing, add new. REFRESH: update existing only."
+)
+class ImportMode(enum.Enum):
+    ADD = WriteMode.ADD
+    REFRESH_AND_ADD = WriteMode.REFRESH_AND_ADD
+    REFRESH = WriteMode.REFRESH
+
+
+@strawberry.enum(
+    description="REFRESH_AND_ADD: update and add, keep recipients added since. REPLACE: make the group exactly as it was."
+)
+class RestoreStrategy(enum.Enum):
+    REFRESH_AND_ADD = WriteMode.REFRESH_AND_ADD
+    REPLACE = WriteMode.REPLACE
+
+
+@strawberry.type(description="A row of the file that was not imported, and why.")
+class RowError:
+    row: int = strawberry.field(
+        description="The row number as a spreadsheet shows it (the header is row 1)."
+    )
+    column: str | None
+    message: str
+    code: str = strawberry.field(
+        description="INVALID_EMAIL, MISSING_EMAIL, FIELD_TOO_LONG, UNDECODABLE_BYTES, INVALID_CHARACTER, INVALID_STATUS, ..."
+    )
+
+
+@strawberry.type(description="An import or a restore, run in the background in one transaction.")
+class ImportJob(relay.Node):
+    id: relay.NodeID[int]
+    kind: JobKind
+    status: JobStatus
+    total_rows: int | None = strawberry.field(
+        description="Data rows in the file: an estimate while the file is read, exact once it has been."
+    )
+    processed_rows: int
+    added: int
+    updated: int
+    unchanged: int
+    skipped: int = strawberry.field(
+        description="Rows the mode left aside: existing addresses in ADD, new ones in REFRESH."
+    )
+    removed: int = strawberry.field(description="Recipients a REPLACE restore removed.")
+    rejected: int
+    error: str | None = strawberry.field(description="Why a FAILED job failed.")
+    created_at: datetime
+    finished_at: datetime | None
+    raw: strawberry.Private[JobRow]
+
+    @classmethod
+    def from_row(cls, row: JobRow) -> ImportJob:
+        return cls(
+            id=row.id,
+            kind=JobKind(row.kind),
+            status=JobStatus(row.status),
+            total_rows=row.total_rows,
+            processed_rows=row.processed_rows,
+            added=row.added,
+            updated=row.updated,
+            unchanged=row.unchanged,
+            skipped=row.skipped,
+            removed=row.removed,
+            rejected=row.rejected,
+            error=row.error,
+            created_at=row.created_at,
+            finished_at=row.finished_at,
+            raw=row,
+        )
+
+    @strawberry.field(
+        description="The import mode (a REPLACE restore shows REFRESH_AND_ADD; see restoreStrategy)."
+    )
+    def mode(self) -> ImportMode:
+        if self.raw.mode == WriteMode.REPLACE:
+            return ImportMode.REFRESH_AND_ADD
+        return ImportMode(WriteMode(self.raw.mode))
+
+    @strawberry.field(description="For a restore: how it was applied.")
+    def restore_strategy(self) -> RestoreStrategy | None:
+        if self.raw.kind != JobKind.RESTORE:
+            return None
+        if self.raw.mode == WriteMode.REPLACE:
+            return RestoreStrategy.REPLACE
+        return RestoreStrategy.REFRESH_AND_ADD
+
+    @strawberry.field(
+        description="The group written to (null until a new group is created, or once deleted)."
+    )
+    async def group(self, info: Info) -> Group | None:
+        return await live_group(info, self.raw.group_id)
+
+    @strawberry.field(description="The automatic backup made first; null when backups are off.")
+    async def backup(self, info: Info) -> Backup | None:
+        return await backup_by_id(info, self.raw.backup_id)
+
+    @strawberry.field(description="For a restore: the backup restored.")
+    async def source_backup(self, info: Info) -> Backup | None:
+        return await backup_by_id(info, self.raw.source_backup_id)
+
+    @strawberry.field(description="The first rejected rows (at most 1,000 are kept).")
+    async def row_errors(self, info: Info, first: int | None = 100) -> list[RowError]:
+        limit = max(0, min(first if first is not None else 100, 1000))
+        async with read_transaction(info.context.engine) as conn:
+            rows = await row_errors(conn, job_id=self.id, first=limit)
+        return [RowError(row=r.row, column=r.column, message=r.message, code=r.code) for r in rows]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ImportJob | None]:
+        rows = await load_nodes(info.context.loaders.jobs, node_ids)
+        return [cls.from_row(row) if row is not None else None for row in rows]
+
+
+async def job_by_id(info: Info, job_id: int) -> ImportJob | None:
+    """The account's job of this id, batched; None if there is none."""
+    row = await info.context.loaders.jobs.load(job_id)
+    return ImportJob.from_row(row) if row is not None else None
