@@ -134,6 +134,16 @@ async def jobs_by_id(
     return {job.id: job for job in map(_job, (await conn.execute(query)).all())}
 
 
+async def group_has_active_job(conn: AsyncConnection, *, group_id: int) -> bool:
+    """Whether a queued or running job will still write to this group."""
+    query = (
+        select(col(Job.id))
+        .where(col(Job.status).in_(ACTIVE_STATUSES), col(Job.group_id) == group_id)
+        .limit(1)
+    )
+    return (await conn.execute(query)).first() is not None
+
+
 # The claim below stays SQL text: it is the ownership rule itself, one compare-and-set per
 # statement, read best as the SQL the databases run. Still waiting or running; a RUNNING job
 # under a lease from a version that kept one is left to that lease: such a worker holds no

@@ -29,8 +29,14 @@ from api.commands.console import (
     report_import,
 )
 from api.settings import Settings
+from storage.store.write_path import WriteMode
 
-MODES = {"add": "ADD", "refresh-and-add": "REFRESH_AND_ADD", "refresh": "REFRESH"}
+# --mode add | refresh-and-add | refresh: the write modes of an import (REPLACE is a restore's).
+MODES = {
+    mode.lower().replace("_", "-"): mode.value
+    for mode in WriteMode
+    if mode is not WriteMode.REPLACE
+}
 
 EXIT_CODES = """exit codes:
   0  done (an import with no rejected rows)
