@@ -26,6 +26,7 @@ from storage.tokens import (
     lock_account_tokens,
     record_use,
     token_by_hash,
+    token_expired,
     tokens_of_account,
 )
 
@@ -114,7 +115,7 @@ async def _issue(
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_hash = hash_token(secret)
-    token_id = await insert_token(
+    row = await insert_token(
         conn,
         account_id=account_id,
         token_hash=token_hash,
@@ -122,7 +123,6 @@ async def _issue(
         expires_at=expires_at,
         now=now,
     )
-    row = TokenRow(token_id, account_id, token_hash, name, now, expires_at, None)
     return IssuedToken(secret=secret, token=row)
 
 
@@ -158,7 +158,7 @@ async def authenticate(
         return None
     async with read_transaction(engine) as conn:
         found = await token_by_hash(conn, token_hash=hash_token(token))
-    if found is None or found.expired(now):
+    if found is None or token_expired(found, now):
         return None
     if found.last_used_at is None or found.last_used_at < now - LAST_USE_PRECISION:
         _record_use_soon(engine, found, now)

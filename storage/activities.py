@@ -2,46 +2,47 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeAlias
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
-from storage.sql import as_utc, run, statement
+from storage.models import Activity
+from storage.sql import fetch_models
 
-KINDS = ("OPEN", "CLICK")
+
+class ActivityKind(enum.StrEnum):
+    """What a recipient did with a mailing: the `kind` column's values."""
+
+    OPEN = "OPEN"
+    CLICK = "CLICK"
 
 
-@dataclass(frozen=True)
-class ActivityRow:
-    """One open or click of a recipient."""
-
-    recipient_id: int
-    kind: str
-    occurred_at: datetime
-    detail: str | None
+ActivityRow: TypeAlias = Activity
 
 
 async def activities_of(
     conn: AsyncConnection, *, recipient_ids: Sequence[int], limit_each: int = 100
-) -> dict[int, list[ActivityRow]]:
+) -> dict[int, list[Activity]]:
     """The newest activities of each recipient, in one query."""
-    result: dict[int, list[ActivityRow]] = {i: [] for i in recipient_ids}
+    result: dict[int, list[Activity]] = {i: [] for i in recipient_ids}
     if not recipient_ids:
         return result
-    id_list = ",".join(str(int(i)) for i in recipient_ids)
-    rows = await run(
-        conn,
-        "SELECT recipient_id, kind, occurred_at, detail FROM activity"
-        f" WHERE recipient_id IN ({id_list}) ORDER BY recipient_id, occurred_at DESC, id DESC",
+    query = (
+        select(Activity)
+        .where(col(Activity.recipient_id).in_(list(recipient_ids)))
+        .order_by(
+            col(Activity.recipient_id), col(Activity.occurred_at).desc(), col(Activity.id).desc()
+        )
     )
-    for row in rows:
-        bucket = result[row.recipient_id]
+    for activity in await fetch_models(conn, query):
+        bucket = result[activity.recipient_id]
         if len(bucket) < limit_each:
-            occurred = as_utc(row.occurred_at)
-            assert occurred is not None
-            bucket.append(ActivityRow(row.recipient_id, row.kind, occurred, row.detail))
+            bucket.append(activity)
     return result
 
 
@@ -52,10 +53,7 @@ async def record_activities(
     if not rows:
         return 0
     await conn.execute(
-        statement(
-            "INSERT INTO activity (recipient_id, kind, occurred_at, detail)"
-            " VALUES (:r, :kind, :occurred_at, :detail)"
-        ),
-        [{"r": r, "kind": k, "occurred_at": at, "detail": d} for r, k, at, d in rows],
+        sa.insert(Activity),
+        [{"recipient_id": r, "kind": k, "occurred_at": at, "detail": d} for r, k, at, d in rows],
     )
     return len(rows)

@@ -4,17 +4,33 @@ The models describe the schema (and Alembic reads them); bulk rows never travel
 through the ORM: the recipient store talks to the driver. The recipient tables
 carry no foreign keys: a per-row check would cost the hot path, and the one
 write path (`storage.store.write_path`) keeps them consistent.
+
+Reads return the models themselves (`select(Backup)`); writes are Core statements on the
+model tables. A model's `id` is typed `int`: every row read has one, and a model built for
+an insert is given its id (RETURNING) before anyone reads it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 metadata = SQLModel.metadata
-UTC_DATETIME = sa.DateTime(timezone=True)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp read back aware, in UTC, from both databases (SQLite gives naive ones)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return value if value is None or value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+UTC_DATETIME = UtcDateTime()
 # 64-bit ids where rows are counted in billions; SQLite needs INTEGER for its rowid alias.
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 # An id a client has seen (global IDs, signed links) is never given to another row: SQLite
@@ -27,7 +43,7 @@ class Account(SQLModel, table=True):
     """A customer account: owns groups, tokens, backups and jobs."""
 
     __table_args__ = (NEVER_REUSED,)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     backups_enabled: bool = Field(default=True)
     backup_retention_days: int = Field(default=30)
@@ -39,7 +55,7 @@ class ApiToken(SQLModel, table=True):
 
     __tablename__ = "api_token"
     __table_args__ = (NEVER_REUSED,)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
     name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
@@ -56,7 +72,7 @@ class RecipientGroup(SQLModel, table=True):
         sa.Index("ix_group_account_live", "account_id", "deleted_at", "id"),
         NEVER_REUSED,
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id")
     name: str = Field(max_length=200)
     created_at: datetime = Field(sa_type=UTC_DATETIME)
@@ -75,7 +91,7 @@ class Recipient(SQLModel, table=True):
         sa.UniqueConstraint("group_id", "email", name="uq_recipient_group_email"),
         NEVER_REUSED,
     )
-    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    id: int = Field(default=None, primary_key=True, sa_type=BIG_ID)
     group_id: int
     email: str = Field(max_length=254)
     first_name: str | None = Field(default=None, max_length=255)
@@ -92,7 +108,7 @@ class RecipientVersion(SQLModel, table=True):
 
     __tablename__ = "recipient_version"
     __table_args__ = (sa.Index("ix_version_group_valid", "group_id", "valid_to", "valid_from"),)
-    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    id: int = Field(default=None, primary_key=True, sa_type=BIG_ID)
     recipient_id: int = Field(sa_type=BIG_ID)
     group_id: int
     email: str = Field(max_length=254)
@@ -110,7 +126,7 @@ class Activity(SQLModel, table=True):
     """An open or a click: never versioned, exported or restored."""
 
     __table_args__ = (sa.Index("ix_activity_recipient", "recipient_id", "occurred_at"),)
-    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    id: int = Field(default=None, primary_key=True, sa_type=BIG_ID)
     recipient_id: int = Field(sa_type=BIG_ID)
     kind: str = Field(max_length=16)
     occurred_at: datetime = Field(sa_type=UTC_DATETIME)
@@ -128,7 +144,7 @@ class Backup(SQLModel, table=True):
         sa.Index("ix_backup_expires", "expires_at"),
         NEVER_REUSED,
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id")
     group_id: int = Field(foreign_key="recipient_group.id")
     group_name: str = Field(max_length=200)

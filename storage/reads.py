@@ -1,187 +1,108 @@
-"""Read queries behind the API: pages by keyset, lookups by id, always per account."""
+"""Read queries behind the API: pages by keyset, lookups by id, always per account.
+
+The rows are the table models themselves (`Account`, `RecipientGroup`, `Recipient`); the
+`*Row` names say "a stored row" where the API has a GraphQL type of the same name.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from typing import TypeAlias
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
-from storage.sql import MAX_ID, as_utc, run, scalar
+from storage.models import Account, Recipient, RecipientGroup
+from storage.sql import MAX_BIG_ID, MAX_ID, fetch_model, fetch_models, possible_ids
 
+AccountRow: TypeAlias = Account
+GroupRow: TypeAlias = RecipientGroup
+RecipientRow: TypeAlias = Recipient
 
-@dataclass(frozen=True)
-class AccountRow:
-    """An account as the API shows it."""
-
-    id: int
-    name: str
-    backups_enabled: bool
-    backup_retention_days: int
+LIVE = col(RecipientGroup.deleted_at).is_(None)
 
 
-@dataclass(frozen=True)
-class GroupRow:
-    """A group (live or deleted)."""
-
-    id: int
-    account_id: int
-    name: str
-    created_at: datetime
-    recipient_count: int
-    backups_enabled: bool
-    deleted_at: datetime | None
-
-
-@dataclass(frozen=True)
-class RecipientRow:
-    """A recipient's current state."""
-
-    id: int
-    group_id: int
-    email: str
-    first_name: str | None
-    last_name: str | None
-    status: str
-    attributes: str | None
-    created_at: datetime
-    updated_at: datetime
-
-
-GROUP_COLUMNS = "id, account_id, name, created_at, recipient_count, backups_enabled, deleted_at"
-RECIPIENT_COLUMNS = (
-    "id, group_id, email, first_name, last_name, status, attributes, created_at, updated_at"
-)
-
-
-def _group(row: Any) -> GroupRow:
-    return GroupRow(
-        id=row.id,
-        account_id=row.account_id,
-        name=row.name,
-        created_at=_utc(row.created_at),
-        recipient_count=row.recipient_count,
-        backups_enabled=bool(row.backups_enabled),
-        deleted_at=as_utc(row.deleted_at),
-    )
-
-
-def _recipient(row: Any) -> RecipientRow:
-    return RecipientRow(
-        id=row.id,
-        group_id=row.group_id,
-        email=row.email,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        status=row.status,
-        attributes=row.attributes,
-        created_at=_utc(row.created_at),
-        updated_at=_utc(row.updated_at),
-    )
-
-
-def _utc(value: Any) -> datetime:
-    converted = as_utc(value)
-    assert converted is not None
-    return converted
-
-
-async def account(conn: AsyncConnection, *, account_id: int) -> AccountRow:
+async def account(conn: AsyncConnection, *, account_id: int) -> Account:
     """The account (it exists: the token was checked)."""
-    row = (
-        await run(
-            conn,
-            "SELECT id, name, backups_enabled, backup_retention_days FROM account WHERE id = :a",
-            a=account_id,
-        )
-    ).one()
-    return AccountRow(row.id, row.name, bool(row.backups_enabled), row.backup_retention_days)
+    found = await fetch_model(conn, select(Account).where(col(Account.id) == account_id))
+    if found is None:
+        raise LookupError(f"no account {account_id}")
+    return found
 
 
 async def groups_page(
     conn: AsyncConnection, *, account_id: int, first: int, before_id: int | None
-) -> tuple[list[GroupRow], int]:
+) -> tuple[list[RecipientGroup], int]:
     """Live groups, newest first, after the keyset `before_id`; and their total."""
-    rows = await run(
-        conn,
-        f"SELECT {GROUP_COLUMNS} FROM recipient_group WHERE account_id = :a AND deleted_at IS NULL"
-        " AND id < :before ORDER BY id DESC LIMIT :limit",
-        a=account_id,
-        before=before_id if before_id is not None else MAX_ID,
-        limit=first + 1,
+    mine = (col(RecipientGroup.account_id) == account_id, LIVE)
+    before = before_id if before_id is not None else MAX_ID
+    page = (
+        select(RecipientGroup)
+        .where(*mine, col(RecipientGroup.id) < before)
+        .order_by(col(RecipientGroup.id).desc())
+        .limit(first + 1)
     )
-    total = await scalar(
-        conn,
-        "SELECT count(*) FROM recipient_group WHERE account_id = :a AND deleted_at IS NULL",
-        a=account_id,
-    )
-    return [_group(r) for r in rows], int(total)
+    total = await conn.scalar(select(sa.func.count()).select_from(RecipientGroup).where(*mine))
+    return await fetch_models(conn, page), int(total or 0)
 
 
 async def groups_by_id(
     conn: AsyncConnection, *, account_id: int, ids: Sequence[int], include_deleted: bool = False
-) -> dict[int, GroupRow]:
+) -> dict[int, RecipientGroup]:
     """This account's groups among `ids` (deleted ones only when asked)."""
-    if not ids:
+    wanted = possible_ids(ids)
+    if not wanted:
         return {}
-    live = "" if include_deleted else " AND deleted_at IS NULL"
-    id_list = ",".join(str(int(i)) for i in ids)
-    rows = await run(
-        conn,
-        f"SELECT {GROUP_COLUMNS} FROM recipient_group WHERE account_id = :a"
-        f" AND id IN ({id_list}){live}",
-        a=account_id,
+    query = select(RecipientGroup).where(
+        col(RecipientGroup.account_id) == account_id, col(RecipientGroup.id).in_(wanted)
     )
-    return {r.id: _group(r) for r in rows}
+    if not include_deleted:
+        query = query.where(LIVE)
+    return {g.id: g for g in await fetch_models(conn, query)}
 
 
 async def recipients_page(
     conn: AsyncConnection, *, group_id: int, first: int, after_email: str | None
-) -> list[RecipientRow]:
+) -> list[Recipient]:
     """The group's recipients ordered by email, after the keyset `after_email`."""
-    rows = await run(
-        conn,
-        f"SELECT {RECIPIENT_COLUMNS} FROM recipient WHERE group_id = :g AND email > :after"
-        " ORDER BY email LIMIT :limit",
-        g=group_id,
-        after=after_email or "",
-        limit=first + 1,
+    query = (
+        select(Recipient)
+        .where(col(Recipient.group_id) == group_id, col(Recipient.email) > (after_email or ""))
+        .order_by(col(Recipient.email))
+        .limit(first + 1)
     )
-    return [_recipient(r) for r in rows]
+    return await fetch_models(conn, query)
 
 
 async def recipients_by_id(
     conn: AsyncConnection, *, account_id: int, ids: Sequence[int]
-) -> dict[int, RecipientRow]:
+) -> dict[int, Recipient]:
     """This account's current recipients (of live groups) among `ids`."""
-    if not ids:
+    wanted = possible_ids(ids, largest=MAX_BIG_ID)
+    if not wanted:
         return {}
-    id_list = ",".join(str(int(i)) for i in ids)
-    cols = ", ".join(f"r.{c.strip()}" for c in RECIPIENT_COLUMNS.split(","))
-    rows = await run(
-        conn,
-        f"SELECT {cols} FROM recipient AS r JOIN recipient_group AS g ON g.id = r.group_id"
-        f" WHERE r.id IN ({id_list}) AND g.account_id = :a AND g.deleted_at IS NULL",
-        a=account_id,
+    query = (
+        select(Recipient)
+        .join(RecipientGroup, col(RecipientGroup.id) == col(Recipient.group_id))
+        .where(col(Recipient.id).in_(wanted), col(RecipientGroup.account_id) == account_id, LIVE)
     )
-    return {r.id: _recipient(r) for r in rows}
+    return {r.id: r for r in await fetch_models(conn, query)}
 
 
 async def account_id_by_name(conn: AsyncConnection, *, name: str) -> int | None:
     """The id of the account called `name`, or None if there is none."""
-    found = await scalar(conn, "SELECT id FROM account WHERE name = :n", n=name)
+    found = await conn.scalar(select(Account.id).where(col(Account.name) == name))
     return int(found) if found is not None else None
 
 
-async def live_groups_named(conn: AsyncConnection, *, account_id: int, name: str) -> list[GroupRow]:
+async def live_groups_named(
+    conn: AsyncConnection, *, account_id: int, name: str
+) -> list[RecipientGroup]:
     """This account's live groups called `name`, newest first."""
-    rows = await run(
-        conn,
-        f"SELECT {GROUP_COLUMNS} FROM recipient_group WHERE account_id = :a AND name = :n"
-        " AND deleted_at IS NULL ORDER BY id DESC",
-        a=account_id,
-        n=name,
+    query = (
+        select(RecipientGroup)
+        .where(col(RecipientGroup.account_id) == account_id, col(RecipientGroup.name) == name, LIVE)
+        .order_by(col(RecipientGroup.id).desc())
     )
-    return [_group(r) for r in rows]
+    return await fetch_models(conn, query)

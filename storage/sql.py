@@ -1,36 +1,82 @@
-"""Small helpers to run textual SQL with typed parameters on either dialect."""
+"""Running SQL on either dialect: model reads, and text statements with typed parameters.
+
+Simple reads select the table models (`select(Backup)`) and get the model instances back
+(`fetch_models`); simple writes are Core `insert()`/`update()` on the model tables. Text
+SQL is kept for the tuned set-based statements (imports, merges, history copies, exports,
+retention purges), which `run` executes: a list or tuple parameter there is an `IN :name`
+list, and `row_lock` is the dialect's row-lock clause.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
-UTC_DATETIME = sa.DateTime(timezone=True)
+from storage.models import UTC_DATETIME
+
 TIME_PARAMS = frozenset({"now", "expires_at", "cutoff", "as_of", "occurred_at"})
+MAX_ID = 2**31 - 1  # ids of groups, backups, tokens and jobs are 32-bit integers
+MAX_BIG_ID = 2**63 - 1  # ids of recipients, history rows and activities
+
+Model = TypeVar("Model")
 
 
-def statement(sql: str) -> sa.TextClause:
-    """A text clause whose datetime parameters are converted per dialect."""
+def statement(sql: str, *, lists: Iterable[str] = ()) -> sa.TextClause:
+    """A text clause whose datetime parameters are converted per dialect.
+
+    Each parameter named in `lists` is an expanding `IN :name` list (one bound
+    parameter per value, as many as the list holds).
+    """
+    binds = [sa.bindparam(p, type_=UTC_DATETIME) for p in TIME_PARAMS if f":{p}" in sql]
+    binds += [sa.bindparam(name, expanding=True) for name in lists]
     clause = sa.text(sql)
-    params = [name for name in TIME_PARAMS if f":{name}" in sql]
-    if params:
-        clause = clause.bindparams(*(sa.bindparam(p, type_=UTC_DATETIME) for p in params))
-    return clause
+    return clause.bindparams(*binds) if binds else clause
 
 
 async def run(conn: AsyncConnection, sql: str, **params: Any) -> CursorResult[Any]:
-    """Execute `sql` with keyword parameters."""
-    return await conn.execute(statement(sql), params)
+    """Execute `sql` with keyword parameters; a list or tuple value is an `IN :name` list."""
+    lists = [name for name, value in params.items() if isinstance(value, list | tuple)]
+    return await conn.execute(statement(sql, lists=lists), params)
 
 
 async def scalar(conn: AsyncConnection, sql: str, **params: Any) -> Any:
     """The first column of the first row, or None."""
     return (await run(conn, sql, **params)).scalar()
+
+
+def row_lock(conn: AsyncConnection, strength: str = "UPDATE") -> str:
+    """` FOR <strength>` on PostgreSQL; nothing on SQLite, whose writers `BEGIN IMMEDIATE`.
+
+    Core statements say `.with_for_update()`, which SQLite's compiler leaves out the same way.
+    """
+    return "" if conn.dialect.name == "sqlite" else f" FOR {strength}"
+
+
+def possible_ids(ids: Iterable[int], *, largest: int = MAX_ID) -> list[int]:
+    """The ids among `ids` that a row can have (PostgreSQL refuses a parameter out of range)."""
+    return [i for i in ids if 0 < i <= largest]
+
+
+async def fetch_models(conn: AsyncConnection, query: SelectOfScalar[Model]) -> list[Model]:
+    """The model instances `query` selects, read in `conn`'s transaction."""
+    if not conn.in_transaction():
+        await conn.begin()  # as a Core execute would: the session then leaves it to the caller
+    # The session joins the transaction and never ends it (rollback only on its own errors).
+    async with AsyncSession(bind=conn) as session:
+        return list((await session.exec(query)).all())
+
+
+async def fetch_model(conn: AsyncConnection, query: SelectOfScalar[Model]) -> Model | None:
+    """The first model instance `query` selects, or None."""
+    found = await fetch_models(conn, query.limit(1))
+    return found[0] if found else None
 
 
 def as_utc(value: datetime | str | None) -> datetime | None:
@@ -40,11 +86,3 @@ def as_utc(value: datetime | str | None) -> datetime | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def row_dict(row: Mapping[str, Any] | sa.Row[Any]) -> dict[str, Any]:
-    """A result row as a plain dict."""
-    return dict(row._mapping) if isinstance(row, sa.Row) else dict(row)
-
-
-MAX_ID = 2**31 - 1  # ids of groups, backups and jobs are 32-bit integers

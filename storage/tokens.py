@@ -1,105 +1,76 @@
-"""API tokens in the database: stored as hashes, named, optionally expiring, last use recorded."""
+"""API tokens in the database: stored as hashes, named, optionally expiring, last use recorded.
+
+The rows are `ApiToken` models (`TokenRow` names them where the API has a GraphQL type
+of that name).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypeAlias
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
-from storage.db import is_sqlite
-from storage.sql import MAX_ID, as_utc, run, scalar
+from storage.models import Account, ApiToken
+from storage.sql import fetch_model, fetch_models, possible_ids
 
-TOKEN_COLUMNS = "id, account_id, token_hash, name, created_at, expires_at, last_used_at"
-
-
-@dataclass(frozen=True)
-class TokenRow:
-    """A token as stored: never the secret, only its hash."""
-
-    id: int
-    account_id: int
-    token_hash: str
-    name: str
-    created_at: datetime
-    expires_at: datetime | None
-    last_used_at: datetime | None
-
-    def expired(self, now: datetime) -> bool:
-        """Whether the token no longer opens the door at `now`."""
-        return self.expires_at is not None and self.expires_at <= now
+TokenRow: TypeAlias = ApiToken
 
 
-def _token(row: Any) -> TokenRow:
-    created = as_utc(row.created_at)
-    assert created is not None
-    return TokenRow(
-        id=int(row.id),
-        account_id=int(row.account_id),
-        token_hash=row.token_hash,
-        name=row.name,
-        created_at=created,
-        expires_at=as_utc(row.expires_at),
-        last_used_at=as_utc(row.last_used_at),
-    )
+def token_expired(token: ApiToken, now: datetime) -> bool:
+    """Whether the token no longer opens the door at `now`."""
+    return token.expires_at is not None and token.expires_at <= now
 
 
-async def token_by_hash(conn: AsyncConnection, *, token_hash: str) -> TokenRow | None:
+async def token_by_hash(conn: AsyncConnection, *, token_hash: str) -> ApiToken | None:
     """The token with this hash, expired or not; None when there is none."""
-    rows = await run(
-        conn, f"SELECT {TOKEN_COLUMNS} FROM api_token WHERE token_hash = :h", h=token_hash
-    )
-    row = rows.first()
-    return _token(row) if row is not None else None
+    return await fetch_model(conn, select(ApiToken).where(col(ApiToken.token_hash) == token_hash))
 
 
-async def tokens_of_account(conn: AsyncConnection, *, account_id: int) -> list[TokenRow]:
+async def tokens_of_account(conn: AsyncConnection, *, account_id: int) -> list[ApiToken]:
     """Every token of the account, oldest first."""
-    rows = await run(
-        conn,
-        f"SELECT {TOKEN_COLUMNS} FROM api_token WHERE account_id = :a ORDER BY id",
-        a=account_id,
+    query = (
+        select(ApiToken).where(col(ApiToken.account_id) == account_id).order_by(col(ApiToken.id))
     )
-    return [_token(r) for r in rows]
+    return await fetch_models(conn, query)
 
 
 async def tokens_by_id(
     conn: AsyncConnection, *, account_id: int, ids: list[int]
-) -> dict[int, TokenRow]:
+) -> dict[int, ApiToken]:
     """The account's tokens among `ids` (another account's are simply absent)."""
-    listed = ",".join(str(i) for i in ids if 0 < i <= MAX_ID)
-    if not listed:
+    wanted = possible_ids(ids)
+    if not wanted:
         return {}
-    rows = await run(
-        conn,
-        f"SELECT {TOKEN_COLUMNS} FROM api_token WHERE account_id = :a AND id IN ({listed})",
-        a=account_id,
+    query = select(ApiToken).where(
+        col(ApiToken.account_id) == account_id, col(ApiToken.id).in_(wanted)
     )
-    return {row.id: row for row in map(_token, rows)}
+    return {token.id: token for token in await fetch_models(conn, query)}
 
 
 async def ensure_account(conn: AsyncConnection, *, name: str, now: datetime) -> int:
     """The id of the account called `name`, created with the default switches if needed."""
-    found = await scalar(conn, "SELECT id FROM account WHERE name = :n", n=name)
+    found = await conn.scalar(select(Account.id).where(col(Account.name) == name))
     if found is not None:
         return int(found)
-    created = await scalar(
-        conn,
-        "INSERT INTO account (name, backups_enabled, backup_retention_days, created_at)"
-        " VALUES (:n, true, 30, :now) RETURNING id",
-        n=name,
-        now=now,
+    created = await conn.execute(
+        sa.insert(Account)
+        .values(name=name, backups_enabled=True, backup_retention_days=30, created_at=now)
+        .returning(col(Account.id))
     )
-    return int(created)
+    return int(created.scalar_one())
 
 
 async def lock_account_tokens(conn: AsyncConnection, *, account_id: int) -> int:
     """Lock the account until commit (serialises token creation) and count its tokens."""
-    if not is_sqlite(conn):  # SQLite's BEGIN IMMEDIATE already serialises writers
-        await run(conn, "SELECT id FROM account WHERE id = :a FOR UPDATE", a=account_id)
-    count = await scalar(conn, "SELECT COUNT(*) FROM api_token WHERE account_id = :a", a=account_id)
-    return int(count)
+    # FOR UPDATE on PostgreSQL; SQLite's compiler leaves it out (BEGIN IMMEDIATE serialises).
+    await conn.execute(select(Account.id).where(col(Account.id) == account_id).with_for_update())
+    count = await conn.scalar(
+        select(sa.func.count()).select_from(ApiToken).where(col(ApiToken.account_id) == account_id)
+    )
+    return int(count or 0)
 
 
 async def insert_token(
@@ -110,27 +81,30 @@ async def insert_token(
     name: str,
     expires_at: datetime | None,
     now: datetime,
-) -> int:
-    """Store a new token; its id."""
-    token_id = await scalar(
-        conn,
-        "INSERT INTO api_token (account_id, token_hash, name, created_at, expires_at)"
-        " VALUES (:a, :h, :name, :now, :expires_at) RETURNING id",
-        a=account_id,
-        h=token_hash,
+) -> ApiToken:
+    """Store a new token; its row."""
+    token = ApiToken(
+        account_id=account_id,
+        token_hash=token_hash,
         name=name,
-        now=now,
+        created_at=now,
         expires_at=expires_at,
     )
-    return int(token_id)
+    created = await conn.execute(
+        sa.insert(ApiToken).values(token.model_dump(exclude={"id"})).returning(col(ApiToken.id))
+    )
+    token.id = int(created.scalar_one())
+    return token
 
 
 async def delete_token(conn: AsyncConnection, *, account_id: int, token_id: int) -> bool:
     """Delete the account's token `token_id`; False when the account has no such token."""
-    if not 0 < token_id <= MAX_ID:
+    if not possible_ids([token_id]):
         return False  # no such row, and PostgreSQL would refuse the parameter
-    result = await run(
-        conn, "DELETE FROM api_token WHERE id = :id AND account_id = :a", id=token_id, a=account_id
+    result = await conn.execute(
+        sa.delete(ApiToken).where(
+            col(ApiToken.id) == token_id, col(ApiToken.account_id) == account_id
+        )
     )
     return result.rowcount == 1
 
@@ -139,12 +113,10 @@ async def record_use(
     conn: AsyncConnection, *, token_id: int, now: datetime, cutoff: datetime
 ) -> bool:
     """Set the token's last use to `now` unless it was recorded after `cutoff`; whether it was."""
-    result = await run(
-        conn,
-        "UPDATE api_token SET last_used_at = :now"
-        " WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :cutoff)",
-        id=token_id,
-        now=now,
-        cutoff=cutoff,
+    last = col(ApiToken.last_used_at)
+    result = await conn.execute(
+        sa.update(ApiToken)
+        .where(col(ApiToken.id) == token_id, sa.or_(last.is_(None), last < cutoff))
+        .values(last_used_at=now)
     )
     return result.rowcount == 1

@@ -1,67 +1,44 @@
-"""Read queries on backups: from the backup table and its indexes only."""
+"""Read queries on backups: from the backup table and its indexes only.
+
+The rows are `Backup` models (`BackupRow` names them where the API has a GraphQL type of
+that name).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypeAlias
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
-from storage.sql import MAX_ID, as_utc, run, scalar
+from storage.models import Backup, RecipientGroup
+from storage.sql import MAX_ID, fetch_model, fetch_models, possible_ids
 
-BACKUP_COLUMNS = (
-    "id, account_id, group_id, group_name, reason, seq, recipient_count, attribute_names,"
-    " created_at, expires_at"
-)
+BackupRow: TypeAlias = Backup
 FAR_FUTURE = datetime(9999, 1, 1)
-
-
-@dataclass(frozen=True)
-class BackupRow:
-    """A backup as stored."""
-
-    id: int
-    account_id: int
-    group_id: int
-    group_name: str
-    reason: str
-    seq: int
-    recipient_count: int
-    attribute_names: str
-    created_at: datetime
-    expires_at: datetime
-
-
-def _backup(row: Any) -> BackupRow:
-    values = dict(row._mapping)
-    values["created_at"] = as_utc(values["created_at"])
-    values["expires_at"] = as_utc(values["expires_at"])
-    return BackupRow(**values)
+NEWEST_FIRST = (col(Backup.created_at).desc(), col(Backup.id).desc())
 
 
 async def backups_by_id(
     conn: AsyncConnection, *, account_id: int, ids: Sequence[int]
-) -> dict[int, BackupRow]:
+) -> dict[int, Backup]:
     """This account's backups among `ids`."""
-    if not ids:
+    wanted = possible_ids(ids)
+    if not wanted:
         return {}
-    id_list = ",".join(str(int(i)) for i in ids)
-    rows = await run(
-        conn,
-        f"SELECT {BACKUP_COLUMNS} FROM backup WHERE account_id = :a AND id IN ({id_list})",
-        a=account_id,
-    )
-    return {r.id: _backup(r) for r in rows}
+    query = select(Backup).where(col(Backup.account_id) == account_id, col(Backup.id).in_(wanted))
+    return {b.id: b for b in await fetch_models(conn, query)}
 
 
-async def backup_by_id(conn: AsyncConnection, *, backup_id: int) -> BackupRow | None:
+async def backup_by_id(conn: AsyncConnection, *, backup_id: int) -> Backup | None:
     """A backup whatever its account (the signed download URL names the account)."""
-    row = (
-        await run(conn, f"SELECT {BACKUP_COLUMNS} FROM backup WHERE id = :b", b=backup_id)
-    ).first()
-    return _backup(row) if row is not None else None
+    if not possible_ids([backup_id]):
+        return None
+    return await fetch_model(conn, select(Backup).where(col(Backup.id) == backup_id))
 
 
 async def backups_page(
@@ -71,25 +48,17 @@ async def backups_page(
     group_id: int | None,
     first: int,
     before: tuple[datetime, int] | None,
-) -> tuple[list[BackupRow], int]:
+) -> tuple[list[Backup], int]:
     """Backups newest first (optionally of one group), after a keyset; and their total."""
-    where = "account_id = :a" + (" AND group_id = :g" if group_id is not None else "")
-    at, before_id = before or (FAR_FUTURE, 0)
-    rows = await run(
-        conn,
-        f"SELECT {BACKUP_COLUMNS} FROM backup WHERE {where} AND (created_at < :as_of"
-        " OR (created_at = :as_of AND id < :before_id)) ORDER BY created_at DESC, id DESC"
-        " LIMIT :limit",
-        a=account_id,
-        g=group_id,
-        as_of=at,
-        before_id=before_id if before else MAX_ID,
-        limit=first + 1,
-    )
-    total = await scalar(
-        conn, f"SELECT count(*) FROM backup WHERE {where}", a=account_id, g=group_id
-    )
-    return [_backup(r) for r in rows], int(total)
+    mine = [col(Backup.account_id) == account_id]
+    if group_id is not None:
+        mine.append(col(Backup.group_id) == group_id)
+    at, before_id = before if before else (FAR_FUTURE, MAX_ID)
+    created = col(Backup.created_at)
+    after_keyset = sa.or_(created < at, sa.and_(created == at, col(Backup.id) < before_id))
+    page = select(Backup).where(*mine, after_keyset).order_by(*NEWEST_FIRST).limit(first + 1)
+    total = await conn.scalar(select(sa.func.count()).select_from(Backup).where(*mine))
+    return await fetch_models(conn, page), int(total or 0)
 
 
 @dataclass(frozen=True)
@@ -106,29 +75,25 @@ async def overview_page(
     conn: AsyncConnection, *, account_id: int, first: int, before: tuple[datetime, int] | None
 ) -> tuple[list[GroupBackupsRow], int]:
     """Groups with backups, the most recently backed-up first; and how many there are."""
-    at, before_gid = before or (FAR_FUTURE, 0)
-    rows = await run(
-        conn,
-        "SELECT group_id, count(*) AS n, max(created_at) AS latest FROM backup"
-        " WHERE account_id = :a GROUP BY group_id HAVING max(created_at) < :as_of"
-        " OR (max(created_at) = :as_of AND group_id < :before_gid)"
-        " ORDER BY latest DESC, group_id DESC LIMIT :limit",
-        a=account_id,
-        as_of=at,
-        before_gid=before_gid if before else MAX_ID,
-        limit=first + 1,
+    at, before_gid = before if before else (FAR_FUTURE, MAX_ID)
+    group_id, latest = col(Backup.group_id), sa.func.max(Backup.created_at)
+    page = (
+        select(group_id, sa.func.count(), latest)
+        .where(col(Backup.account_id) == account_id)
+        .group_by(group_id)
+        .having(sa.or_(latest < at, sa.and_(latest == at, group_id < before_gid)))
+        .order_by(latest.desc(), group_id.desc())
+        .limit(first + 1)
     )
-    found = [(r.group_id, int(r.n), as_utc(r.latest)) for r in rows]
+    found = [(g, n, newest) for g, n, newest in await conn.execute(page)]
     names = await _latest_names(conn, account_id=account_id, group_ids=[g for g, _, _ in found])
-    total = await scalar(
-        conn, "SELECT count(DISTINCT group_id) FROM backup WHERE account_id = :a", a=account_id
+    total = await conn.scalar(
+        select(sa.func.count(sa.distinct(col(Backup.group_id)))).where(
+            col(Backup.account_id) == account_id
+        )
     )
-    result = [
-        GroupBackupsRow(g, names.get(g, ""), n, latest)
-        for g, n, latest in found
-        if latest is not None
-    ]
-    return result, int(total)
+    result = [GroupBackupsRow(g, names.get(g, ""), n, newest) for g, n, newest in found]
+    return result, int(total or 0)
 
 
 async def _latest_names(
@@ -137,29 +102,28 @@ async def _latest_names(
     """Each group's name as of its latest backup (deleted groups keep the name they had)."""
     if not group_ids:
         return {}
-    id_list = ",".join(str(int(i)) for i in group_ids)
-    rows = await run(
-        conn,
-        f"SELECT id, name FROM recipient_group WHERE account_id = :a AND id IN ({id_list})",
-        a=account_id,
+    rows = await conn.execute(
+        select(RecipientGroup.id, RecipientGroup.name).where(
+            col(RecipientGroup.account_id) == account_id,
+            col(RecipientGroup.id).in_(list(group_ids)),
+        )
     )
-    return {r.id: r.name for r in rows}
+    return {group_id: name for group_id, name in rows}
 
 
 async def backups_of_groups(
     conn: AsyncConnection, *, account_id: int, group_ids: Sequence[int]
-) -> dict[int, list[BackupRow]]:
+) -> dict[int, list[Backup]]:
     """All backups of these groups, newest first, in one query."""
-    result: dict[int, list[BackupRow]] = {g: [] for g in group_ids}
-    if not group_ids:
+    result: dict[int, list[Backup]] = {g: [] for g in group_ids}
+    wanted = possible_ids(group_ids)
+    if not wanted:
         return result
-    id_list = ",".join(str(int(i)) for i in group_ids)
-    rows = await run(
-        conn,
-        f"SELECT {BACKUP_COLUMNS} FROM backup WHERE account_id = :a AND group_id IN ({id_list})"
-        " ORDER BY created_at DESC, id DESC",
-        a=account_id,
+    query = (
+        select(Backup)
+        .where(col(Backup.account_id) == account_id, col(Backup.group_id).in_(wanted))
+        .order_by(*NEWEST_FIRST)
     )
-    for row in rows:
-        result[row.group_id].append(_backup(row))
+    for backup in await fetch_models(conn, query):
+        result[backup.group_id].append(backup)
     return result

@@ -2,36 +2,45 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timedelta
 
 import orjson
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col
 
-from storage.sql import run
+from storage.models import Backup
 from storage.store.write_path import LockedGroup
 
-REASONS = ("IMPORT", "GROUP_DELETION", "RESTORE")
+
+class BackupReason(enum.StrEnum):
+    """Why a backup was made: the `reason` column's values."""
+
+    IMPORT = "IMPORT"
+    GROUP_DELETION = "GROUP_DELETION"
+    RESTORE = "RESTORE"
 
 
 async def take_backup(
-    conn: AsyncConnection, *, group: LockedGroup, reason: str, now: datetime
+    conn: AsyncConnection, *, group: LockedGroup, reason: BackupReason, now: datetime
 ) -> int | None:
     """Record the group's state before this write, if both switches are on; its id."""
     if not group.backups_active:
         return None
-    result = await run(
-        conn,
-        "INSERT INTO backup (account_id, group_id, group_name, reason, seq, recipient_count,"
-        " attribute_names, created_at, expires_at) VALUES (:a, :g, :name, :reason, :seq,"
-        " :count, :names, :now, :expires_at) RETURNING id",
-        a=group.account_id,
-        g=group.id,
-        name=group.name,
-        reason=reason,
-        seq=group.previous_seq,
-        count=group.recipient_count,
-        names=orjson.dumps(list(group.attribute_names)).decode(),
-        now=now,
-        expires_at=now + timedelta(days=group.retention_days),
+    result = await conn.execute(
+        sa.insert(Backup)
+        .values(
+            account_id=group.account_id,
+            group_id=group.id,
+            group_name=group.name,
+            reason=reason.value,
+            seq=group.previous_seq,
+            recipient_count=group.recipient_count,
+            attribute_names=orjson.dumps(list(group.attribute_names)).decode(),
+            created_at=now,
+            expires_at=now + timedelta(days=group.retention_days),
+        )
+        .returning(col(Backup.id))
     )
     return int(result.scalar_one())

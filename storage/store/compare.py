@@ -12,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
 from storage.db import is_sqlite
+from storage.models import RecipientGroup
 from storage.sql import run
+from storage.store.state import state_sql
 
 VALUES = ("first_name", "last_name", "status", "attributes")
 
@@ -38,13 +41,12 @@ class Difference:
 
 
 def _parts(group_id: int, seq: int) -> tuple[str, str]:
+    """The backup's history rows, and the current rows written since the backup."""
     columns = "email, " + ", ".join(VALUES)
-    g, s = int(group_id), int(seq)
-    past = (
-        f"SELECT {columns} FROM recipient_version WHERE group_id = {g}"
-        f" AND valid_from <= {s} AND valid_to > {s}"
+    past = state_sql(group_id, seq, parts=("history",), columns=columns)
+    newer = (
+        f"SELECT {columns} FROM recipient WHERE group_id = {int(group_id)} AND version > {int(seq)}"
     )
-    newer = f"SELECT {columns} FROM recipient WHERE group_id = {g} AND version > {s}"
     return past, newer
 
 
@@ -93,13 +95,16 @@ def _kinds_sql(group_id: int, seq: int, *, sqlite: bool) -> str:
 
 async def compare_with_current(conn: AsyncConnection, *, group_id: int, seq: int) -> Comparison:
     """Counts of unchanged, changed, added and removed recipients since the backup."""
+    # Text: one set-based diff, its equality written per dialect (JSON on each).
     kinds = await run(
         conn,
         f"SELECT kind, count(*) AS n FROM ({_kinds_sql(group_id, seq, sqlite=is_sqlite(conn))}) AS d GROUP BY kind",
     )
     counts = {row.kind: int(row.n) for row in kinds}
-    total = await run(conn, "SELECT recipient_count FROM recipient_group WHERE id = :g", g=group_id)
-    current = int(total.scalar_one())
+    total = await conn.scalar(
+        select(RecipientGroup.recipient_count).where(col(RecipientGroup.id) == group_id)
+    )
+    current = int(total or 0)
     changed, added = counts.get("CHANGED", 0), counts.get("ADDED", 0)
     return Comparison(
         unchanged=current - changed - added,
@@ -113,6 +118,7 @@ async def differences(
     conn: AsyncConnection, *, group_id: int, seq: int, first: int, after_email: str | None
 ) -> list[Difference]:
     """The differing addresses in email order, after the keyset `after_email`."""
+    # Text: the same set-based diff, paged by email.
     rows = await run(
         conn,
         f"SELECT email, kind FROM ({_kinds_sql(group_id, seq, sqlite=is_sqlite(conn))}) AS d WHERE email > :after"

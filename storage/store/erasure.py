@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
-from storage.db import is_sqlite
+from storage.models import RecipientGroup
 from storage.sql import run
+from storage.store.state import seen_at
 
 
 @dataclass(frozen=True)
@@ -26,25 +28,26 @@ class Erasure:
 
 async def erase_address(conn: AsyncConnection, *, account_id: int, email: str) -> Erasure:
     """Erase `email` (canonical, see storage.addresses) from every group of the account."""
-    lock = "" if is_sqlite(conn) else " FOR UPDATE"
-    groups = [
-        int(row.id)
-        for row in await run(
-            conn,
-            f"SELECT id FROM recipient_group WHERE account_id = :a ORDER BY id{lock}",
-            a=account_id,
-        )
-    ]
+    # The account's group rows stay locked until commit (FOR UPDATE; SQLite's compiler leaves
+    # it out, its BEGIN IMMEDIATE already serialises writers).
+    locked = await conn.execute(
+        select(RecipientGroup.id)
+        .where(col(RecipientGroup.account_id) == account_id)
+        .order_by(col(RecipientGroup.id))
+        .with_for_update()
+    )
+    groups = [int(group_id) for group_id in locked.scalars()]
     if not groups:
         return Erasure(0, 0, 0)
-    in_groups = f"group_id IN ({','.join(str(g) for g in groups)})"
+    # Text from here: set-based deletes and one correlated count over every backup.
+    in_groups = "group_id IN :groups"
     current_seen = (
         "FROM recipient AS r WHERE r.group_id = backup.group_id"
-        " AND r.email = :e AND r.version <= backup.seq"
+        f" AND r.email = :e AND {seen_at('backup.seq', 'current', 'r')}"
     )
     history_seen = (
         "FROM recipient_version AS v WHERE v.group_id = backup.group_id"
-        " AND v.email = :e AND v.valid_from <= backup.seq AND v.valid_to > backup.seq"
+        f" AND v.email = :e AND {seen_at('backup.seq', 'history', 'v')}"
     )
     # A backup may hold the address twice: twins (`rené` in NFC and NFD) that became one
     # address in migration 0003 stay two rows in the backups taken before it.
@@ -55,17 +58,26 @@ async def erase_address(conn: AsyncConnection, *, account_id: int, email: str) -
         f" WHERE {in_groups} AND (EXISTS (SELECT 1 {current_seen})"
         f" OR EXISTS (SELECT 1 {history_seen}))",
         e=email,
+        groups=groups,
     )
     current = f"SELECT id FROM recipient WHERE {in_groups} AND email = :e"
-    await run(conn, f"DELETE FROM activity WHERE recipient_id IN ({current})", e=email)
+    await run(
+        conn, f"DELETE FROM activity WHERE recipient_id IN ({current})", e=email, groups=groups
+    )
     await run(
         conn,
         "UPDATE recipient_group SET recipient_count = recipient_count - 1, seq = seq + 1"
         f" WHERE id IN (SELECT group_id FROM recipient WHERE {in_groups} AND email = :e)",
         e=email,
+        groups=groups,
     )
-    recipients = await run(conn, f"DELETE FROM recipient WHERE {in_groups} AND email = :e", e=email)
+    recipients = await run(
+        conn, f"DELETE FROM recipient WHERE {in_groups} AND email = :e", e=email, groups=groups
+    )
     versions = await run(
-        conn, f"DELETE FROM recipient_version WHERE {in_groups} AND email = :e", e=email
+        conn,
+        f"DELETE FROM recipient_version WHERE {in_groups} AND email = :e",
+        e=email,
+        groups=groups,
     )
     return Erasure(recipients.rowcount, versions.rowcount, touched.rowcount)

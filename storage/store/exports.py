@@ -6,6 +6,9 @@ moves rows (SQLite: `csv.writer` in C) or bytes (PostgreSQL: `COPY ... TO STDOUT
 
 Both databases write the same bytes (`export_text`'s, which COPY's CSV format writes too):
 rows end with LF, and a cell is quoted when it holds the delimiter, `"`, CR or LF.
+
+The statements are text run on the driver's own connection: tuned per database, their rows
+stream past SQLAlchemy's result handling.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.codec.export import export_header, export_text
 from storage.db import driver_connection, is_sqlite
 from storage.store.backup_reads import BackupRow
+from storage.store.state import BOTH_PARTS, StatePart, seen_at, state_sql
 
 CHUNK_ROWS = 5_000
 COPY_QUEUE_CHUNKS = 8
@@ -74,21 +78,6 @@ def _cells(names: Sequence[str], *, escape: str, attribute: Callable[[int], str]
     return ", ".join(cells)
 
 
-def _state_sql(group_id: int, seq: int, *, with_history: bool) -> str:
-    columns = "email, first_name, last_name, status, attributes"
-    current = (
-        f"SELECT {columns} FROM recipient WHERE group_id = {int(group_id)}"
-        f" AND version <= {int(seq)}"
-    )
-    if not with_history:
-        return current + " ORDER BY group_id, email"
-    history = (
-        f"SELECT {columns} FROM recipient_version WHERE group_id = {int(group_id)}"
-        f" AND valid_to > {int(seq)} AND valid_from <= {int(seq)}"
-    )
-    return f"SELECT * FROM ({current} UNION ALL {history}) AS state ORDER BY email"
-
-
 async def _sqlite_rows(
     engine: AsyncEngine, group_id: int, seq: int, names: Sequence[str]
 ) -> AsyncIterator[bytes]:
@@ -101,7 +90,9 @@ async def _sqlite_rows(
         await driver.execute("BEGIN")
         try:
             history = await _has_history(driver, group_id, seq)
-            sql = f"SELECT {cells} FROM ({_state_sql(group_id, seq, with_history=history)})"
+            parts: tuple[StatePart, ...] = BOTH_PARTS if history else ("current",)
+            state = state_sql(group_id, seq, parts=parts, ordered=True)
+            sql = f"SELECT {cells} FROM ({state})"
             async with driver.execute(sql, parameters) as cursor:
                 while rows := await cursor.fetchmany(CHUNK_ROWS):
                     yield export_text(rows).encode()
@@ -111,8 +102,7 @@ async def _sqlite_rows(
 
 async def _has_history(driver: Any, group_id: int, seq: int) -> bool:
     async with driver.execute(
-        "SELECT 1 FROM recipient_version WHERE group_id = ? AND valid_to > ?"
-        " AND valid_from <= ? LIMIT 1",
+        f"SELECT 1 FROM recipient_version WHERE group_id = ? AND {seen_at('?', 'history')} LIMIT 1",
         (group_id, seq, seq),
     ) as cursor:
         return await cursor.fetchone() is not None
@@ -125,9 +115,9 @@ async def _copy_rows(
     escape = "'=', '+', '-', '@', E'\\t', E'\\r', ''''"
     cells = _cells(names, escape=escape, attribute=lambda i: f"(attributes ->> ${i + 1})")
     # The JSON is parsed once a row (OFFSET 0 keeps the subquery from being inlined).
-    state = _state_sql(group_id, seq, with_history=True).replace(
-        "SELECT * FROM",
-        "SELECT email, first_name, last_name, status, attributes::jsonb AS attributes FROM",
+    state = (
+        "SELECT email, first_name, last_name, status, attributes::jsonb AS attributes"
+        f" FROM ({state_sql(group_id, seq)}) AS state ORDER BY email"
     )
     sql = f"SELECT {cells} FROM ({state} OFFSET 0) AS rows"
     queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=COPY_QUEUE_CHUNKS)

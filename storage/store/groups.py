@@ -4,43 +4,60 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
-from storage.sql import run
+from storage.db import is_sqlite
+from storage.models import RecipientGroup
+from storage.sql import possible_ids, run
 
 
 async def create_group(conn: AsyncConnection, *, account_id: int, name: str, now: datetime) -> int:
     """Insert a new empty group and return its id."""
-    result = await run(
-        conn,
-        "INSERT INTO recipient_group (account_id, name, created_at, backups_enabled, seq,"
-        " recipient_count, attribute_names) VALUES (:a, :name, :now, true, 0, 0, '[]')"
-        " RETURNING id",
-        a=account_id,
-        name=name,
-        now=now,
+    result = await conn.execute(
+        sa.insert(RecipientGroup)
+        .values(
+            account_id=account_id,
+            name=name,
+            created_at=now,
+            backups_enabled=True,
+            seq=0,
+            recipient_count=0,
+            attribute_names="[]",
+        )
+        .returning(col(RecipientGroup.id))
     )
     return int(result.scalar_one())
 
 
 async def live_group_id(conn: AsyncConnection, *, account_id: int, group_id: int) -> int | None:
     """The id if this account has this live group, else None."""
-    value = await run(
-        conn,
-        "SELECT id FROM recipient_group WHERE id = :g AND account_id = :a AND deleted_at IS NULL",
-        g=group_id,
-        a=account_id,
+    if not possible_ids([group_id]):
+        return None
+    found = await conn.scalar(
+        select(RecipientGroup.id).where(
+            col(RecipientGroup.id) == group_id,
+            col(RecipientGroup.account_id) == account_id,
+            col(RecipientGroup.deleted_at).is_(None),
+        )
     )
-    found = value.scalar()
     return int(found) if found is not None else None
 
 
 async def mark_deleted(conn: AsyncConnection, *, group_id: int, seq: int, now: datetime) -> None:
     """Hide the group from every listing; its rows stay until retention purges them."""
-    await run(
-        conn,
-        "UPDATE recipient_group SET deleted_at = :now, deleted_seq = :seq WHERE id = :g",
-        now=now,
-        seq=seq,
-        g=group_id,
+    await conn.execute(
+        sa.update(RecipientGroup)
+        .where(col(RecipientGroup.id) == group_id)
+        .values(deleted_at=now, deleted_seq=seq)
     )
+
+
+async def hold_against_retention(conn: AsyncConnection, *, group_id: int) -> None:
+    """Keep a retention sweep from deleting the group's backups until this transaction ends."""
+    # A sweep locks the group's row before it deletes backups: with this share lock held, a
+    # backup checked here stays until the job row that protects it is committed. SQLite runs
+    # one write transaction at a time already.
+    if not is_sqlite(conn):
+        await run(conn, "SELECT id FROM recipient_group WHERE id = :g FOR SHARE", g=group_id)

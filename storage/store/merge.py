@@ -3,6 +3,9 @@
 Every statement is driven from the staged rows (a keyed temp table), so its cost
 follows the rows of the file, never the size of the group; only REPLACE walks the
 group, to find the recipients the source lacks.
+
+Every statement here is text: set-based, written per dialect, its join order and plan
+checked (`EXPLAIN`) on the import path.
 """
 
 from __future__ import annotations

@@ -21,10 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
-from storage.db import is_sqlite
-from storage.sql import run, scalar
+from storage.models import Job, RecipientGroup
+from storage.sql import row_lock, run, scalar
+from storage.store.state import seen_at
 
 ACTIVE_JOB = "job.status IN ('QUEUED', 'RUNNING')"
 IN_USE = f"EXISTS (SELECT 1 FROM job WHERE job.source_backup_id = b.id AND {ACTIVE_JOB})"
@@ -51,12 +54,9 @@ class GroupPurge:
     finished: bool
 
 
-def _lock(conn: AsyncConnection, strength: str) -> str:
-    return "" if is_sqlite(conn) else f" FOR {strength}"
-
-
 async def expired_backups(conn: AsyncConnection, *, as_of: datetime) -> list[ExpiredBackup]:
     """Every backup expired at `as_of`, oldest first (through the expiry index)."""
+    # Text: the in-use test is a correlated EXISTS shared with the deletes below.
     rows = await run(
         conn,
         f"SELECT b.id, b.group_id, {IN_USE} AS in_use FROM backup AS b"
@@ -69,8 +69,11 @@ async def expired_backups(conn: AsyncConnection, *, as_of: datetime) -> list[Exp
 async def lock_group_row(conn: AsyncConnection, *, group_id: int) -> bool:
     """Lock the group's row until the transaction ends (PostgreSQL); whether it exists."""
     # NO KEY UPDATE: waits for the group's writers and other sweeps, not for foreign-key checks.
-    lock = _lock(conn, "NO KEY UPDATE")
-    found = await scalar(conn, f"SELECT id FROM recipient_group WHERE id = :g{lock}", g=group_id)
+    found = await conn.scalar(
+        select(RecipientGroup.id)
+        .where(col(RecipientGroup.id) == group_id)
+        .with_for_update(key_share=True)
+    )
     return found is not None
 
 
@@ -80,12 +83,13 @@ async def delete_expired_backups(
     """Delete those of `ids` (backups of the group) still expired and unused; the ids deleted."""
     if not ids:
         return []
-    id_list = ",".join(str(int(i)) for i in ids)
+    # Text: a set-based purge guarded by the in-use test.
     rows = await run(
         conn,
-        f"DELETE FROM backup AS b WHERE b.group_id = :g AND b.id IN ({id_list})"
+        "DELETE FROM backup AS b WHERE b.group_id = :g AND b.id IN :ids"
         f" AND b.expires_at <= :as_of AND NOT {IN_USE} RETURNING id",
         g=group_id,
+        ids=list(ids),
         as_of=as_of,
     )
     return sorted(int(r.id) for r in rows)
@@ -95,12 +99,13 @@ def _unseen(survivors: str) -> str:
     """Predicate on `recipient_version AS v` of group :g: no (surviving) backup sees the row."""
     return (
         "v.group_id = :g AND NOT EXISTS (SELECT 1 FROM backup AS b WHERE b.group_id = :g"
-        f" AND b.seq >= v.valid_from AND b.seq < v.valid_to{survivors})"
+        f" AND {seen_at('b.seq', 'history', 'v')}{survivors})"
     )
 
 
 async def purge_history(conn: AsyncConnection, *, group_id: int) -> int:
     """Delete the group's history rows that no remaining backup sees; how many."""
+    # Text: a set-based purge (anti-join against the group's backups).
     result = await run(conn, f"DELETE FROM recipient_version AS v WHERE {_unseen('')}", g=group_id)
     return result.rowcount
 
@@ -112,7 +117,7 @@ async def count_history_purge(conn: AsyncConnection, *, group_id: int, as_of: da
         conn,
         "WITH s AS MATERIALIZED (SELECT b.seq FROM backup AS b WHERE b.group_id = :g"
         f"{SURVIVES}) SELECT count(*) FROM recipient_version AS v WHERE v.group_id = :g"
-        " AND NOT EXISTS (SELECT 1 FROM s WHERE s.seq >= v.valid_from AND s.seq < v.valid_to)",
+        f" AND NOT EXISTS (SELECT 1 FROM s WHERE {seen_at('s.seq', 'history', 'v')})",
         g=group_id,
         as_of=as_of,
     )
@@ -130,6 +135,7 @@ def _purgeable(survivors: str) -> str:
 
 async def purgeable_groups(conn: AsyncConnection) -> list[int]:
     """Deleted groups that no backup and no active job references."""
+    # Text, as the purge's own lock below: one predicate over backups and jobs.
     rows = await run(
         conn, f"SELECT g.id FROM recipient_group AS g WHERE {_purgeable('')} ORDER BY g.id"
     )
@@ -138,6 +144,7 @@ async def purgeable_groups(conn: AsyncConnection) -> list[int]:
 
 async def groups_purgeable_after(conn: AsyncConnection, *, as_of: datetime) -> list[int]:
     """The deleted groups `purgeable_groups` would list once a sweep as of `as_of` has run."""
+    # Text: the same predicate with the dry run's survivors.
     rows = await run(
         conn,
         f"SELECT g.id FROM recipient_group AS g WHERE {_purgeable(SURVIVES)} ORDER BY g.id",
@@ -150,10 +157,11 @@ async def purge_group_step(
     conn: AsyncConnection, *, group_id: int, limit: int
 ) -> GroupPurge | None:
     """Delete a batch of a purgeable group's rows (about `limit`); the group itself at the end."""
-    lock = _lock(conn, "UPDATE")
+    # Text: the purgeable predicate, locking the row it finds.
     locked = await scalar(
         conn,
-        f"SELECT g.id FROM recipient_group AS g WHERE g.id = :g AND {_purgeable('')}{lock}",
+        "SELECT g.id FROM recipient_group AS g"
+        f" WHERE g.id = :g AND {_purgeable('')}{row_lock(conn)}",
         g=group_id,
     )
     if locked is None:
@@ -193,6 +201,7 @@ async def _delete_recipient_batch(
 
 async def _delete_history_batch(conn: AsyncConnection, *, group_id: int, limit: int) -> int:
     """The oldest history rows by `valid_to`: `limit`, plus the rest of the last write's rows."""
+    # Text: a key-range batch purge on the (group_id, valid_to) index.
     last = await scalar(
         conn,
         "SELECT max(valid_to) FROM (SELECT valid_to FROM recipient_version WHERE group_id = :g"
@@ -214,12 +223,13 @@ async def _delete_history_batch(conn: AsyncConnection, *, group_id: int, limit: 
 async def _delete_group_row(conn: AsyncConnection, *, group_id: int) -> None:
     # Finished jobs stay in the account's history; they lose the group they pointed at
     # (the foreign key forbids a dangling id, and `ImportJob.group` is null then anyway).
-    await run(conn, "UPDATE job SET group_id = NULL WHERE group_id = :g", g=group_id)
-    await run(conn, "DELETE FROM recipient_group WHERE id = :g", g=group_id)
+    await conn.execute(sa.update(Job).where(col(Job.group_id) == group_id).values(group_id=None))
+    await conn.execute(sa.delete(RecipientGroup).where(col(RecipientGroup.id) == group_id))
 
 
 async def count_group_purge(conn: AsyncConnection, *, group_id: int) -> GroupPurge:
     """What purging the group would remove now, all steps together."""
+    # Text: three counts in one round trip.
     row = (
         await run(
             conn,

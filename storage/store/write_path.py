@@ -18,9 +18,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import orjson
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col
 
 from storage.db import driver_connection, is_sqlite
+from storage.models import RecipientGroup
 from storage.sql import run, scalar
 from storage.store.merge import merge_into_group
 from storage.store.writes import (
@@ -57,6 +60,7 @@ __all__ = [
 
 async def lock_group(conn: AsyncConnection, *, group_id: int) -> LockedGroup | None:
     """Lock a live group for writing and take its next seq (inside the transaction)."""
+    # Text: lock, bump the seq and read both switches in one round trip of the import path.
     row = (
         await run(
             conn,
@@ -87,6 +91,7 @@ async def lock_group(conn: AsyncConnection, *, group_id: int) -> LockedGroup | N
 
 async def create_stage(conn: AsyncConnection) -> None:
     """Create (or empty) this connection's staging table."""
+    # Text: DDL of a temp table no model describes.
     await run(conn, "DROP TABLE IF EXISTS import_stage")
     await run(
         conn,
@@ -136,13 +141,13 @@ async def write_recipients(
         # takes the next small import's joins for tiny and hashes the whole group.
         await run(conn, "ANALYZE recipient")
     names = sorted(set(group.attribute_names) | set(attribute_names))
-    await run(
-        conn,
-        "UPDATE recipient_group SET recipient_count = recipient_count + :delta,"
-        " attribute_names = :names WHERE id = :g",
-        delta=outcome.added - outcome.removed,
-        names=orjson.dumps(names).decode(),
-        g=group.id,
+    await conn.execute(
+        sa.update(RecipientGroup)
+        .where(col(RecipientGroup.id) == group.id)
+        .values(
+            recipient_count=col(RecipientGroup.recipient_count) + outcome.added - outcome.removed,
+            attribute_names=orjson.dumps(names).decode(),
+        )
     )
     return outcome
 
@@ -153,6 +158,7 @@ async def _insert_into_empty(
     values = (
         ":g, email, first_name, last_name, COALESCE(status, 'ACTIVE'), attributes, :now, :now, :n"
     )
+    # Text from here: set-based copies of the staged rows (or a backup's state) into the group.
     if isinstance(source, StagedSource) and is_sqlite(conn):
         # Key order halves the insert cost; on a duplicate address the later row wins.
         await run(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
 
 from storage.db import is_sqlite
-from storage.sql import run, scalar
-from storage.store.state import state_parts
+from storage.models import Backup
+from storage.sql import run
+from storage.store.state import state_sql
 
 SUPPRESSED = "('UNSUBSCRIBED', 'BOUNCED')"
 STAGE_COLUMNS = "rn, email, first_name, last_name, status, attributes"
@@ -82,7 +85,9 @@ Source = StagedSource | BackupSource
 
 async def latest_backup_seq(conn: AsyncConnection, *, group_id: int) -> int | None:
     """The seq of the group's latest backup, or None when it has none."""
-    value = await scalar(conn, "SELECT max(seq) FROM backup WHERE group_id = :g", g=group_id)
+    value = await conn.scalar(
+        select(sa.func.max(Backup.seq)).where(col(Backup.group_id) == group_id)
+    )
     return int(value) if value is not None else None
 
 
@@ -93,7 +98,11 @@ def source_parts(conn: AsyncConnection, source: Source) -> list[str]:
     history rows) so that no statement sorts the whole group.
     """
     if isinstance(source, BackupSource):
-        return list(state_parts(source.group_id, source.seq))
+        group_id, seq = source.group_id, source.seq
+        return [
+            state_sql(group_id, seq, parts=("current",), ordered=True),
+            state_sql(group_id, seq, parts=("history",), ordered=True),
+        ]
     if is_sqlite(conn):
         # Inserted with OR REPLACE in file order into a keyed table: the last row wins.
         return [f"SELECT {VALUE_COLUMNS} FROM import_stage ORDER BY rn"]
