@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from storage.db import is_sqlite
 from storage.models import RecipientGroup
-from storage.sql import possible_ids, run
+from storage.sql import possible_ids
 
 
 async def create_group(conn: AsyncConnection, *, account_id: int, name: str, now: datetime) -> int:
@@ -60,4 +60,8 @@ async def hold_against_retention(conn: AsyncConnection, *, group_id: int) -> Non
     # backup checked here stays until the job row that protects it is committed. SQLite runs
     # one write transaction at a time already.
     if not is_sqlite(conn):
-        await run(conn, "SELECT id FROM recipient_group WHERE id = :g FOR SHARE", g=group_id)
+        await conn.execute(
+            select(RecipientGroup.id)
+            .where(col(RecipientGroup.id) == group_id)
+            .with_for_update(read=True)  # FOR SHARE
+        )
