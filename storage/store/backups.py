@@ -34,7 +34,7 @@ async def take_backup(
             account_id=group.account_id,
             group_id=group.id,
             group_name=group.name,
-            reason=reason.value,
+            reason=reason,
             seq=group.previous_seq,
             recipient_count=group.recipient_count,
             attribute_names=orjson.dumps(list(group.attribute_names)).decode(),
