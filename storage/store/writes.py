@@ -1,4 +1,8 @@
-"""Shared pieces of the write path: modes, sources, outcomes, SQL fragments."""
+"""Shared pieces of the write path: modes, sources, outcomes, SQL fragments.
+
+The fragments are text: they make up the tuned set-based statements of `merge` and
+`write_path` (temp tables no model describes, per-dialect joins and upserts).
+"""
 
 from __future__ import annotations
 
