@@ -8,15 +8,15 @@ from datetime import datetime
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.errors import NotFound, UserFacingError
-from api.imports import ProgressSink, check_target, target_group
-from storage.db import is_sqlite, write_transaction
+from api.errors import Conflict, NotFound, UserFacingError
+from api.jobs import JobKind, ProgressSink, check_target, target_group
+from storage.db import write_transaction
 from storage.files import FileStore
-from storage.jobs import JobRow, create_job, finish
-from storage.sql import run
+from storage.jobs import JobRow, create_job, finish, group_has_active_job
 from storage.store.backup_reads import BackupRow, backups_by_id
-from storage.store.backups import take_backup
-from storage.store.groups import live_group_id, mark_deleted
+from storage.store.backups import BackupReason, take_backup
+from storage.store.groups import hold_against_retention, live_group_id, mark_deleted
+from storage.store.switches import set_account_backups, set_group_backups
 from storage.store.write_path import BackupSource, WriteMode, lock_group, write_recipients
 
 
@@ -27,9 +27,20 @@ async def delete_group(
     async with write_transaction(engine) as conn:
         if await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
             raise NotFound("No group with this id.", field=["groupId"])
+        if await group_has_active_job(conn, group_id=group_id):
+            # Deleting now would make that job fail ("deleted before the job ran") and lose
+            # its upload: the client retries once the job has ended.
+            raise Conflict(
+                "An import or restore is queued or running on this group; delete it once the"
+                " job has ended.",
+                field=["groupId"],
+            )
         group = await lock_group(conn, group_id=group_id)
-        assert group is not None
-        backup_id = await take_backup(conn, group=group, reason="GROUP_DELETION", now=now)
+        if group is None:  # live a moment ago, in this same write transaction
+            raise RuntimeError(f"group {group_id} could not be locked")
+        backup_id = await take_backup(
+            conn, group=group, reason=BackupReason.GROUP_DELETION, now=now
+        )
         await mark_deleted(conn, group_id=group_id, seq=group.seq, now=now)
     return backup_id
 
@@ -54,12 +65,8 @@ async def start_restore(
         backup = (await backups_by_id(conn, account_id=account_id, ids=[backup_id])).get(backup_id)
         if backup is None:
             raise NotFound("No backup with this id.", field=["backupId"])
-        if not is_sqlite(conn):
-            # Conflicts with the retention sweep's lock on the group: the backup cannot be
-            # deleted between this check and the job row that protects it.
-            await run(
-                conn, "SELECT id FROM recipient_group WHERE id = :g FOR SHARE", g=backup.group_id
-            )
+        # The backup cannot be deleted between this check and the job row that protects it.
+        await hold_against_retention(conn, group_id=backup.group_id)
         if group_id is not None or group_name is not None:
             name = check_target(group_id, group_name)
         else:
@@ -73,7 +80,7 @@ async def start_restore(
             conn,
             now=now,
             account_id=account_id,
-            kind="RESTORE",
+            kind=JobKind.RESTORE.value,
             mode=strategy,
             group_id=group_id,
             new_group_name=name,
@@ -90,7 +97,8 @@ async def run_restore(
     progress: ProgressSink,
 ) -> None:
     """Apply the backup's state to the target group, set-based, in one transaction."""
-    assert job.source_backup_id is not None
+    if job.source_backup_id is None:
+        raise ValueError(f"restore job {job.id} names no backup")
     async with write_transaction(engine) as conn:
         backup = (
             await backups_by_id(conn, account_id=job.account_id, ids=[job.source_backup_id])
@@ -100,7 +108,7 @@ async def run_restore(
         group = await target_group(conn, job, now())
         backup_id = None
         if job.group_id is not None:
-            backup_id = await take_backup(conn, group=group, reason="RESTORE", now=now())
+            backup_id = await take_backup(conn, group=group, reason=BackupReason.RESTORE, now=now())
         outcome = await write_recipients(
             conn,
             group=group,
@@ -136,18 +144,8 @@ async def set_backup_enabled(
     """Set the account-wide switch (no group) or one group's switch; effective at once."""
     async with write_transaction(engine) as conn:
         if group_id is None:
-            await run(
-                conn,
-                "UPDATE account SET backups_enabled = :e WHERE id = :a",
-                e=enabled,
-                a=account_id,
-            )
+            await set_account_backups(conn, account_id=account_id, enabled=enabled)
             return
         if await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
             raise NotFound("No group with this id.", field=["groupId"])
-        await run(
-            conn,
-            "UPDATE recipient_group SET backups_enabled = :e WHERE id = :g",
-            e=enabled,
-            g=group_id,
-        )
+        await set_group_backups(conn, group_id=group_id, enabled=enabled)

@@ -54,10 +54,23 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_asgi_app
 
+    print(serve_banner(settings, host=args.host, port=args.port), file=sys.stderr, flush=True)
     uvicorn.run(
         create_asgi_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
     )
     return 0
+
+
+def serve_banner(settings: Settings, *, host: str, port: int) -> str:
+    """Where the API answers and how to get a token, for the one who just started it."""
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/graphql"
+    ide = " (GraphiQL opens there in a browser)" if settings.graphiql else ""
+    return (
+        f"listkeeper: GraphQL API at {url}{ide}\n"
+        "listkeeper: get an API token with `listkeeper create-token --account NAME`"
+        " and send it as `Authorization: Bearer <token>`"
+    )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import authenticate
-from api.graphql.context import Services
 from api.logs import bind_account
+from api.services import Services
 from api.settings import Settings
 
 SIMPLE_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded", "text/plain")

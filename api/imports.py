@@ -14,29 +14,24 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedFile, UserFacingError
+from api.jobs import JobKind, ProgressSink, check_target, target_group
 from storage import codec
 from storage.db import write_transaction
 from storage.files import FileStore, TooLarge
 from storage.jobs import JobRow, RowErrorRow, add_row_errors, create_job, finish
-from storage.store.backups import take_backup
-from storage.store.groups import create_group, live_group_id
+from storage.store.backups import BackupReason, take_backup
+from storage.store.groups import live_group_id
 from storage.store.write_path import (
-    LockedGroup,
     StagedSource,
     WriteMode,
     create_stage,
     drop_stage,
-    lock_group,
     stage_rows,
     write_recipients,
 )
 
 MAX_KEPT_ROW_ERRORS = 1_000
 CHUNK_ROWS = 10_000
-GROUP_NAME_MAX = 200
-
-# (rows read, rows rejected, estimated rows in the file)
-ProgressSink = Callable[[int, int, int | None], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -45,24 +40,6 @@ class UploadSource:
 
     filename: str | None
     read: Callable[[int], Awaitable[bytes]]
-
-
-def check_target(group_id: int | None, group_name: str | None) -> str | None:
-    """Exactly one of an existing group or a new group's name; the clean name."""
-    if group_id is not None and group_name is not None:
-        raise InvalidInput("Give either groupId or groupName, not both.", field=["groupName"])
-    if group_id is None and group_name is None:
-        raise InvalidInput(
-            "Give groupId (an existing group) or groupName (a new group).", field=["groupId"]
-        )
-    if group_name is None:
-        return None
-    name = group_name.strip()
-    if not name or len(name) > GROUP_NAME_MAX:
-        raise InvalidInput(
-            f"A group name has 1 to {GROUP_NAME_MAX} characters.", field=["groupName"]
-        )
-    return name
 
 
 def check_mapping(mapping: Sequence[tuple[str, str]] | None) -> list[tuple[str, str]] | None:
@@ -105,7 +82,7 @@ async def start_import(
                 conn,
                 now=now,
                 account_id=account_id,
-                kind="IMPORT",
+                kind=JobKind.IMPORT.value,
                 mode=mode,
                 group_id=group_id,
                 new_group_name=name,
@@ -147,7 +124,8 @@ async def run_import(
     progress: ProgressSink,
 ) -> None:
     """Parse, stage and apply the job's file in one transaction; raises on failure."""
-    assert job.upload_key is not None
+    if job.upload_key is None:
+        raise ValueError(f"import job {job.id} names no uploaded file")
     mapping = orjson.loads(job.field_mapping) if job.field_mapping else None
     async with engine.connect() as conn:
         try:
@@ -157,7 +135,9 @@ async def run_import(
                 group = await target_group(conn, job, now())
                 backup_id = None
                 if job.group_id is not None:
-                    backup_id = await take_backup(conn, group=group, reason="IMPORT", now=now())
+                    backup_id = await take_backup(
+                        conn, group=group, reason=BackupReason.IMPORT, now=now()
+                    )
                 outcome = await write_recipients(
                     conn,
                     group=group,
@@ -184,20 +164,6 @@ async def run_import(
                 )
         finally:
             await _drop_stage_quietly(conn)
-
-
-async def target_group(conn: AsyncConnection, job: JobRow, now: datetime) -> LockedGroup:
-    """Lock the job's group, creating it first when the job names a new one."""
-    group_id = job.group_id
-    if group_id is None:
-        assert job.new_group_name is not None
-        group_id = await create_group(
-            conn, account_id=job.account_id, name=job.new_group_name, now=now
-        )
-    group = await lock_group(conn, group_id=group_id)
-    if group is None:
-        raise UserFacingError("The group was deleted before the job ran.")
-    return group
 
 
 async def _stage_file(

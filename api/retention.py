@@ -20,7 +20,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.graphql.context import Services
+from api.services import Services
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
 from storage.jobs import ACTIVE_STATUSES, upload_key_statuses

@@ -17,13 +17,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.clock import Clock
 from api.errors import UserFacingError
+from api.jobs import JobKind, JobRunner
 from api.logs import bind_job
 from api.progress import JobEvents
 from storage.db import read_transaction, write_transaction
@@ -48,8 +49,6 @@ LOCK_CHECK_SECONDS = 5.0
 # Active jobs looked at per poll: one running job per live worker, then the queue's head.
 CANDIDATES = 1000
 
-JobRunner = Callable[..., Awaitable[None]]
-
 
 @dataclass
 class Worker:
@@ -59,10 +58,11 @@ class Worker:
     files: FileStore
     clock: Clock
     events: JobEvents
-    runners: dict[str, JobRunner]
+    runners: Mapping[JobKind, JobRunner]
     poll_seconds: float = 1.0
+    # Set when a job is queued in this process (`Services.wake_worker`).
+    queued: asyncio.Event = field(default_factory=asyncio.Event)
     jobs_run: int = 0
-    _wake: asyncio.Event = field(default_factory=asyncio.Event)
     locks: JobLocks = field(init=False)
 
     def __post_init__(self) -> None:
@@ -70,7 +70,7 @@ class Worker:
 
     def wake(self) -> None:
         """A job was queued: look now rather than at the next poll."""
-        self._wake.set()
+        self.queued.set()
 
     async def run_forever(self) -> None:
         """Claim and run jobs; sleep until woken or the poll interval passes."""
@@ -81,10 +81,10 @@ class Worker:
                     pass
             except Exception:
                 log.exception("job worker loop failed; retrying")
-            self._wake.clear()
+            self.queued.clear()
             try:
                 async with asyncio.timeout(self.poll_seconds):
-                    await self._wake.wait()
+                    await self.queued.wait()
             except TimeoutError:
                 pass
 
@@ -167,7 +167,7 @@ class Worker:
         """Run the job to its end, unless another attempt supersedes this one."""
         started = time.perf_counter()
         try:
-            await self.runners[job.kind](
+            await self.runners[JobKind(job.kind)](
                 job,
                 engine=self.engine,
                 files=self.files,

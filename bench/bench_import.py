@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.backups import set_backup_enabled
 from api.imports import run_import
+from api.services import open_engine
 from bench.common import (
     CLOCK,
     REPO,
@@ -56,7 +57,7 @@ from bench.common import (
     write_changes_csv,
     write_recipients_csv,
 )
-from storage.db import SQLITE_PRAGMAS, create_engine, is_sqlite, write_transaction
+from storage.db import SQLITE_PRAGMAS, is_sqlite, write_transaction
 from storage.files import FileStore
 from storage.jobs import job_by_id
 from storage.sql import run, scalar
@@ -250,8 +251,7 @@ def child_import(url: str, files_root: Path, job_id: int) -> None:
 
 
 async def _run_job(url: str, files_root: Path, job_id: int) -> float:
-    engine = create_engine(url)
-    try:
+    async with open_engine(url, migrate=False) as engine:
         async with write_transaction(engine) as conn:
             job = await job_by_id(conn, job_id=job_id)
         assert job is not None
@@ -260,8 +260,6 @@ async def _run_job(url: str, files_root: Path, job_id: int) -> float:
             job, engine=engine, files=FileStore(files_root), now=CLOCK.now, progress=no_progress
         )
         return time.perf_counter() - start
-    finally:
-        await engine.dispose()
 
 
 # --- the run ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Shared parts of the benchmarks: data files, databases, jobs, memory, timing, result tables.
 
-The data is the one of design/MEASUREMENTS.md: email in scattered order, first and last name,
+The data is the one of docs/benchmarks.md's floors: email in scattered order, first and last name,
 three custom attributes (city, plan, score). Databases are fresh: a SQLite file in a temporary
 folder, or a new PostgreSQL database created on LISTKEEPER_TEST_POSTGRES_URL and dropped after.
 """
@@ -32,11 +32,11 @@ from api.auth import create_token
 from api.backups import run_restore
 from api.clock import SystemClock
 from api.imports import run_import
+from api.services import open_engine
 from api.settings import async_database_url
-from storage.db import create_engine, write_transaction
+from storage.db import write_transaction
 from storage.files import FileStore
 from storage.jobs import JobRow, create_job, job_by_id
-from storage.migrate import upgrade
 from storage.sql import scalar
 
 REPO = Path(__file__).resolve().parents[1]
@@ -176,12 +176,8 @@ async def _postgres_admin(admin_url: str, sql: str) -> None:
 @asynccontextmanager
 async def migrated_engine(database: Database) -> AsyncIterator[AsyncEngine]:
     """The app's engine on `database`, migrated to the newest revision."""
-    engine = create_engine(database.async_url)
-    try:
-        await upgrade(engine)
+    async with open_engine(database.async_url) as engine:
         yield engine
-    finally:
-        await engine.dispose()
 
 
 def sqlite_bytes(path: Path) -> int:

@@ -15,14 +15,13 @@ from datetime import datetime
 import orjson
 
 from api.retention import sweep
+from api.services import open_engine
 from api.settings import async_database_url
-from storage.db import create_engine
 
 
 async def main(database_url: str) -> None:
     """Wait for the word, sweep, report."""
-    engine = create_engine(async_database_url(database_url))
-    try:
+    async with open_engine(async_database_url(database_url), migrate=False) as engine:
         async with engine.connect():
             pass
         print("ready", flush=True)
@@ -32,8 +31,6 @@ async def main(database_url: str) -> None:
         )
         counts = {"deleted": report.deleted_backup_ids, "failures": report.failures}
         print("done", orjson.dumps(counts).decode(), flush=True)
-    finally:
-        await engine.dispose()
 
 
 if __name__ == "__main__":

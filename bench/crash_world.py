@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.services import open_engine
 from api.settings import async_database_url
 from bench import crash_checks
 from bench.crash_api import CrashClient
@@ -20,13 +22,21 @@ from bench.crash_process import (
     drop_database,
     server_env,
 )
-from storage.db import create_engine
 
 
 class World:
     """A database, a data folder and a server over them, and what they must hold."""
 
-    def __init__(self, *, backend: str, folder: Path, database_url: str, token: str) -> None:
+    def __init__(
+        self,
+        *,
+        backend: str,
+        folder: Path,
+        database_url: str,
+        token: str,
+        engine: AsyncEngine,
+        closing: AsyncExitStack,
+    ) -> None:
         self.backend = backend
         self.folder = folder
         self.database_url = database_url
@@ -34,7 +44,8 @@ class World:
         self.env = server_env(database_url=database_url, data_dir=self.data_dir)
         self.server = ServerProcess(self.env, cwd=folder, log_path=folder / "server.log")
         self.log = ServerLog(folder / "server.log")
-        self.engine: AsyncEngine = create_engine(async_database_url(database_url))
+        self.engine = engine
+        self._closing = closing
         self.token = token
         self.client: CrashClient | None = None
         self.oracle = Oracle()
@@ -48,7 +59,18 @@ class World:
         token = await create_token(
             server_env(database_url=url, data_dir=folder / "data"), cwd=folder
         )
-        world = cls(backend=backend, folder=folder, database_url=url, token=token)
+        closing = AsyncExitStack()
+        engine = await closing.enter_async_context(
+            open_engine(async_database_url(url), migrate=False)
+        )
+        world = cls(
+            backend=backend,
+            folder=folder,
+            database_url=url,
+            token=token,
+            engine=engine,
+            closing=closing,
+        )
         await world.start()
         return world
 
@@ -83,7 +105,7 @@ class World:
     async def close(self, *, keep: bool) -> None:
         """Stop everything; remove the database and folder unless `keep`."""
         await self.kill()
-        await self.engine.dispose()
+        await self._closing.aclose()
         if not keep:
             await drop_database(self.database_url)
             shutil.rmtree(self.folder, ignore_errors=True)

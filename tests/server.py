@@ -15,8 +15,8 @@ import uvicorn
 
 from api.app import create_app
 from api.clock import FrozenClock
-from api.graphql.context import Services
 from api.logs import request_logging
+from api.services import Services
 from api.settings import Settings
 
 T = TypeVar("T")

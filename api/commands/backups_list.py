@@ -110,15 +110,16 @@ def _remote(remote: Remote, group: str | None, limit: int) -> list[Listed]:
 
 
 async def _local(settings: Settings, account: str, group: str | None, limit: int) -> list[Listed]:
-    from api.commands.transfer_local import account_id_named, local_database
+    from api.commands.transfer_local import account_id_named
     from api.graphql.ids import encode_id
+    from api.services import open_services
     from storage.db import read_transaction
     from storage.reads import live_groups_named
     from storage.store.backup_reads import backups_page
 
-    async with local_database(settings) as engine:
-        account_id = await account_id_named(engine, account)
-        async with read_transaction(engine) as conn:
+    async with open_services(settings) as services:
+        account_id = await account_id_named(services.engine, account)
+        async with read_transaction(services.engine) as conn:
             group_id = None
             if group:
                 named = await live_groups_named(conn, account_id=account_id, name=group)

@@ -94,16 +94,10 @@ def handler(args: argparse.Namespace, settings: Settings) -> int:
 async def _sweep(settings: Settings, *, as_of: datetime, dry_run: bool) -> SweepReport:
     # Imported here: `listkeeper --help` and the other commands need not load the server.
     from api.retention import sweep
-    from storage.db import create_engine
-    from storage.migrate import upgrade
+    from api.services import open_services
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.db_url)
-    try:
-        await upgrade(engine)
-        return await sweep(engine=engine, as_of=as_of, dry_run=dry_run)
-    finally:
-        await engine.dispose()
+    async with open_services(settings) as services:
+        return await sweep(engine=services.engine, as_of=as_of, dry_run=dry_run)
 
 
 def summary(report: SweepReport) -> str:

@@ -119,18 +119,17 @@ def _create(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _new_token(settings: Settings, args: argparse.Namespace) -> str:
     from api.auth import create_token
-    from api.clock import SystemClock
-    from api.commands.transfer_local import local_database
     from api.errors import UserFacingError
+    from api.services import open_services
 
-    now = SystemClock().now()
-    expires_at: datetime | None = args.expires_at
-    if args.expires_in is not None:
-        expires_at = now + args.expires_in
-    async with local_database(settings) as engine:
+    async with open_services(settings) as services:
+        now = services.clock.now()
+        expires_at: datetime | None = args.expires_at
+        if args.expires_in is not None:
+            expires_at = now + args.expires_in
         try:
             return await create_token(
-                engine=engine,
+                engine=services.engine,
                 account_name=args.account,
                 now=now,
                 name=args.name,
@@ -158,11 +157,12 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _token_rows(settings: Settings, account: str) -> list[tuple[str, ...]]:
     from api.auth import list_tokens
-    from api.commands.transfer_local import account_id_named, local_database
+    from api.commands.transfer_local import account_id_named
+    from api.services import open_services
 
-    async with local_database(settings) as engine:
-        account_id = await account_id_named(engine, account)
-        tokens = await list_tokens(engine=engine, account_id=account_id)
+    async with open_services(settings) as services:
+        account_id = await account_id_named(services.engine, account)
+        tokens = await list_tokens(engine=services.engine, account_id=account_id)
     return [
         (str(t.id), t.name, _when(t.created_at), _when(t.expires_at), _when(t.last_used_at))
         for t in tokens
@@ -186,12 +186,13 @@ def _revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _revoke_local(settings: Settings, account: str, token_id: int) -> None:
     from api.auth import revoke_token
-    from api.commands.transfer_local import account_id_named, local_database
+    from api.commands.transfer_local import account_id_named
     from api.errors import NotFound
+    from api.services import open_services
 
-    async with local_database(settings) as engine:
-        account_id = await account_id_named(engine, account)
+    async with open_services(settings) as services:
+        account_id = await account_id_named(services.engine, account)
         try:
-            await revoke_token(engine=engine, account_id=account_id, token_id=token_id)
+            await revoke_token(engine=services.engine, account_id=account_id, token_id=token_id)
         except NotFound:
             raise CliError(f"account {account!r} has no token {token_id}") from None

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import aiofiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.backups import run_restore
-from api.clock import SystemClock
 from api.commands.console import (
     EXIT_OK,
+    EXIT_USAGE,
     SHOWN_ROW_ERRORS,
     CliError,
     ExportFile,
@@ -26,31 +23,18 @@ from api.commands.console import (
 )
 from api.errors import NotFound, UserFacingError
 from api.graphql.ids import decode_id, encode_id
-from api.imports import UploadSource, run_import, start_import
-from api.progress import JobEvents
+from api.imports import UploadSource, start_import
+from api.runtime import job_worker
+from api.services import Services, open_services
 from api.settings import Settings
 from api.worker import Worker
-from storage.db import create_engine, read_transaction, write_transaction
-from storage.files import FileStore
+from storage.db import read_transaction, write_transaction
 from storage.jobs import JobRow, fail, job_by_id, row_errors
-from storage.migrate import upgrade
 from storage.reads import account_id_by_name, groups_by_id, live_groups_named
 from storage.store.backup_reads import BackupRow, backups_by_id
 from storage.store.exports import export_backup_csv
 
 POLL_SECONDS = 0.3
-
-
-@asynccontextmanager
-async def local_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    """The settings' database, migrated to the newest revision."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.db_url)
-    try:
-        await upgrade(engine)
-        yield engine
-    finally:
-        await engine.dispose()
 
 
 async def account_id_named(engine: AsyncEngine, name: str) -> int:
@@ -79,13 +63,12 @@ async def import_local(
     settings: Settings, account: str, request: ImportRequest, out: Output
 ) -> ImportOutcome:
     """Queue the import, run the job in this process while showing progress; its outcome."""
-    files = FileStore(settings.data_dir)
-    async with local_database(settings) as engine:
-        account_id = await account_id_named(engine, account)
-        group_id = await _target_group(engine, account_id, request, out)
-        job_id = await _start(engine, files, settings, account_id, group_id, request)
-        job = await _run(engine, files, job_id, estimate_rows(request.path), out)
-        return await _outcome(engine, job)
+    async with open_services(settings) as services:
+        account_id = await account_id_named(services.engine, account)
+        group_id = await _target_group(services.engine, account_id, request, out)
+        job_id = await _start(services, account_id, group_id, request)
+        job = await _run(services, job_id, estimate_rows(request.path), out)
+        return await _outcome(services.engine, job)
 
 
 async def _target_group(
@@ -100,7 +83,8 @@ async def _target_group(
             raise CliError(f"no group with id {request.group_id}")
         out.say(f"Importing {request.path} into group {found[wanted].name!r} ({_gid(wanted)}).")
         return wanted
-    assert request.group_name is not None
+    if request.group_name is None:
+        raise CliError("give the group: --group NAME or --group-id ID", EXIT_USAGE)
     async with read_transaction(engine) as conn:
         rows = await live_groups_named(conn, account_id=account_id, name=request.group_name)
     named = {_gid(row.id): row.id for row in rows}
@@ -113,26 +97,21 @@ def _gid(group_id: int) -> str:
 
 
 async def _start(
-    engine: AsyncEngine,
-    files: FileStore,
-    settings: Settings,
-    account_id: int,
-    group_id: int | None,
-    request: ImportRequest,
+    services: Services, account_id: int, group_id: int | None, request: ImportRequest
 ) -> int:
     async with aiofiles.open(request.path, "rb") as file:
         try:
             return await start_import(
-                engine=engine,
-                files=files,
+                engine=services.engine,
+                files=services.files,
                 account_id=account_id,
                 upload=UploadSource(filename=request.path.name, read=file.read),
                 group_id=group_id,
                 group_name=request.group_name if group_id is None else None,
                 mode=request.mode,
                 field_mapping=request.mapping,
-                max_bytes=settings.max_upload_bytes,
-                now=SystemClock().now(),
+                max_bytes=services.settings.max_upload_bytes,
+                now=services.clock.now(),
             )
         except UserFacingError as error:
             raise CliError(
@@ -140,25 +119,17 @@ async def _start(
             ) from None
 
 
-async def _run(
-    engine: AsyncEngine, files: FileStore, job_id: int, estimate: int | None, out: Output
-) -> JobRow:
+async def _run(services: Services, job_id: int, estimate: int | None, out: Output) -> JobRow:
     """Work the queue in this process until the job has finished, showing its progress."""
-    worker = Worker(
-        engine=engine,
-        files=files,
-        clock=SystemClock(),
-        events=JobEvents(),
-        runners={"IMPORT": run_import, "RESTORE": run_restore},
-    )
-    work = asyncio.create_task(_work(worker, engine, job_id))
+    engine = services.engine
+    work = asyncio.create_task(_work(job_worker(services), engine, job_id))
     try:
         with out.meter("Importing", unit="rows", total=estimate) as meter:
             return await _watch(engine, job_id, work, meter, estimate)
     except asyncio.CancelledError:
         await _stop(work)
         # Otherwise a server would requeue the job, whose upload is gone, at its next start.
-        await _fail_unfinished(engine, job_id)
+        await _fail_unfinished(services, job_id)
         raise
     finally:
         await _stop(work)
@@ -199,19 +170,20 @@ async def _stop(work: asyncio.Task[None]) -> None:
 async def _job(engine: AsyncEngine, job_id: int) -> JobRow:
     async with read_transaction(engine) as conn:
         job = await job_by_id(conn, job_id=job_id)
-    assert job is not None
+    if job is None:
+        raise CliError(f"job {job_id} is gone from the database")
     return job
 
 
-async def _fail_unfinished(engine: AsyncEngine, job_id: int) -> None:
-    async with write_transaction(engine) as conn:
+async def _fail_unfinished(services: Services, job_id: int) -> None:
+    async with write_transaction(services.engine) as conn:
         job = await job_by_id(conn, job_id=job_id)
         if job is not None and not job.finished:
             await fail(
                 conn,
                 job_id=job_id,
                 attempt=job.attempts,
-                now=SystemClock().now(),
+                now=services.clock.now(),
                 error="Interrupted.",
             )
 
@@ -246,7 +218,8 @@ async def export_local(
     settings: Settings, account: str, backup_ref: str, destination: str, out: Output
 ) -> int:
     """Write the backup's CSV to `destination`; the exit code."""
-    async with local_database(settings) as engine:
+    async with open_services(settings) as services:
+        engine = services.engine
         account_id = await account_id_named(engine, account)
         backup = await _backup(engine, account_id, backup_ref)
         rows = backup.recipient_count

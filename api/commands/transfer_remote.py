@@ -13,6 +13,7 @@ import orjson
 
 from api.commands.console import (
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     ExportFile,
     ImportOutcome,
@@ -147,7 +148,8 @@ def _target_group(api: RemoteApi, request: ImportRequest, out: Output) -> str | 
             raise CliError(f"no group with id {request.group_id}")
         out.say(f"Importing {request.path} into group {node['name']!r} ({node['id']}).")
         return str(node["id"])
-    assert request.group_name is not None
+    if request.group_name is None:
+        raise CliError("give the group: --group NAME or --group-id ID", EXIT_USAGE)
     found = groups_named(api, request.group_name)
     return choose_group(request, found, out)
 

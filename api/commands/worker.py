@@ -39,28 +39,14 @@ def handler(args: argparse.Namespace, settings: Settings) -> int:
 
 async def run_worker(settings: Settings) -> None:
     """Claim and run jobs, and sweep retention, until told to stop."""
-    from api.app import background_tasks, job_worker
-    from api.clock import SystemClock
-    from api.graphql.context import Services
-    from api.progress import JobEvents
-    from storage.db import create_engine
-    from storage.files import FileStore
-    from storage.migrate import upgrade
+    from api.runtime import job_worker, running_loops
+    from api.services import open_services
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.db_url)
-    files, clock, events = FileStore(settings.data_dir), SystemClock(), JobEvents()
-    worker = job_worker(engine=engine, files=files, clock=clock, events=events, settings=settings)
-    services = Services(settings, engine, files, clock, events, worker.wake)
-    try:
-        await upgrade(engine)
-        tasks = [asyncio.create_task(worker.run_forever()), *background_tasks(services)]
+    async with (
+        open_services(settings) as services,
+        running_loops(services, worker=job_worker(services)),
+    ):
         await _until_stopped()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    finally:
-        await engine.dispose()
 
 
 async def _until_stopped() -> None:

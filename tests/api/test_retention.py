@@ -17,10 +17,12 @@ from typing import Any
 import httpx
 import pytest
 
-from api.graphql.context import Services
 from api.graphql.ids import decode_id
 from api.retention import SweepReport, retention_loop, sweep
+from api.services import Services
 from storage.db import create_engine, read_transaction, write_transaction
+from storage.job_locks import JobLock, job_locks
+from storage.jobs import create_job
 from storage.sql import run, scalar
 from storage.store import retention as retention_sql
 from storage.store.state import StateRow, fetch_state
@@ -311,6 +313,47 @@ def test_a_backup_a_running_restore_reads_is_kept(
     assert read_by_job in after.deleted_backup_ids
     assert made.group_id in after.purged_group_ids
     assert_purged(server, made.group_id)
+
+
+def test_a_backup_a_queued_restore_will_read_is_kept(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    made = make_group(client, "Restore queued")
+    delete_group(client, made.group)
+    read_by_job = db_id(made.backup, "Backup")
+    account_id = sql(server, "SELECT account_id FROM backup WHERE id = :b", b=read_by_job)[0][0]
+
+    async def queue_held() -> tuple[int, JobLock]:
+        # Locked before the job row is committed: the server's worker never sees it free,
+        # so the job stays QUEUED (as behind a long queue) for as long as the test holds it.
+        async with write_transaction(server.services.engine) as conn:
+            job_id = await create_job(
+                conn,
+                now=server.clock.now(),
+                account_id=account_id,
+                kind="RESTORE",
+                mode="REFRESH_AND_ADD",
+                new_group_name="x",
+                source_backup_id=read_by_job,
+            )
+            lock = await job_locks(server.services.engine).try_lock(job_id)
+        assert lock is not None
+        return job_id, lock
+
+    job_id, lock = server.run(queue_held())
+    try:
+        server.clock.advance(EXPIRED)
+        report = sweep_now(server)
+        assert sql(server, "SELECT status FROM job WHERE id = :j", j=job_id) == [("QUEUED",)]
+        assert read_by_job in report.kept_backup_ids
+        assert read_by_job not in report.deleted_backup_ids
+        assert made.group_id not in report.purged_group_ids
+        assert backup_ids(client, made.group) == [made.backup]
+    finally:
+        write(server, "UPDATE job SET status = 'FAILED' WHERE id = :j", j=job_id)
+        server.run(lock.release(ended=True))
+
+    assert read_by_job in sweep_now(server).deleted_backup_ids
 
 
 def test_a_dry_run_deletes_nothing_and_reports_what_a_sweep_deletes(
