@@ -68,10 +68,6 @@ class Worker:
     def __post_init__(self) -> None:
         self.locks = job_locks(self.engine)
 
-    def wake(self) -> None:
-        """A job was queued: look now rather than at the next poll."""
-        self.queued.set()
-
     async def run_forever(self) -> None:
         """Claim and run jobs; sleep until woken or the poll interval passes."""
         log.info("job worker started")
