@@ -39,7 +39,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.backups import delete_group
-from api.graphql.ids import encode_id
+from api.global_ids import encode_id
 from bench.common import (
     CLOCK,
     REPO,

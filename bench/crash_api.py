@@ -9,7 +9,7 @@ import httpx
 import orjson
 from strawberry import relay
 
-from api.graphql.ids import encode_id
+from api.global_ids import encode_id
 
 IMPORT = """mutation($input: ImportRecipientsInput!) { importRecipients(input: $input) {
   job { id status } userErrors { code message } } }"""

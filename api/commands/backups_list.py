@@ -80,7 +80,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 def _remote(remote: Remote, group: str | None, limit: int) -> list[Listed]:
     from api.commands.transfer_remote import RemoteApi, groups_named
-    from api.graphql.ids import decode_id
+    from api.global_ids import decode_id
 
     with RemoteApi(remote) as api:
         group_id = _only_group(groups_named(api, group), group) if group else None
@@ -111,7 +111,7 @@ def _remote(remote: Remote, group: str | None, limit: int) -> list[Listed]:
 
 async def _local(settings: Settings, account: str, group: str | None, limit: int) -> list[Listed]:
     from api.commands.transfer_local import account_id_named
-    from api.graphql.ids import encode_id
+    from api.global_ids import encode_id
     from api.services import open_services
     from storage.db import read_transaction
     from storage.reads import live_groups_named

@@ -22,7 +22,7 @@ from api.commands.console import (
     estimate_rows,
 )
 from api.errors import NotFound, UserFacingError
-from api.graphql.ids import decode_id, encode_id
+from api.global_ids import decode_id, encode_id
 from api.imports import UploadSource, start_import
 from api.runtime import job_worker
 from api.services import Services, open_services

@@ -253,7 +253,7 @@ def export_remote(remote: Remote, backup_ref: str, destination: str, out: Output
 def backup_global_id(backup_ref: str) -> str:
     """A backup's global ID, from itself or from the backup's number."""
     if backup_ref.strip().isdigit():
-        from api.graphql.ids import encode_id
+        from api.global_ids import encode_id
 
         return encode_id("Backup", int(backup_ref))
     return backup_ref.strip()

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 import strawberry
 from strawberry import relay
 
+from api.global_ids import node_db_id
 from api.graphql.context import Info
-from api.graphql.ids import node_db_id
 from api.graphql.tokens import ApiToken, account_tokens
 from storage.reads import AccountRow
 

@@ -12,12 +12,12 @@ import strawberry
 from strawberry import relay
 
 from api.downloads import download_path
+from api.global_ids import encode_id
 
 # The module, not its names: groups.py imports this module too (a group's backups), and
 # names are looked up when a resolver runs, once both modules are loaded.
 from api.graphql import groups
 from api.graphql.context import Info
-from api.graphql.ids import encode_id
 from api.graphql.loaders import load_nodes
 from api.graphql.pagination import (
     Connection,

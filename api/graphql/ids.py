@@ -1,64 +1,17 @@
-"""Global IDs: base64 of `Type:id`, accepted only in the one spelling we write.
-
-`int()` reads " 1", "+1", "01", "1_0" and the Arabic-Indic digit one as 1, and base64
-decoding forgives missing padding: such spellings would name an object we never
-gave out under that ID. An ID decodes only if encoding it again gives it back,
-and its number fits a 64-bit database id.
-"""
+"""`Query.node`: the object a global ID names, if it is one of the account's (api/global_ids.py
+reads and writes the IDs themselves)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from strawberry import relay
 from strawberry.types.base import StrawberryObjectDefinition
 
-from api.errors import NotFound
+from api.global_ids import parse_global_id
 
 if TYPE_CHECKING:
     from api.graphql.context import Info
-
-READABLE = {"ImportJob": "import job"}
-MAX_DB_ID = 2**63 - 1
-CANONICAL_NUMBER = re.compile(r"0|[1-9][0-9]{0,18}")  # re's [0-9] is ASCII only
-
-
-def parse_global_id(value: object) -> tuple[str, int] | None:
-    """(type name, database id) of a canonical global ID; None for anything else."""
-    if not isinstance(value, str):
-        return None
-    try:
-        gid = relay.GlobalID.from_id(value)
-    except (ValueError, relay.GlobalIDValueError):
-        return None
-    if not CANONICAL_NUMBER.fullmatch(gid.node_id):
-        return None
-    db_id = int(gid.node_id)
-    if db_id > MAX_DB_ID or encode_id(gid.type_name, db_id) != value:
-        return None
-    return gid.type_name, db_id
-
-
-def decode_id(value: str, type_name: str, *, field: list[str]) -> int:
-    """The database id inside a global ID of `type_name`; NotFound for anything else."""
-    parsed = parse_global_id(value)
-    if parsed is None or parsed[0] != type_name:
-        readable = READABLE.get(type_name, type_name.lower())
-        raise NotFound(f"No {readable} with this id.", field=field)
-    return parsed[1]
-
-
-def node_db_id(node_id: str) -> int | None:
-    """The database id of a relay node id (the part after `Type:`); None if it is none."""
-    # ASCII digits only: int() would also read " 1" or Arabic-Indic digits as 1.
-    text = str(node_id)
-    return int(text) if text.isascii() and text.isdigit() else None
-
-
-def encode_id(type_name: str, db_id: int) -> str:
-    """The global ID of a row."""
-    return str(relay.GlobalID(type_name, str(db_id)))
 
 
 async def resolve_node(info: Info, value: str) -> relay.Node | None:

@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
-from api.graphql.ids import node_db_id
+from api.global_ids import node_db_id
 from storage.activities import ActivityRow, activities_of
 from storage.db import read_transaction
 from storage.jobs import JobRow, jobs_by_id

@@ -14,11 +14,11 @@ from api.activities import ActivityReport, record_activities
 from api.auth import issue_token, revoke_token
 from api.erasure import erase_recipient
 from api.errors import FileTooLarge, NotFound, UserFacingError
+from api.global_ids import decode_id, encode_id
 from api.graphql.accounts import Account
 from api.graphql.backups import backup_by_id
 from api.graphql.context import Info
 from api.graphql.groups import Group
-from api.graphql.ids import decode_id, encode_id
 from api.graphql.jobs import ImportJob, ImportMode, RestoreStrategy
 from api.graphql.payloads import (
     ActivityInput,

@@ -6,11 +6,12 @@ import strawberry
 from strawberry import relay
 
 from api.errors import NotFound
+from api.global_ids import decode_id
 from api.graphql.accounts import Account, viewer
 from api.graphql.backups import Backup, GroupBackups, backups_connection
 from api.graphql.context import Info
 from api.graphql.groups import Group
-from api.graphql.ids import decode_id, resolve_node
+from api.graphql.ids import resolve_node
 from api.graphql.jobs import ImportJob, job_by_id
 from api.graphql.pagination import (
     Connection,

@@ -7,8 +7,8 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from api.errors import NotFound
+from api.global_ids import decode_id
 from api.graphql.context import Context, Info
-from api.graphql.ids import decode_id
 from api.graphql.jobs import ImportJob
 from storage.db import read_transaction
 from storage.jobs import JobRow, job_by_id

@@ -103,7 +103,7 @@ def test_download_urls_refuse_expired_tampered_and_foreign(
     tampered = url[:-3] + ("aaa" if not url.endswith("aaa") else "bbb")
     assert download(tampered).status_code == 403
     viewer = other_client.execute("{ viewer { id } }")["viewer"]["id"]
-    from api.graphql.ids import decode_id
+    from api.global_ids import decode_id
 
     foreign = download_token(
         secret=server.settings.signing_key,

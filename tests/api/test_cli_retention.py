@@ -14,7 +14,7 @@ import pytest
 
 from api.auth import create_token
 from api.clock import FrozenClock
-from api.graphql.ids import decode_id
+from api.global_ids import decode_id
 from tests.client import GraphQLClient
 from tests.server import LiveServer
 

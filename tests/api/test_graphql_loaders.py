@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from api.graphql.ids import decode_id
+from api.global_ids import decode_id
 from storage.db import write_transaction
 from storage.sql import run
 from tests.client import GraphQLClient

@@ -19,8 +19,8 @@ from graphql import parse
 from strawberry.extensions.validation_cache import _get_validate_cache
 
 from api.clock import FrozenClock
+from api.global_ids import decode_id, encode_id
 from api.graphql.cost import FIELD_WEIGHTS, operation_costs
-from api.graphql.ids import decode_id, encode_id
 from api.graphql.schema import build_schema
 from api.settings import Settings
 from tests.client import GraphQLClient

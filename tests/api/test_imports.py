@@ -248,7 +248,7 @@ async def state_of_backup(server: LiveServer, backup_gid: str) -> list[tuple[Any
     """The store's point-in-time rows of a backup, attributes decoded."""
     import orjson
 
-    from api.graphql.ids import decode_id
+    from api.global_ids import decode_id
 
     backup_id = decode_id(backup_gid, "Backup", field=["id"])
     async with read_transaction(server.services.engine) as conn:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import httpx
 
-from api.graphql.ids import decode_id
+from api.global_ids import decode_id
 from api.retention import sweep
 from storage.db import write_transaction
 from storage.sql import run

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.graphql.ids import decode_id
+from api.global_ids import decode_id
 from api.retention import SweepReport, retention_loop, sweep
 from api.services import Services
 from storage.db import create_engine, read_transaction, write_transaction

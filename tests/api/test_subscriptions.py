@@ -14,7 +14,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from api.graphql.ids import encode_id
+from api.global_ids import encode_id
 from tests.client import GraphQLClient
 from tests.server import LiveServer
 from tests.support.frontend_contract import operation_files
