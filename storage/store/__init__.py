@@ -1,6 +1,6 @@
 """The versioned recipient store: current rows, their history, and backups as points in time.
 
-write_path     the one write path for recipients (imports, restores, erasure)
+write_path     the one write path for recipients (imports, restores; erasure deletes on its own)
 writes, merge  its shared pieces, and writing staged rows into a group that has recipients
 groups         group rows: creation, O(1) deletion
 backups        taking a backup: one row at a group's seq
