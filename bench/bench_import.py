@@ -254,7 +254,8 @@ async def _run_job(url: str, files_root: Path, job_id: int) -> float:
     async with open_engine(url, migrate=False) as engine:
         async with write_transaction(engine) as conn:
             job = await job_by_id(conn, job_id=job_id)
-        assert job is not None
+        if job is None:
+            raise RuntimeError(f"job {job_id} is gone")
         start = time.perf_counter()
         await run_import(
             job, engine=engine, files=FileStore(files_root), now=CLOCK.now, progress=no_progress

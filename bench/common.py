@@ -36,7 +36,7 @@ from api.services import open_engine
 from api.settings import async_database_url
 from storage.db import write_transaction
 from storage.files import FileStore
-from storage.jobs import JobRow, create_job, job_by_id
+from storage.jobs import JobRow, claim_job, create_job, job_by_id
 from storage.sql import scalar
 
 REPO = Path(__file__).resolve().parents[1]
@@ -201,11 +201,12 @@ async def no_progress(processed: int, rejected: int, total: int | None) -> None:
 
 
 async def queue_job(engine: AsyncEngine, **fields: Any) -> JobRow:
-    """Create a job row as the API does and read it back."""
+    """Create a job row as the API does and claim it as a worker does (its ends are fenced)."""
     async with write_transaction(engine) as conn:
         job_id = await create_job(conn, now=CLOCK.now(), **fields)
-        job = await job_by_id(conn, job_id=job_id)
-    assert job is not None
+        job = await claim_job(conn, job_id=job_id, now=CLOCK.now(), max_attempts=1)
+    if job is None:
+        raise RuntimeError(f"job {job_id} could not be claimed")
     return job
 
 
@@ -268,11 +269,11 @@ async def timed_import(
         group_id=group_id,
         group_name=group_name,
     )
-    assert job.upload_key is not None
     start = time.perf_counter()
     await run_import(job, engine=engine, files=files, now=CLOCK.now, progress=no_progress)
     seconds = time.perf_counter() - start
-    await files.delete(job.upload_key)
+    if job.upload_key is not None:
+        await files.delete(job.upload_key)
     return seconds, await finished_job(engine, job.id)
 
 
