@@ -24,6 +24,13 @@ class ActivityKind(enum.StrEnum):
 
 ActivityRow: TypeAlias = Activity
 
+# Built once (see storage.sql.fetch_models): the GraphQL loader of activities runs it.
+_OF_RECIPIENTS = (
+    select(Activity)
+    .where(col(Activity.recipient_id).in_(sa.bindparam("ids", expanding=True)))
+    .order_by(col(Activity.recipient_id), col(Activity.occurred_at).desc(), col(Activity.id).desc())
+)
+
 
 async def activities_of(
     conn: AsyncConnection, *, recipient_ids: Sequence[int], limit_each: int = 100
@@ -32,14 +39,7 @@ async def activities_of(
     result: dict[int, list[Activity]] = {i: [] for i in recipient_ids}
     if not recipient_ids:
         return result
-    query = (
-        select(Activity)
-        .where(col(Activity.recipient_id).in_(list(recipient_ids)))
-        .order_by(
-            col(Activity.recipient_id), col(Activity.occurred_at).desc(), col(Activity.id).desc()
-        )
-    )
-    for activity in await fetch_models(conn, query):
+    for activity in await fetch_models(conn, _OF_RECIPIENTS, {"ids": list(recipient_ids)}):
         bucket = result[activity.recipient_id]
         if len(bucket) < limit_each:
             bucket.append(activity)

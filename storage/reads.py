@@ -21,11 +21,48 @@ GroupRow: TypeAlias = RecipientGroup
 RecipientRow: TypeAlias = Recipient
 
 LIVE = col(RecipientGroup.deleted_at).is_(None)
+_ACCOUNT_ID: sa.BindParameter[int] = sa.bindparam("account_id")
+_IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
+
+# Built once (see storage.sql.fetch_models): these run per request or per loader batch.
+_ACCOUNT = select(Account).where(col(Account.id) == _ACCOUNT_ID).limit(1)
+_MY_GROUPS = (col(RecipientGroup.account_id) == _ACCOUNT_ID, LIVE)
+_GROUPS_PAGE = (
+    select(RecipientGroup)
+    .where(*_MY_GROUPS, col(RecipientGroup.id) < sa.bindparam("before_id"))
+    .order_by(col(RecipientGroup.id).desc())
+    .limit(sa.bindparam("limit"))
+)
+_GROUPS_COUNT = select(sa.func.count()).select_from(RecipientGroup).where(*_MY_GROUPS)
+_ANY_GROUPS_BY_ID = select(RecipientGroup).where(
+    col(RecipientGroup.account_id) == _ACCOUNT_ID, col(RecipientGroup.id).in_(_IDS)
+)
+_LIVE_GROUPS_BY_ID = _ANY_GROUPS_BY_ID.where(LIVE)
+_RECIPIENTS_PAGE = (
+    select(Recipient)
+    .where(
+        col(Recipient.group_id) == sa.bindparam("group_id"),
+        col(Recipient.email) > sa.bindparam("after_email"),
+    )
+    .order_by(col(Recipient.email))
+    .limit(sa.bindparam("limit"))
+)
+_RECIPIENTS_BY_ID = (
+    select(Recipient)
+    .join(RecipientGroup, col(RecipientGroup.id) == col(Recipient.group_id))
+    .where(col(Recipient.id).in_(_IDS), col(RecipientGroup.account_id) == _ACCOUNT_ID, LIVE)
+)
+_ACCOUNT_ID_BY_NAME = select(Account.id).where(col(Account.name) == sa.bindparam("name"))
+_LIVE_GROUPS_NAMED = (
+    select(RecipientGroup)
+    .where(*_MY_GROUPS, col(RecipientGroup.name) == sa.bindparam("name"))
+    .order_by(col(RecipientGroup.id).desc())
+)
 
 
 async def account(conn: AsyncConnection, *, account_id: int) -> Account:
     """The account (it exists: the token was checked)."""
-    found = await fetch_model(conn, select(Account).where(col(Account.id) == account_id))
+    found = await fetch_model(conn, _ACCOUNT, {"account_id": account_id})
     if found is None:
         raise LookupError(f"no account {account_id}")
     return found
@@ -35,16 +72,10 @@ async def groups_page(
     conn: AsyncConnection, *, account_id: int, first: int, before_id: int | None
 ) -> tuple[list[RecipientGroup], int]:
     """Live groups, newest first, after the keyset `before_id`; and their total."""
-    mine = (col(RecipientGroup.account_id) == account_id, LIVE)
     before = before_id if before_id is not None else MAX_ID
-    page = (
-        select(RecipientGroup)
-        .where(*mine, col(RecipientGroup.id) < before)
-        .order_by(col(RecipientGroup.id).desc())
-        .limit(first + 1)
-    )
-    total = await conn.scalar(select(sa.func.count()).select_from(RecipientGroup).where(*mine))
-    return await fetch_models(conn, page), int(total or 0)
+    page = {"account_id": account_id, "before_id": before, "limit": first + 1}
+    total = await conn.scalar(_GROUPS_COUNT, {"account_id": account_id})
+    return await fetch_models(conn, _GROUPS_PAGE, page), int(total or 0)
 
 
 async def groups_by_id(
@@ -54,25 +85,17 @@ async def groups_by_id(
     wanted = possible_ids(ids)
     if not wanted:
         return {}
-    query = select(RecipientGroup).where(
-        col(RecipientGroup.account_id) == account_id, col(RecipientGroup.id).in_(wanted)
-    )
-    if not include_deleted:
-        query = query.where(LIVE)
-    return {g.id: g for g in await fetch_models(conn, query)}
+    query = _ANY_GROUPS_BY_ID if include_deleted else _LIVE_GROUPS_BY_ID
+    found = await fetch_models(conn, query, {"account_id": account_id, "ids": wanted})
+    return {g.id: g for g in found}
 
 
 async def recipients_page(
     conn: AsyncConnection, *, group_id: int, first: int, after_email: str | None
 ) -> list[Recipient]:
     """The group's recipients ordered by email, after the keyset `after_email`."""
-    query = (
-        select(Recipient)
-        .where(col(Recipient.group_id) == group_id, col(Recipient.email) > (after_email or ""))
-        .order_by(col(Recipient.email))
-        .limit(first + 1)
-    )
-    return await fetch_models(conn, query)
+    page = {"group_id": group_id, "after_email": after_email or "", "limit": first + 1}
+    return await fetch_models(conn, _RECIPIENTS_PAGE, page)
 
 
 async def recipients_by_id(
@@ -82,17 +105,13 @@ async def recipients_by_id(
     wanted = possible_ids(ids, largest=MAX_BIG_ID)
     if not wanted:
         return {}
-    query = (
-        select(Recipient)
-        .join(RecipientGroup, col(RecipientGroup.id) == col(Recipient.group_id))
-        .where(col(Recipient.id).in_(wanted), col(RecipientGroup.account_id) == account_id, LIVE)
-    )
-    return {r.id: r for r in await fetch_models(conn, query)}
+    found = await fetch_models(conn, _RECIPIENTS_BY_ID, {"account_id": account_id, "ids": wanted})
+    return {r.id: r for r in found}
 
 
 async def account_id_by_name(conn: AsyncConnection, *, name: str) -> int | None:
     """The id of the account called `name`, or None if there is none."""
-    found = await conn.scalar(select(Account.id).where(col(Account.name) == name))
+    found = await conn.scalar(_ACCOUNT_ID_BY_NAME, {"name": name})
     return int(found) if found is not None else None
 
 
@@ -100,9 +119,5 @@ async def live_groups_named(
     conn: AsyncConnection, *, account_id: int, name: str
 ) -> list[RecipientGroup]:
     """This account's live groups called `name`, newest first."""
-    query = (
-        select(RecipientGroup)
-        .where(col(RecipientGroup.account_id) == account_id, col(RecipientGroup.name) == name, LIVE)
-        .order_by(col(RecipientGroup.id).desc())
-    )
-    return await fetch_models(conn, query)
+    named = {"account_id": account_id, "name": name}
+    return await fetch_models(conn, _LIVE_GROUPS_NAMED, named)

@@ -18,6 +18,19 @@ from storage.sql import fetch_model, fetch_models, possible_ids
 
 TokenRow: TypeAlias = ApiToken
 
+# Built once (see storage.sql.fetch_models): the token lookup runs on every request.
+_BY_HASH = select(ApiToken).where(col(ApiToken.token_hash) == sa.bindparam("token_hash")).limit(1)
+_OF_ACCOUNT = (
+    select(ApiToken)
+    .where(col(ApiToken.account_id) == sa.bindparam("account_id"))
+    .order_by(col(ApiToken.id))
+)
+_BY_ID = select(ApiToken).where(
+    col(ApiToken.account_id) == sa.bindparam("account_id"),
+    col(ApiToken.id).in_(sa.bindparam("ids", expanding=True)),
+)
+_ACCOUNT_ID_BY_NAME = select(Account.id).where(col(Account.name) == sa.bindparam("name"))
+
 
 def token_expired(token: ApiToken, now: datetime) -> bool:
     """Whether the token no longer opens the door at `now`."""
@@ -26,15 +39,12 @@ def token_expired(token: ApiToken, now: datetime) -> bool:
 
 async def token_by_hash(conn: AsyncConnection, *, token_hash: str) -> ApiToken | None:
     """The token with this hash, expired or not; None when there is none."""
-    return await fetch_model(conn, select(ApiToken).where(col(ApiToken.token_hash) == token_hash))
+    return await fetch_model(conn, _BY_HASH, {"token_hash": token_hash})
 
 
 async def tokens_of_account(conn: AsyncConnection, *, account_id: int) -> list[ApiToken]:
     """Every token of the account, oldest first."""
-    query = (
-        select(ApiToken).where(col(ApiToken.account_id) == account_id).order_by(col(ApiToken.id))
-    )
-    return await fetch_models(conn, query)
+    return await fetch_models(conn, _OF_ACCOUNT, {"account_id": account_id})
 
 
 async def tokens_by_id(
@@ -44,15 +54,13 @@ async def tokens_by_id(
     wanted = possible_ids(ids)
     if not wanted:
         return {}
-    query = select(ApiToken).where(
-        col(ApiToken.account_id) == account_id, col(ApiToken.id).in_(wanted)
-    )
-    return {token.id: token for token in await fetch_models(conn, query)}
+    found = await fetch_models(conn, _BY_ID, {"account_id": account_id, "ids": wanted})
+    return {token.id: token for token in found}
 
 
 async def ensure_account(conn: AsyncConnection, *, name: str, now: datetime) -> int:
     """The id of the account called `name`, created with the default switches if needed."""
-    found = await conn.scalar(select(Account.id).where(col(Account.name) == name))
+    found = await conn.scalar(_ACCOUNT_ID_BY_NAME, {"name": name})
     if found is not None:
         return int(found)
     created = await conn.execute(

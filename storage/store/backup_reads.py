@@ -22,6 +22,44 @@ BackupRow: TypeAlias = Backup
 FAR_FUTURE = datetime(9999, 1, 1)
 NEWEST_FIRST = (col(Backup.created_at).desc(), col(Backup.id).desc())
 
+# Built once (see storage.sql.fetch_models): the backups overview and the GraphQL loaders
+# run these per request.
+_ACCOUNT_ID: sa.BindParameter[int] = sa.bindparam("account_id")
+_IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
+_MINE = col(Backup.account_id) == _ACCOUNT_ID
+_OF_GROUP = col(Backup.group_id) == sa.bindparam("group_id")
+_BY_IDS = select(Backup).where(_MINE, col(Backup.id).in_(_IDS))
+_BY_ID = select(Backup).where(col(Backup.id) == sa.bindparam("backup_id")).limit(1)
+_created = col(Backup.created_at)
+_AFTER_KEYSET = sa.or_(
+    _created < sa.bindparam("at"),
+    sa.and_(_created == sa.bindparam("at"), col(Backup.id) < sa.bindparam("before_id")),
+)
+_PAGE = select(Backup).where(_MINE, _AFTER_KEYSET).order_by(*NEWEST_FIRST)
+_ALL_PAGE = _PAGE.limit(sa.bindparam("limit"))
+_GROUP_PAGE = _PAGE.where(_OF_GROUP).limit(sa.bindparam("limit"))
+_ALL_COUNT = select(sa.func.count()).select_from(Backup).where(_MINE)
+_GROUP_COUNT = _ALL_COUNT.where(_OF_GROUP)
+_group_id, _latest = col(Backup.group_id), sa.func.max(Backup.created_at)
+_OVERVIEW_PAGE = (
+    select(_group_id, sa.func.count(), _latest)
+    .where(_MINE)
+    .group_by(_group_id)
+    .having(
+        sa.or_(
+            _latest < sa.bindparam("at"),
+            sa.and_(_latest == sa.bindparam("at"), _group_id < sa.bindparam("before_gid")),
+        )
+    )
+    .order_by(_latest.desc(), _group_id.desc())
+    .limit(sa.bindparam("limit"))
+)
+_OVERVIEW_COUNT = select(sa.func.count(sa.distinct(_group_id))).where(_MINE)
+_GROUP_NAMES = select(RecipientGroup.id, RecipientGroup.name).where(
+    col(RecipientGroup.account_id) == _ACCOUNT_ID, col(RecipientGroup.id).in_(_IDS)
+)
+_OF_GROUPS = select(Backup).where(_MINE, col(Backup.group_id).in_(_IDS)).order_by(*NEWEST_FIRST)
+
 
 async def backups_by_id(
     conn: AsyncConnection, *, account_id: int, ids: Sequence[int]
@@ -30,15 +68,15 @@ async def backups_by_id(
     wanted = possible_ids(ids)
     if not wanted:
         return {}
-    query = select(Backup).where(col(Backup.account_id) == account_id, col(Backup.id).in_(wanted))
-    return {b.id: b for b in await fetch_models(conn, query)}
+    found = await fetch_models(conn, _BY_IDS, {"account_id": account_id, "ids": wanted})
+    return {b.id: b for b in found}
 
 
 async def backup_by_id(conn: AsyncConnection, *, backup_id: int) -> Backup | None:
     """A backup whatever its account (the signed download URL names the account)."""
     if not possible_ids([backup_id]):
         return None
-    return await fetch_model(conn, select(Backup).where(col(Backup.id) == backup_id))
+    return await fetch_model(conn, _BY_ID, {"backup_id": backup_id})
 
 
 async def backups_page(
@@ -50,15 +88,14 @@ async def backups_page(
     before: tuple[datetime, int] | None,
 ) -> tuple[list[Backup], int]:
     """Backups newest first (optionally of one group), after a keyset; and their total."""
-    mine = [col(Backup.account_id) == account_id]
-    if group_id is not None:
-        mine.append(col(Backup.group_id) == group_id)
     at, before_id = before if before else (FAR_FUTURE, MAX_ID)
-    created = col(Backup.created_at)
-    after_keyset = sa.or_(created < at, sa.and_(created == at, col(Backup.id) < before_id))
-    page = select(Backup).where(*mine, after_keyset).order_by(*NEWEST_FIRST).limit(first + 1)
-    total = await conn.scalar(select(sa.func.count()).select_from(Backup).where(*mine))
-    return await fetch_models(conn, page), int(total or 0)
+    mine: dict[str, object] = {"account_id": account_id}
+    if group_id is not None:
+        mine["group_id"] = group_id
+    page, count = (_ALL_PAGE, _ALL_COUNT) if group_id is None else (_GROUP_PAGE, _GROUP_COUNT)
+    keyset = {**mine, "at": at, "before_id": before_id, "limit": first + 1}
+    total = await conn.scalar(count, mine)
+    return await fetch_models(conn, page, keyset), int(total or 0)
 
 
 @dataclass(frozen=True)
@@ -76,22 +113,10 @@ async def overview_page(
 ) -> tuple[list[GroupBackupsRow], int]:
     """Groups with backups, the most recently backed-up first; and how many there are."""
     at, before_gid = before if before else (FAR_FUTURE, MAX_ID)
-    group_id, latest = col(Backup.group_id), sa.func.max(Backup.created_at)
-    page = (
-        select(group_id, sa.func.count(), latest)
-        .where(col(Backup.account_id) == account_id)
-        .group_by(group_id)
-        .having(sa.or_(latest < at, sa.and_(latest == at, group_id < before_gid)))
-        .order_by(latest.desc(), group_id.desc())
-        .limit(first + 1)
-    )
-    found = [(g, n, newest) for g, n, newest in await conn.execute(page)]
+    keyset = {"account_id": account_id, "at": at, "before_gid": before_gid, "limit": first + 1}
+    found = [(g, n, newest) for g, n, newest in await conn.execute(_OVERVIEW_PAGE, keyset)]
     names = await _latest_names(conn, account_id=account_id, group_ids=[g for g, _, _ in found])
-    total = await conn.scalar(
-        select(sa.func.count(sa.distinct(col(Backup.group_id)))).where(
-            col(Backup.account_id) == account_id
-        )
-    )
+    total = await conn.scalar(_OVERVIEW_COUNT, {"account_id": account_id})
     result = [GroupBackupsRow(g, names.get(g, ""), n, newest) for g, n, newest in found]
     return result, int(total or 0)
 
@@ -102,12 +127,7 @@ async def _latest_names(
     """Each group's name as of its latest backup (deleted groups keep the name they had)."""
     if not group_ids:
         return {}
-    rows = await conn.execute(
-        select(RecipientGroup.id, RecipientGroup.name).where(
-            col(RecipientGroup.account_id) == account_id,
-            col(RecipientGroup.id).in_(list(group_ids)),
-        )
-    )
+    rows = await conn.execute(_GROUP_NAMES, {"account_id": account_id, "ids": list(group_ids)})
     return {group_id: name for group_id, name in rows}
 
 
@@ -119,11 +139,6 @@ async def backups_of_groups(
     wanted = possible_ids(group_ids)
     if not wanted:
         return result
-    query = (
-        select(Backup)
-        .where(col(Backup.account_id) == account_id, col(Backup.group_id).in_(wanted))
-        .order_by(*NEWEST_FIRST)
-    )
-    for backup in await fetch_models(conn, query):
+    for backup in await fetch_models(conn, _OF_GROUPS, {"account_id": account_id, "ids": wanted}):
         result[backup.group_id].append(backup)
     return result

@@ -12,6 +12,18 @@ from storage.db import is_sqlite
 from storage.models import RecipientGroup
 from storage.sql import possible_ids
 
+# Built once (see storage.sql.fetch_models): every write to a group starts with these.
+_LIVE_GROUP_ID = select(RecipientGroup.id).where(
+    col(RecipientGroup.id) == sa.bindparam("group_id"),
+    col(RecipientGroup.account_id) == sa.bindparam("account_id"),
+    col(RecipientGroup.deleted_at).is_(None),
+)
+_HOLD = (
+    select(RecipientGroup.id)
+    .where(col(RecipientGroup.id) == sa.bindparam("group_id"))
+    .with_for_update(read=True)  # FOR SHARE
+)
+
 
 async def create_group(conn: AsyncConnection, *, account_id: int, name: str, now: datetime) -> int:
     """Insert a new empty group and return its id."""
@@ -35,13 +47,7 @@ async def live_group_id(conn: AsyncConnection, *, account_id: int, group_id: int
     """The id if this account has this live group, else None."""
     if not possible_ids([group_id]):
         return None
-    found = await conn.scalar(
-        select(RecipientGroup.id).where(
-            col(RecipientGroup.id) == group_id,
-            col(RecipientGroup.account_id) == account_id,
-            col(RecipientGroup.deleted_at).is_(None),
-        )
-    )
+    found = await conn.scalar(_LIVE_GROUP_ID, {"group_id": group_id, "account_id": account_id})
     return int(found) if found is not None else None
 
 
@@ -60,8 +66,4 @@ async def hold_against_retention(conn: AsyncConnection, *, group_id: int) -> Non
     # backup checked here stays until the job row that protects it is committed. SQLite runs
     # one write transaction at a time already.
     if not is_sqlite(conn):
-        await conn.execute(
-            select(RecipientGroup.id)
-            .where(col(RecipientGroup.id) == group_id)
-            .with_for_update(read=True)  # FOR SHARE
-        )
+        await conn.execute(_HOLD, {"group_id": group_id})

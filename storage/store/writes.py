@@ -87,11 +87,15 @@ class BackupSource:
 Source = StagedSource | BackupSource
 
 
+# Built once (see storage.sql.fetch_models): every import and restore asks it.
+_LATEST_BACKUP_SEQ = select(sa.func.max(Backup.seq)).where(
+    col(Backup.group_id) == sa.bindparam("group_id")
+)
+
+
 async def latest_backup_seq(conn: AsyncConnection, *, group_id: int) -> int | None:
     """The seq of the group's latest backup, or None when it has none."""
-    value = await conn.scalar(
-        select(sa.func.max(Backup.seq)).where(col(Backup.group_id) == group_id)
-    )
+    value = await conn.scalar(_LATEST_BACKUP_SEQ, {"group_id": group_id})
     return int(value) if value is not None else None
 
 
