@@ -11,6 +11,7 @@ ones did.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import hashlib
 import tempfile
@@ -25,8 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bench.common import (
+    BACKENDS,
     Result,
-    arguments,
     chosen_backends,
     fresh_database,
     log,
@@ -245,7 +246,8 @@ async def measure(backend: str, runs: int) -> list[Result]:
 
 
 def main() -> None:
-    parser = arguments("Model reads against text SQL", default_rows=0)
+    parser = argparse.ArgumentParser(description="Model reads against text SQL")
+    parser.add_argument("--backend", choices=(*BACKENDS, "both"), default="both")
     parser.add_argument("--runs", type=int, default=300, help="calls of each read, alternated")
     args = parser.parse_args()
     results: list[Result] = []
