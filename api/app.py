@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
-from api.auth import authenticate
+from api.auth import authenticated_token
 from api.clock import Clock
 from api.downloads import DOWNLOAD_PATH, download_backup
 from api.graphiql import graphiql_html, static_routes
@@ -42,20 +42,26 @@ class ListkeeperGraphQL(GraphQL[Context, None]):
         return HTMLResponse(html, headers={"X-Frame-Options": "DENY"})
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        account_id = request.scope.get("state", {}).get("account_id", 0)
-        return Context(services=self.services, account_id=account_id, request=request)
+        state = request.scope.get("state", {})
+        return Context(
+            services=self.services,
+            account_id=state.get("account_id", 0),
+            request=request,
+            token_name=state.get("token_name"),
+        )
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
-        account_id = await authenticate(
+        token = await authenticated_token(
             engine=self.services.engine,
             authorization=header if isinstance(header, str) else None,
             now=self.services.clock.now(),
         )
-        if account_id is None:
+        if token is None:
             raise ConnectionRejectionError({"message": "A valid API token is required."})
-        context.account_id = account_id
+        context.account_id = token.account_id
+        context.token_name = token.name or None
         return None
 
 

@@ -153,6 +153,14 @@ async def authenticate(
     *, engine: AsyncEngine, authorization: str | None, now: datetime
 ) -> int | None:
     """The account id of a valid, unexpired bearer token at `now`, else None."""
+    found = await authenticated_token(engine=engine, authorization=authorization, now=now)
+    return found.account_id if found is not None else None
+
+
+async def authenticated_token(
+    *, engine: AsyncEngine, authorization: str | None, now: datetime
+) -> TokenRow | None:
+    """The valid, unexpired bearer token at `now` (its account and name), else None."""
     token = bearer_token(authorization)
     if token is None:
         return None
@@ -162,7 +170,7 @@ async def authenticate(
         return None
     if found.last_used_at is None or found.last_used_at < now - LAST_USE_PRECISION:
         _record_use_soon(engine, found, now)
-    return found.account_id
+    return found
 
 
 def _record_use_soon(engine: AsyncEngine, token: TokenRow, now: datetime) -> None:

@@ -59,8 +59,12 @@ async def start_restore(
     group_name: str | None,
     strategy: str,
     now: datetime,
+    started_by: str | None = None,
 ) -> int:
-    """Queue a restore of a backup into an existing or a new group; the job id."""
+    """Queue a restore of a backup into an existing or a new group; the job id.
+
+    `started_by` is the name of the API token that asked (None from the command line).
+    """
     async with write_transaction(engine) as conn:
         backup = (await backups_by_id(conn, account_id=account_id, ids=[backup_id])).get(backup_id)
         if backup is None:
@@ -85,6 +89,7 @@ async def start_restore(
             group_id=group_id,
             new_group_name=name,
             source_backup_id=backup_id,
+            started_by=started_by,
         )
 
 

@@ -18,7 +18,7 @@ import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import authenticate
+from api.auth import authenticated_token
 from api.logs import bind_account
 from api.services import Services
 from api.settings import Settings
@@ -61,12 +61,12 @@ class GraphQLGuard:
         if self._is_ide_page(scope, headers):
             await self.app(scope, receive, send)
             return
-        account_id = await authenticate(
+        token = await authenticated_token(
             engine=self.services.engine,
             authorization=headers.get("authorization"),
             now=self.services.clock.now(),
         )
-        if account_id is None:
+        if token is None:
             await _error(
                 send,
                 401,
@@ -87,8 +87,11 @@ class GraphQLGuard:
                 "BAD_REQUEST",
             )
             return
-        scope.setdefault("state", {})["account_id"] = account_id
-        bind_account(account_id)
+        state = scope.setdefault("state", {})
+        state["account_id"] = token.account_id
+        # Jobs record which token started them (an unnamed token: no name to show).
+        state["token_name"] = token.name or None
+        bind_account(token.account_id)
         await self._call_limited(scope, receive, send, headers)
 
     def _is_ide_page(self, scope: Scope, headers: Headers) -> bool:

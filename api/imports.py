@@ -18,7 +18,7 @@ from api.jobs import JobKind, ProgressSink, check_target, target_group
 from storage import codec
 from storage.db import write_transaction
 from storage.files import FileStore, TooLarge
-from storage.jobs import JobRow, RowErrorRow, add_row_errors, create_job, finish
+from storage.jobs import JobRow, RowErrorRow, add_row_errors, create_job, file_name_of, finish
 from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import live_group_id
 from storage.store.write_path import (
@@ -61,8 +61,12 @@ async def start_import(
     field_mapping: Sequence[tuple[str, str]] | None,
     max_bytes: int,
     now: datetime,
+    started_by: str | None = None,
 ) -> int:
-    """Check the request, keep the upload in the file store and queue the job; its id."""
+    """Check the request, keep the upload in the file store and queue the job; its id.
+
+    `started_by` is the name of the API token that asked (None from the command line).
+    """
     name = check_target(group_id, group_name)
     mapping = check_mapping(field_mapping)
     if group_id is not None:
@@ -77,6 +81,7 @@ async def start_import(
         ) from None
     try:
         await asyncio.to_thread(_sniff, files, key, mapping)
+        size = (await aiofiles.os.stat(files.path(key))).st_size
         async with write_transaction(engine) as conn:
             return await create_job(
                 conn,
@@ -88,6 +93,9 @@ async def start_import(
                 new_group_name=name,
                 upload_key=key,
                 field_mapping=orjson.dumps(mapping).decode() if mapping is not None else None,
+                file_name=file_name_of(upload.filename),
+                size_bytes=size,
+                started_by=started_by,
             )
     except BaseException:
         await files.delete(key)

@@ -43,6 +43,7 @@ class JobStatus(enum.StrEnum):
 
 ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 KEY_BATCH = 500
+MAX_FILE_NAME_CHARS = 255
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class JobRow:
     started_at: datetime | None
     finished_at: datetime | None
     attempts: int
+    file_name: str | None
+    size_bytes: int | None
+    started_by: str | None
 
     @property
     def finished(self) -> bool:
@@ -132,6 +136,59 @@ async def jobs_by_id(
         return {}
     query = select(Job).where(col(Job.id).in_(ids), col(Job.account_id) == account_id)
     return {job.id: job for job in map(_job, (await conn.execute(query)).all())}
+
+
+async def jobs_page(
+    conn: AsyncConnection,
+    *,
+    account_id: int,
+    group_id: int | None,
+    kind: str | None,
+    status: str | None,
+    first: int,
+    before_id: int | None,
+) -> tuple[list[JobRow], int]:
+    """The account's jobs newest first, after the keyset `before_id`, filtered; and their total.
+
+    Ids grow with time, so newest first is id descending: `ix_job_account` (or
+    `ix_job_account_group` for one group) gives them in that order.
+    """
+    mine = [col(Job.account_id) == account_id]
+    if group_id is not None:
+        mine.append(col(Job.group_id) == group_id)
+    if kind is not None:
+        mine.append(col(Job.kind) == kind)
+    if status is not None:
+        mine.append(col(Job.status) == status)
+    page = select(Job).where(*mine).order_by(col(Job.id).desc()).limit(first + 1)
+    if before_id is not None:
+        page = page.where(col(Job.id) < before_id)
+    rows = [_job(row) for row in (await conn.execute(page)).all()]
+    total = await conn.scalar(select(sa.func.count()).select_from(Job).where(*mine))
+    return rows, int(total or 0)
+
+
+async def jobs_by_backup_id(
+    conn: AsyncConnection, *, account_id: int, backup_ids: Sequence[int]
+) -> dict[int, JobRow]:
+    """The account's job that made each backup among `backup_ids` (its automatic backup)."""
+    if not backup_ids:
+        return {}
+    query = select(Job).where(col(Job.backup_id).in_(backup_ids), col(Job.account_id) == account_id)
+    found: dict[int, JobRow] = {}
+    for job in map(_job, (await conn.execute(query)).all()):
+        if job.backup_id is not None:
+            found[job.backup_id] = job
+    return found
+
+
+def file_name_of(name: str | None) -> str | None:
+    """An uploaded file's name as kept in the history: trimmed, at most 255 characters."""
+    if name is None:
+        return None
+    # Control characters (a NUL is refused by PostgreSQL) say nothing to a reader.
+    printable = "".join(c for c in name if c.isprintable())
+    return printable.strip()[:MAX_FILE_NAME_CHARS] or None
 
 
 async def group_has_active_job(conn: AsyncConnection, *, group_id: int) -> bool:

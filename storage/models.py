@@ -163,6 +163,8 @@ class Job(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_job_status", "status", "id"),
         sa.Index("ix_job_account", "account_id", "id"),
+        sa.Index("ix_job_account_group", "account_id", "group_id", "id"),
+        sa.Index("ix_job_backup", "backup_id"),
         NEVER_REUSED,
     )
     id: int = Field(default=None, primary_key=True)
@@ -191,6 +193,10 @@ class Job(SQLModel, table=True):
     # Set only by versions that leased running jobs; claims clear it (liveness locks now).
     lease_expires_at: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The history's facts, recorded when the job is queued (null for jobs queued before).
+    file_name: str | None = Field(default=None, max_length=255)
+    size_bytes: int | None = Field(default=None, sa_type=sa.BigInteger)
+    started_by: str | None = Field(default=None, max_length=100)
 
 
 class JobRowError(SQLModel, table=True):

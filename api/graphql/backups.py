@@ -16,7 +16,7 @@ from api.global_ids import encode_id
 
 # The module, not its names: groups.py imports this module too (a group's backups), and
 # names are looked up when a resolver runs, once both modules are loaded.
-from api.graphql import groups
+from api.graphql import groups, jobs
 from api.graphql.context import Info
 from api.graphql.loaders import load_nodes
 from api.graphql.pagination import (
@@ -33,10 +33,12 @@ from storage.store.compare import compare_with_current, differences
 
 if TYPE_CHECKING:
     from api.graphql.groups import Group
+    from api.graphql.jobs import ImportJob
 
 strawberry.enum(BackupReason, description="Why a backup was made.")
 # A lazy reference: the Group type is defined in groups.py, which imports this module.
 LazyGroup = Annotated["Group", strawberry.lazy("api.graphql.groups")]
+LazyJob = Annotated["ImportJob", strawberry.lazy("api.graphql.jobs")]
 
 
 @strawberry.enum(description="How an address differs between a backup and its group now.")
@@ -112,6 +114,12 @@ class Backup(relay.Node):
     @strawberry.field(description="The group, or null once it is deleted.")
     async def group(self, info: Info) -> LazyGroup | None:
         return await groups.live_group(info, self.group_id)
+
+    @strawberry.field(
+        description="The import or restore that made this backup before it wrote; null for other backups (a group deletion's)."
+    )
+    async def job(self, info: Info) -> LazyJob | None:
+        return await jobs.job_of_backup(info, self.id)
 
     @strawberry.field(
         description="This backup compared with its group now (null once the group is deleted)."

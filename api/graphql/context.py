@@ -19,6 +19,8 @@ class Context:
     services: Services
     account_id: int
     request: Any = None
+    # The name of the API token the request was sent with; None if it has none.
+    token_name: str | None = None
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
 

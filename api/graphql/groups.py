@@ -12,15 +12,18 @@ from strawberry import relay
 # The module, not its names: backups.py imports this module too (a backup's group), and
 # names are looked up when a resolver runs, once both modules are loaded.
 from api.graphql import backups as group_backups
+from api.graphql import jobs as group_jobs
 from api.graphql.context import Info
 from api.graphql.loaders import load_nodes
 from api.graphql.pagination import Connection, connection, decode_text_cursor, page_size
 from api.graphql.recipients import Recipient
 from storage.db import read_transaction
+from storage.jobs import JobKind, JobStatus
 from storage.reads import GroupRow, recipients_page
 
 if TYPE_CHECKING:
     from api.graphql.backups import Backup
+    from api.graphql.jobs import ImportJob
 
 
 @strawberry.type(description="A recipient list.")
@@ -75,6 +78,19 @@ class Group(relay.Node):
     ) -> Connection[Annotated[Backup, strawberry.lazy("api.graphql.backups")]]:
         return await group_backups.backups_connection(
             info, group_id=self.id, first=first, after=after
+        )
+
+    @strawberry.field(description="This group's imports and restores, newest first.")
+    async def jobs(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        kind: JobKind | None = None,
+        status: JobStatus | None = None,
+    ) -> Connection[Annotated[ImportJob, strawberry.lazy("api.graphql.jobs")]]:
+        return await group_jobs.jobs_connection(
+            info, group_id=self.id, kind=kind, status=status, first=first, after=after
         )
 
     @classmethod

@@ -5,20 +5,31 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 
-from api.graphql.backups import Backup, backup_by_id
+# The modules, not their names: groups.py and backups.py import this module too (a group's
+# jobs, a backup's job), and names are looked up when a resolver runs, once all are loaded.
+from api.graphql import backups as job_backups
+from api.graphql import groups as job_groups
 from api.graphql.context import Info
-from api.graphql.groups import Group, live_group
 from api.graphql.loaders import load_nodes
+from api.graphql.pagination import Connection, connection, decode_int_cursor, page_size
 from storage.db import read_transaction
-from storage.jobs import JobKind, JobRow, JobStatus, row_errors
+from storage.jobs import JobKind, JobRow, JobStatus, jobs_page, row_errors
 from storage.store.write_path import WriteMode
+
+if TYPE_CHECKING:
+    from api.graphql.backups import Backup
+    from api.graphql.groups import Group
 
 strawberry.enum(JobStatus, description="Where a job is.")
 strawberry.enum(JobKind, description="What a job does: import a file, or restore a backup.")
+# Lazy references: the types are defined in modules that import this one.
+LazyBackup = Annotated["Backup", strawberry.lazy("api.graphql.backups")]
+LazyGroup = Annotated["Group", strawberry.lazy("api.graphql.groups")]
 
 
 # The write modes a client may name; each member's value is the storage mode it stands for.
@@ -71,6 +82,15 @@ class ImportJob(relay.Node):
     error: str | None = strawberry.field(description="Why a FAILED job failed.")
     created_at: datetime
     finished_at: datetime | None
+    file_name: str | None = strawberry.field(
+        description="For an import: the uploaded file's name as the client sent it (at most 255 characters); null for restores."
+    )
+    size_bytes: int | None = strawberry.field(
+        description="For an import: the uploaded file's size in bytes; null for restores."
+    )
+    started_by: str | None = strawberry.field(
+        description="The name of the API token that started the job; null for the command line, unnamed tokens and jobs from before this was recorded."
+    )
     raw: strawberry.Private[JobRow]
 
     @classmethod
@@ -90,6 +110,9 @@ class ImportJob(relay.Node):
             error=row.error,
             created_at=row.created_at,
             finished_at=row.finished_at,
+            file_name=row.file_name,
+            size_bytes=row.size_bytes,
+            started_by=row.started_by,
             raw=row,
         )
 
@@ -112,16 +135,16 @@ class ImportJob(relay.Node):
     @strawberry.field(
         description="The group written to (null until a new group is created, or once deleted)."
     )
-    async def group(self, info: Info) -> Group | None:
-        return await live_group(info, self.raw.group_id)
+    async def group(self, info: Info) -> LazyGroup | None:
+        return await job_groups.live_group(info, self.raw.group_id)
 
     @strawberry.field(description="The automatic backup made first; null when backups are off.")
-    async def backup(self, info: Info) -> Backup | None:
-        return await backup_by_id(info, self.raw.backup_id)
+    async def backup(self, info: Info) -> LazyBackup | None:
+        return await job_backups.backup_by_id(info, self.raw.backup_id)
 
     @strawberry.field(description="For a restore: the backup restored.")
-    async def source_backup(self, info: Info) -> Backup | None:
-        return await backup_by_id(info, self.raw.source_backup_id)
+    async def source_backup(self, info: Info) -> LazyBackup | None:
+        return await job_backups.backup_by_id(info, self.raw.source_backup_id)
 
     @strawberry.field(description="The first rejected rows (at most 1,000 are kept).")
     async def row_errors(self, info: Info, first: int | None = 100) -> list[RowError]:
@@ -142,3 +165,35 @@ async def job_by_id(info: Info, job_id: int) -> ImportJob | None:
     """The account's job of this id, batched; None if there is none."""
     row = await info.context.loaders.jobs.load(job_id)
     return ImportJob.from_row(row) if row is not None else None
+
+
+async def job_of_backup(info: Info, backup_id: int) -> ImportJob | None:
+    """The job whose automatic backup this is, batched; None for other backups."""
+    row = await info.context.loaders.jobs_of_backups.load(backup_id)
+    return ImportJob.from_row(row) if row is not None else None
+
+
+async def jobs_connection(
+    info: Info,
+    *,
+    group_id: int | None,
+    kind: JobKind | None,
+    status: JobStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Connection[ImportJob]:
+    """The account's jobs newest first, of one group or all, of one kind and status or all."""
+    size = page_size(first)
+    async with read_transaction(info.context.engine) as conn:
+        rows, total = await jobs_page(
+            conn,
+            account_id=info.context.account_id,
+            group_id=group_id,
+            kind=kind.value if kind is not None else None,
+            status=status.value if status is not None else None,
+            first=size,
+            before_id=decode_int_cursor(after),
+        )
+    return connection(
+        rows, size=size, total=total, after=after, key=lambda r: (r.id,), node=ImportJob.from_row
+    )

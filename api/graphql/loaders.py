@@ -18,7 +18,7 @@ from strawberry.dataloader import DataLoader
 from api.global_ids import node_db_id
 from storage.activities import ActivityRow, activities_of
 from storage.db import read_transaction
-from storage.jobs import JobRow, jobs_by_id
+from storage.jobs import JobRow, jobs_by_backup_id, jobs_by_id
 from storage.reads import (
     AccountRow,
     GroupRow,
@@ -45,6 +45,8 @@ class Loaders:
     activities: DataLoader[int, list[ActivityRow]]
     backups: DataLoader[int, BackupRow | None]
     jobs: DataLoader[int, JobRow | None]
+    # By backup id: the job whose automatic backup it is (None for other backups).
+    jobs_of_backups: DataLoader[int, JobRow | None]
     tokens: DataLoader[int, TokenRow | None]
 
     @classmethod
@@ -57,6 +59,7 @@ class Loaders:
             activities=DataLoader(load_fn=lambda ids: _activities(engine, ids)),
             backups=_by_id(engine, account_id, _backups),
             jobs=_by_id(engine, account_id, _jobs),
+            jobs_of_backups=_by_id(engine, account_id, _jobs_of_backups),
             tokens=_by_id(engine, account_id, _tokens),
         )
 
@@ -113,6 +116,12 @@ async def _backups(
 
 async def _jobs(conn: AsyncConnection, account_id: int, ids: list[int]) -> Mapping[int, JobRow]:
     return await jobs_by_id(conn, account_id=account_id, ids=ids)
+
+
+async def _jobs_of_backups(
+    conn: AsyncConnection, account_id: int, backup_ids: list[int]
+) -> Mapping[int, JobRow]:
+    return await jobs_by_backup_id(conn, account_id=account_id, backup_ids=backup_ids)
 
 
 async def _tokens(conn: AsyncConnection, account_id: int, ids: list[int]) -> Mapping[int, TokenRow]:

@@ -107,6 +107,7 @@ class Mutation:
                 else None,
                 max_bytes=services.settings.max_upload_bytes,
                 now=services.clock.now(),
+                started_by=info.context.token_name,
             )
         except UserFacingError as error:
             return ImportRecipientsPayload(user_errors=[UserError.from_error(error)])
@@ -153,6 +154,7 @@ class Mutation:
                 group_name=input.group_name,
                 strategy=(input.strategy or RestoreStrategy.REFRESH_AND_ADD).value,
                 now=services.clock.now(),
+                started_by=info.context.token_name,
             )
         except UserFacingError as error:
             return RestoreBackupPayload(user_errors=[UserError.from_error(error)])

@@ -12,7 +12,7 @@ from api.graphql.backups import Backup, GroupBackups, backups_connection
 from api.graphql.context import Info
 from api.graphql.groups import Group
 from api.graphql.ids import resolve_node
-from api.graphql.jobs import ImportJob, job_by_id
+from api.graphql.jobs import ImportJob, job_by_id, jobs_connection
 from api.graphql.pagination import (
     Connection,
     connection,
@@ -21,6 +21,7 @@ from api.graphql.pagination import (
     page_size,
 )
 from storage.db import read_transaction
+from storage.jobs import JobKind, JobStatus
 from storage.reads import groups_page
 from storage.store.backup_reads import backups_of_groups, overview_page
 
@@ -87,6 +88,29 @@ class Query:
             after=after,
             key=lambda r: (r.latest_backup_at.isoformat(), r.group_id),
             node=lambda r: GroupBackups.from_row(r, backups.get(r.group_id, [])),
+        )
+
+    @strawberry.field(
+        description="Imports and restores newest first, of one group (deleted ones too) or all, of one kind and status or all."
+    )
+    async def jobs(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        group_id: strawberry.ID | None = None,
+        kind: JobKind | None = None,
+        status: JobStatus | None = None,
+    ) -> Connection[ImportJob]:
+        gid = None
+        if group_id is not None:
+            # Like `backups(groupId:)`: an unknown or foreign group has no jobs.
+            try:
+                gid = decode_id(group_id, "Group", field=["groupId"])
+            except NotFound:
+                gid = -1
+        return await jobs_connection(
+            info, group_id=gid, kind=kind, status=status, first=first, after=after
         )
 
     @strawberry.field(description="A job by id; null for unknown or foreign IDs.")
