@@ -17,7 +17,14 @@ from storage.store.backup_reads import BackupRow, backups_by_id
 from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import hold_against_retention, live_group_id, mark_deleted
 from storage.store.switches import set_account_backups, set_group_backups
-from storage.store.write_path import BackupSource, WriteMode, lock_group, write_recipients
+from storage.store.write_path import (
+    BackupSource,
+    Checkpoint,
+    WriteMode,
+    lock_group,
+    no_checkpoint,
+    write_recipients,
+)
 
 
 async def delete_group(
@@ -100,8 +107,12 @@ async def run_restore(
     files: FileStore,
     now: Callable[[], datetime],
     progress: ProgressSink,
+    checkpoint: Checkpoint = no_checkpoint,
 ) -> None:
-    """Apply the backup's state to the target group, set-based, in one transaction."""
+    """Apply the backup's state to the target group, set-based, in one transaction.
+
+    `checkpoint` is awaited between the write's statements.
+    """
     if job.source_backup_id is None:
         raise ValueError(f"restore job {job.id} names no backup")
     async with write_transaction(engine) as conn:
@@ -110,6 +121,7 @@ async def run_restore(
         ).get(job.source_backup_id)
         if backup is None:
             raise UserFacingError("The backup expired before the restore ran.")
+        await checkpoint()
         group = await target_group(conn, job, now())
         backup_id = None
         if job.group_id is not None:
@@ -121,6 +133,7 @@ async def run_restore(
             mode=WriteMode(job.mode),
             now=now(),
             attribute_names=_names(backup),
+            checkpoint=checkpoint,
         )
         total = outcome.added + outcome.updated + outcome.unchanged
         await finish(

@@ -22,10 +22,12 @@ from storage.jobs import JobRow, RowErrorRow, add_row_errors, create_job, file_n
 from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import live_group_id
 from storage.store.write_path import (
+    Checkpoint,
     StagedSource,
     WriteMode,
     create_stage,
     drop_stage,
+    no_checkpoint,
     stage_rows,
     write_recipients,
 )
@@ -130,16 +132,23 @@ async def run_import(
     files: FileStore,
     now: Callable[[], datetime],
     progress: ProgressSink,
+    checkpoint: Checkpoint = no_checkpoint,
 ) -> None:
-    """Parse, stage and apply the job's file in one transaction; raises on failure."""
+    """Parse, stage and apply the job's file in one transaction; raises on failure.
+
+    `checkpoint` is awaited after each parsed chunk and between the write's statements.
+    """
     if job.upload_key is None:
         raise ValueError(f"import job {job.id} names no uploaded file")
     mapping = orjson.loads(job.field_mapping) if job.field_mapping else None
     async with engine.connect() as conn:
         try:
-            staged = await _stage_file(conn, files.path(job.upload_key), mapping, progress)
+            staged = await _stage_file(
+                conn, files.path(job.upload_key), mapping, progress, checkpoint
+            )
             await conn.execution_options(immediate=True)
             async with conn.begin():
+                await checkpoint()
                 group = await target_group(conn, job, now())
                 backup_id = None
                 if job.group_id is not None:
@@ -153,6 +162,7 @@ async def run_import(
                     mode=WriteMode(job.mode),
                     now=now(),
                     attribute_names=staged.attribute_names,
+                    checkpoint=checkpoint,
                 )
                 await add_row_errors(conn, job_id=job.id, errors=staged.errors)
                 await finish(
@@ -179,6 +189,7 @@ async def _stage_file(
     path: Path,
     mapping: list[list[str]] | None,
     progress: ProgressSink,
+    checkpoint: Checkpoint,
 ) -> StageResult:
     """Parse in a worker thread while the previous chunk is written: the two overlap."""
     pairs = [(column, field) for column, field in mapping] if mapping is not None else None
@@ -196,6 +207,7 @@ async def _stage_file(
                 await stage_rows(conn, chunk.rows)
             _count(result, chunk)
             await progress(result.records, result.rejected, _estimate(chunk, size, result.records))
+            await checkpoint()
         await conn.commit()
     finally:
         if pending is not None and not pending.done():

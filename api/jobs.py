@@ -4,6 +4,10 @@ A job is queued by a use-case (`api.imports.start_import`, `api.backups.start_re
 run later by a worker (`api.worker`), which calls the runner of its kind with the job row.
 Both kinds write into a target group: an existing one, or a new one the job names. The
 kinds (`JobKind`) are the `kind` column's values, so `storage.jobs` defines them.
+
+A job is cancelled (`cancel_job`) at once while queued; a running one is marked CANCELLING
+and its runner stops at its next `checkpoint` (each parsed chunk, each write statement) by
+raising JobCancelled, so that its one transaction rolls back: nothing changed, no backup.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from api.errors import InvalidInput, UserFacingError
+from api.errors import Conflict, InvalidInput, NotFound, UserFacingError
+from api.progress import JobEvents
+from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
 from storage.jobs import JobKind as JobKind  # stored (the `kind` column): defined in storage
-from storage.jobs import JobRow
+from storage.jobs import JobRow, JobStatus, ask_to_stop, cancel_queued, job_by_id
 from storage.store.groups import create_group
-from storage.store.write_path import LockedGroup, lock_group
+from storage.store.write_path import Checkpoint, LockedGroup, lock_group, no_checkpoint
 
 GROUP_NAME_MAX = 200
 
@@ -38,8 +44,13 @@ class JobRunner(Protocol):
         files: FileStore,
         now: Callable[[], datetime],
         progress: ProgressSink,
+        checkpoint: Checkpoint = no_checkpoint,
     ) -> Awaitable[None]:
-        """Run `job`; `progress` is told how far it got, `now` gives the time of its writes."""
+        """Run `job`; `progress` is told how far it got, `now` gives the time of its writes.
+
+        `checkpoint` raises JobCancelled once the job was asked to stop; the runner awaits
+        it often (each chunk, each write statement) and lets the error roll it back.
+        """
         ...
 
 
@@ -83,3 +94,50 @@ async def target_group(conn: AsyncConnection, job: JobRow, now: datetime) -> Loc
     if group is None:
         raise UserFacingError("The group was deleted before the job ran.")
     return group
+
+
+async def cancel_job(
+    *, engine: AsyncEngine, events: JobEvents, account_id: int, job_id: int, now: datetime
+) -> None:
+    """Cancel a job: a queued one at once, a running one at its next checkpoint.
+
+    A job already being cancelled is left so (asking twice is no error); a finished one is a
+    Conflict; another account's job is NotFound.
+    """
+    # Read first, not written: on SQLite a write waits for the one writer, maybe this job.
+    async with read_transaction(engine) as conn:
+        job = await job_by_id(conn, job_id=job_id, account_id=account_id)
+    if job is None:
+        raise NotFound("No job with this id.", field=["jobId"])
+    _check_cancellable(job)
+    cancelled = False
+    if job.status == JobStatus.QUEUED:
+        async with write_transaction(engine) as conn:
+            cancelled = await cancel_queued(conn, job_id=job_id, now=now)
+    if not cancelled:  # running, or claimed since it was read
+        await _stop_running(engine, events, job_id)
+    events.publish(job_id)
+
+
+async def _stop_running(engine: AsyncEngine, events: JobEvents, job_id: int) -> None:
+    """Mark a running job CANCELLING; this process's worker, if it runs the job, hears at once.
+
+    Told in process first: on SQLite the mark waits for the database's one writer, which
+    is the job itself while it writes; this process's worker rolls it back meanwhile.
+    """
+    events.ask_to_cancel(job_id)
+    try:
+        async with write_transaction(engine) as conn:
+            if await ask_to_stop(conn, job_id=job_id):
+                return
+            job = await job_by_id(conn, job_id=job_id)
+        # It ended meanwhile: cancelled by this request (in process) or another, or finished.
+        if job is not None and job.status != JobStatus.CANCELLED:
+            _check_cancellable(job)
+    finally:
+        events.forget_cancel(job_id)
+
+
+def _check_cancellable(job: JobRow) -> None:
+    if job.finished:
+        raise Conflict(f"The job has already finished ({job.status}).", field=["jobId"])

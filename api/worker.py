@@ -10,6 +10,11 @@ held belongs to a live worker and is never touched. Nothing is requeued wholesal
 and there is no lease to wait out. Should the lock ever be lost while its worker lives (the
 session cut), the run is stopped, and its attempt can commit nothing: the job's `attempts`
 fences every write of a superseded attempt (`storage.jobs`).
+
+A job asked to stop (CANCELLING, or a cancel request made in this process) is stopped by
+its runner's checkpoints: the worker's checkpoint reads the job's status at most every
+CANCEL_CHECK_SECONDS and raises JobCancelled; the run's transaction rolls back and the job
+ends CANCELLED. A CANCELLING job whose worker died is claimed only to end it CANCELLED.
 """
 
 from __future__ import annotations
@@ -31,12 +36,16 @@ from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
 from storage.job_locks import JobLock, JobLocks, job_locks
 from storage.jobs import (
+    JobCancelled,
     JobRow,
+    JobStatus,
     JobTakenOver,
     active_job_ids,
     claim_job,
+    end_cancelled,
     fail,
     job_by_id,
+    job_status,
     set_progress,
 )
 
@@ -46,6 +55,9 @@ MAX_ATTEMPTS = 3
 # How often a running job's lock is checked (on PostgreSQL this also keeps its session busy
 # enough for idle-connection reapers to leave it alone).
 LOCK_CHECK_SECONDS = 5.0
+# How often a running job's checkpoint asks the database whether the job was asked to stop:
+# a cancel takes effect within this (plus one write statement), for one indexed read.
+CANCEL_CHECK_SECONDS = 0.2
 # Active jobs looked at per poll: one running job per live worker, then the queue's head.
 CANDIDATES = 1000
 
@@ -107,8 +119,13 @@ class Worker:
             )
         if job is None:
             return False
-        if job.status == "RUNNING":
+        if job.status == JobStatus.RUNNING:
             await self._run_claimed(job, lock)
+        elif job.status == JobStatus.CANCELLED:
+            log.info(
+                "job cancelled: its worker had died while it was being cancelled",
+                extra={"job_id": job.id, "account_id": job.account_id},
+            )
         else:
             log.warning(
                 "job failed: interrupted too many times",
@@ -169,6 +186,7 @@ class Worker:
                 files=self.files,
                 now=self.clock.now,
                 progress=self._progress(job),
+                checkpoint=self._checkpoint(job),
             )
             log.info(
                 "job succeeded",
@@ -181,8 +199,21 @@ class Worker:
             )
         except JobTakenOver:
             log.warning("job taken over by another worker; this attempt rolled back")
+        except JobCancelled:
+            await self._end_cancelled(job)
         except Exception as error:
             await self._fail(job, error)
+
+    async def _end_cancelled(self, job: JobRow) -> None:
+        """The run rolled back on request: mark the job CANCELLED, unless another attempt runs it."""
+        async with write_transaction(self.engine) as conn:
+            ours = await end_cancelled(
+                conn, job_id=job.id, attempt=job.attempts, now=self.clock.now()
+            )
+        if ours:
+            log.info("job cancelled", extra={"job_id": job.id, "account_id": job.account_id})
+        else:
+            log.warning("job taken over by another worker; this attempt's cancel not kept")
 
     async def _fail(self, job: JobRow, error: Exception) -> None:
         """Record why the job failed, unless another attempt runs it now."""
@@ -218,6 +249,24 @@ class Worker:
             self.events.publish(job.id)
 
         return report
+
+    def _checkpoint(self, job: JobRow) -> Callable[[], Awaitable[None]]:
+        """Raises JobCancelled once the job was asked to stop (in this process or any)."""
+        last = time.monotonic()
+
+        async def checkpoint() -> None:
+            nonlocal last
+            if self.events.cancel_asked(job.id):
+                raise JobCancelled(job.id)
+            if time.monotonic() - last < CANCEL_CHECK_SECONDS:
+                return
+            last = time.monotonic()
+            async with read_transaction(self.engine) as conn:
+                status = await job_status(conn, job_id=job.id)
+            if status == JobStatus.CANCELLING:
+                raise JobCancelled(job.id)
+
+        return checkpoint
 
 
 async def _answers(lock: JobLock) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
 from storage.models import Job, JobRowError
-from storage.sql import as_utc, run
+from storage.sql import as_utc, possible_ids, run
 
 
 class JobKind(enum.StrEnum):
@@ -39,9 +39,13 @@ class JobStatus(enum.StrEnum):
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
+    # Asked to stop while running: its worker rolls it back at its next checkpoint.
+    CANCELLING = "CANCELLING"
+    # Stopped before it changed anything (queued, or rolled back while running).
+    CANCELLED = "CANCELLED"
 
 
-ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.CANCELLING)
 KEY_BATCH = 500
 MAX_FILE_NAME_CHARS = 255
 
@@ -92,6 +96,10 @@ class JobTakenOver(Exception):
     """Another worker claimed the job since this attempt began: this attempt must roll back."""
 
 
+class JobCancelled(Exception):
+    """The job was asked to stop (CANCELLING): this attempt must roll back, then end CANCELLED."""
+
+
 @dataclass(frozen=True)
 class RowErrorRow:
     """A stored row error."""
@@ -121,6 +129,8 @@ async def job_by_id(
     conn: AsyncConnection, *, job_id: int, account_id: int | None = None
 ) -> JobRow | None:
     """The job, only if it belongs to `account_id` when one is given."""
+    if not possible_ids([job_id]):
+        return None
     query = select(Job).where(col(Job.id) == job_id)
     if account_id is not None:
         query = query.where(col(Job.account_id) == account_id)
@@ -211,13 +221,17 @@ ACTIVE = (
 )
 
 
+# Asked to stop; claimed only once its worker is gone (its lock free), to end it CANCELLED.
+STOPPING = "(status = 'CANCELLING' AND (lease_expires_at IS NULL OR lease_expires_at < :now))"
+
+
 async def active_job_ids(conn: AsyncConnection, *, now: datetime, limit: int) -> list[int]:
-    """Queued and running jobs, oldest first: the ones a worker may find claimable."""
+    """Queued, running and cancelling jobs, oldest first: those a worker may find claimable."""
     # `status IN` (redundant with ACTIVE) lets the (status, id) index find them.
     rows = await run(
         conn,
-        f"SELECT id FROM job WHERE status IN ('QUEUED', 'RUNNING') AND {ACTIVE}"
-        " ORDER BY id LIMIT :n",
+        "SELECT id FROM job WHERE status IN ('QUEUED', 'RUNNING', 'CANCELLING')"
+        f" AND ({ACTIVE} OR {STOPPING}) ORDER BY id LIMIT :n",
         now=now,
         n=limit,
     )
@@ -230,8 +244,21 @@ async def claim_job(
     """Mark the job RUNNING for one more attempt; the caller holds its liveness lock.
 
     None if it is no longer queued or running. A job already tried `max_attempts` times
-    (it keeps killing its workers) is FAILED instead, and returned so.
+    (it keeps killing its workers) is FAILED instead, and returned so; a job asked to stop
+    whose worker died is CANCELLED instead (its attempt rolled back when it died), and
+    returned so.
     """
+    cancelled = (
+        await run(
+            conn,
+            "UPDATE job SET status = 'CANCELLED', finished_at = :now"
+            f" WHERE id = :j AND {STOPPING} RETURNING *",
+            now=now,
+            j=job_id,
+        )
+    ).first()
+    if cancelled is not None:
+        return _job(cancelled)
     failed = (
         await run(
             conn,
@@ -257,11 +284,24 @@ async def claim_job(
     return _job(row) if row is not None else None
 
 
-def _ours(job_id: int, attempt: int) -> sa.ColumnElement[bool]:
+RUNS = (JobStatus.RUNNING, JobStatus.CANCELLING)
+
+
+def _ours(
+    job_id: int, attempt: int, statuses: Sequence[JobStatus] = RUNS
+) -> sa.ColumnElement[bool]:
     """The attempt that runs the job: anything a superseded attempt writes is refused."""
     return sa.and_(
-        col(Job.id) == job_id, col(Job.status) == "RUNNING", col(Job.attempts) == attempt
+        col(Job.id) == job_id, col(Job.status).in_(statuses), col(Job.attempts) == attempt
     )
+
+
+async def _refusal(conn: AsyncConnection, *, job_id: int, attempt: int) -> Exception:
+    """Why this attempt may not end the job SUCCEEDED: it was asked to stop, or superseded."""
+    job = await job_by_id(conn, job_id=job_id)
+    if job is not None and job.attempts == attempt and job.status == JobStatus.CANCELLING:
+        return JobCancelled(job_id)
+    return JobTakenOver(job_id)
 
 
 async def set_progress(
@@ -288,15 +328,16 @@ async def finish(
 ) -> None:
     """Mark the job SUCCEEDED with its results (inside the job's own transaction).
 
-    JobTakenOver if `attempt` is no longer the job's: the caller's transaction must roll back.
+    JobTakenOver if `attempt` is no longer the job's, JobCancelled if the job was asked to
+    stop: either way the caller's transaction must roll back.
     """
     result = await conn.execute(
         sa.update(Job)
-        .where(_ours(job_id, attempt))
+        .where(_ours(job_id, attempt, (JobStatus.RUNNING,)))
         .values(status="SUCCEEDED", finished_at=now, **fields)
     )
     if result.rowcount != 1:
-        raise JobTakenOver(job_id)
+        raise await _refusal(conn, job_id=job_id, attempt=attempt)
 
 
 async def fail(
@@ -309,6 +350,40 @@ async def fail(
         .values(status="FAILED", error=error[:2000], finished_at=now)
     )
     return result.rowcount == 1
+
+
+async def end_cancelled(conn: AsyncConnection, *, job_id: int, attempt: int, now: datetime) -> bool:
+    """Mark the job CANCELLED after its attempt rolled back; False if another attempt runs it."""
+    result = await conn.execute(
+        sa.update(Job).where(_ours(job_id, attempt)).values(status="CANCELLED", finished_at=now)
+    )
+    return result.rowcount == 1
+
+
+async def cancel_queued(conn: AsyncConnection, *, job_id: int, now: datetime) -> bool:
+    """End a QUEUED job CANCELLED (no claim takes it any more); False if it is not queued."""
+    result = await conn.execute(
+        sa.update(Job)
+        .where(col(Job.id) == job_id, col(Job.status) == JobStatus.QUEUED)
+        .values(status="CANCELLED", finished_at=now)
+    )
+    return result.rowcount == 1
+
+
+async def ask_to_stop(conn: AsyncConnection, *, job_id: int) -> bool:
+    """Mark a RUNNING job CANCELLING for its worker to see; False if it is not running."""
+    result = await conn.execute(
+        sa.update(Job)
+        .where(col(Job.id) == job_id, col(Job.status) == JobStatus.RUNNING)
+        .values(status="CANCELLING")
+    )
+    return result.rowcount == 1
+
+
+async def job_status(conn: AsyncConnection, *, job_id: int) -> str | None:
+    """The job's status alone (a running job's worker asks it often: one indexed read)."""
+    status: str | None = await conn.scalar(select(Job.status).where(col(Job.id) == job_id))
+    return status
 
 
 async def add_row_errors(

@@ -199,7 +199,7 @@ def _follow(
     """Poll the job until it has finished; the finished job with its first row errors."""
     try:
         with out.meter("Importing", unit="rows", total=estimate) as meter:
-            while job["status"] in ("QUEUED", "RUNNING"):
+            while job["status"] in ("QUEUED", "RUNNING", "CANCELLING"):
                 time.sleep(POLL_SECONDS)
                 job = api.execute(JOB, {"id": job["id"]})["importJob"]
                 done = job["processedRows"]

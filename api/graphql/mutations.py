@@ -22,6 +22,8 @@ from api.graphql.groups import Group
 from api.graphql.jobs import ImportJob, ImportMode, RestoreStrategy
 from api.graphql.payloads import (
     ActivityInput,
+    CancelJobInput,
+    CancelJobPayload,
     CreateTokenInput,
     CreateTokenPayload,
     DeleteGroupInput,
@@ -41,6 +43,7 @@ from api.graphql.payloads import (
     UserError,
 )
 from api.graphql.tokens import ApiToken
+from api.jobs import cancel_job
 from storage.db import read_transaction
 from storage.jobs import job_by_id
 from storage.reads import account, groups_by_id
@@ -160,6 +163,24 @@ class Mutation:
             return RestoreBackupPayload(user_errors=[UserError.from_error(error)])
         services.wake_worker()
         return RestoreBackupPayload(job=await _queued_job(info, job_id))
+
+    @strawberry.mutation(
+        description="Cancel a job: a queued one never runs; a running one stops at its next checkpoint and rolls back (nothing changed, no backup kept), then is CANCELLED. A finished job: CONFLICT."
+    )
+    async def cancel_job(self, info: Info, input: CancelJobInput) -> CancelJobPayload:
+        services = info.context.services
+        try:
+            job_id = decode_id(input.job_id, "ImportJob", field=["jobId"])
+            await cancel_job(
+                engine=services.engine,
+                events=services.events,
+                account_id=info.context.account_id,
+                job_id=job_id,
+                now=services.clock.now(),
+            )
+        except UserFacingError as error:
+            return CancelJobPayload(user_errors=[UserError.from_error(error)])
+        return CancelJobPayload(job=await _queued_job(info, job_id))
 
     @strawberry.mutation(
         description="Report opens and clicks in bulk (never backed up, exported or restored)."

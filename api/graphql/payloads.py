@@ -174,3 +174,16 @@ class RevokeTokenInput:
 class RevokeTokenPayload:
     revoked_token_id: strawberry.ID | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CancelJobInput:
+    job_id: strawberry.ID
+
+
+@strawberry.type
+class CancelJobPayload:
+    job: ImportJob | None = strawberry.field(
+        default=None, description="CANCELLED if it was queued; CANCELLING until it has stopped."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

@@ -10,6 +10,7 @@ checked (`EXPLAIN`) on the import path.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -103,20 +104,39 @@ async def _fill_final(conn: AsyncConnection, source: Source) -> int:
     return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
 
 
+# Awaited between the statements of a write: raises to stop it (a job asked to stop), so
+# that the caller's transaction rolls back. The statements themselves run to their end.
+Checkpoint = Callable[[], Awaitable[None]]
+
+
+async def no_checkpoint() -> None:
+    """A write nobody can stop midway."""
+
+
 async def merge_into_group(
-    conn: AsyncConnection, *, group: LockedGroup, source: Source, mode: WriteMode, now: datetime
+    conn: AsyncConnection,
+    *,
+    group: LockedGroup,
+    source: Source,
+    mode: WriteMode,
+    now: datetime,
+    checkpoint: Checkpoint = no_checkpoint,
 ) -> WriteOutcome:
     """Apply the source to a group in `mode`, copying to history what a backup still sees."""
     staged = await _fill_final(conn, source)
+    await checkpoint()
     matched = int(await scalar(conn, f"SELECT count(*) FROM {_matched(conn)}", g=group.id))
     updated = 0
     if mode is not WriteMode.ADD and matched:
+        await checkpoint()
         updated = await _update_matched(conn, group=group, mode=mode, now=now)
     added = 0
     if mode is not WriteMode.REFRESH and staged > matched:
+        await checkpoint()
         added = await _insert_unmatched(conn, group=group, now=now)
     removed = 0
     if mode is WriteMode.REPLACE:
+        await checkpoint()
         removed = await _remove_unstaged(conn, group=group)
     if mode is WriteMode.ADD:
         return WriteOutcome(added=added, skipped=matched)

@@ -29,7 +29,7 @@ from storage.models import Job, RecipientGroup
 from storage.sql import row_lock, run, scalar
 from storage.store.state import seen_at
 
-ACTIVE_JOB = "job.status IN ('QUEUED', 'RUNNING')"
+ACTIVE_JOB = "job.status IN ('QUEUED', 'RUNNING', 'CANCELLING')"
 IN_USE = f"EXISTS (SELECT 1 FROM job WHERE job.source_backup_id = b.id AND {ACTIVE_JOB})"
 # Backups that stay after a sweep as of :as_of (only for dry runs: a real run asks the table).
 SURVIVES = f" AND (b.expires_at > :as_of OR {IN_USE})"

@@ -25,7 +25,7 @@ from sqlmodel import col
 from storage.db import driver_connection, is_sqlite
 from storage.models import RecipientGroup
 from storage.sql import run, scalar
-from storage.store.merge import merge_into_group
+from storage.store.merge import Checkpoint, merge_into_group, no_checkpoint
 from storage.store.writes import (
     RECIPIENT_COLUMNS,
     STAGE_COLUMNS,
@@ -44,6 +44,7 @@ ANALYZE_AFTER_ROWS = 10_000
 __all__ = [
     "RECIPIENT_COLUMNS",
     "BackupSource",
+    "Checkpoint",
     "LockedGroup",
     "Source",
     "StagedSource",
@@ -53,6 +54,7 @@ __all__ = [
     "drop_stage",
     "latest_backup_seq",
     "lock_group",
+    "no_checkpoint",
     "stage_rows",
     "write_recipients",
 ]
@@ -128,12 +130,23 @@ async def write_recipients(
     mode: WriteMode,
     now: datetime,
     attribute_names: tuple[str, ...] = (),
+    checkpoint: Checkpoint = no_checkpoint,
 ) -> WriteOutcome:
-    """Apply `source` to the locked group in `mode`, keeping the history backups need."""
+    """Apply `source` to the locked group in `mode`, keeping the history backups need.
+
+    `checkpoint` is awaited between statements; what it raises stops the write (the
+    caller's transaction must then roll back).
+    """
+    await checkpoint()
     if group.recipient_count == 0 and mode is not WriteMode.REFRESH:
-        outcome = await _insert_into_empty(conn, group=group, source=source, now=now)
+        outcome = await _insert_into_empty(
+            conn, group=group, source=source, now=now, checkpoint=checkpoint
+        )
     else:
-        outcome = await merge_into_group(conn, group=group, source=source, mode=mode, now=now)
+        outcome = await merge_into_group(
+            conn, group=group, source=source, mode=mode, now=now, checkpoint=checkpoint
+        )
+    await checkpoint()
     if not is_sqlite(conn) and outcome.added + outcome.removed > max(
         ANALYZE_AFTER_ROWS, group.recipient_count // 10
     ):
@@ -153,7 +166,12 @@ async def write_recipients(
 
 
 async def _insert_into_empty(
-    conn: AsyncConnection, *, group: LockedGroup, source: Source, now: datetime
+    conn: AsyncConnection,
+    *,
+    group: LockedGroup,
+    source: Source,
+    now: datetime,
+    checkpoint: Checkpoint,
 ) -> WriteOutcome:
     values = (
         ":g, email, first_name, last_name, COALESCE(status, 'ACTIVE'), attributes, :now, :now, :n"
@@ -177,6 +195,7 @@ async def _insert_into_empty(
     # A backup taken before migration 0003 may hold an address twice: the first row wins.
     twins = " WHERE true ON CONFLICT (group_id, email) DO NOTHING"
     for select in source_parts(conn, source):
+        await checkpoint()
         result = await run(
             conn,
             f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM ({select}) AS src"
