@@ -8,11 +8,7 @@ predicate, `state_sql` the query; nothing else writes either.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
-
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from storage.sql import run
+from typing import Literal
 
 StatePart = Literal["current", "history"]
 StateRow = tuple[str, str | None, str | None, str, str | None]
@@ -56,13 +52,3 @@ def state_sql(
     return sql + (
         " ORDER BY group_id, email" if tuple(parts) == ("current",) else " ORDER BY email"
     )
-
-
-async def fetch_state(conn: AsyncConnection, *, group_id: int, seq: int) -> list[StateRow]:
-    """The whole state at `seq`, ordered by email (for comparisons and small groups)."""
-    result = await run(conn, state_sql(group_id, seq, ordered=True))
-    return [_state_row(row) for row in result]
-
-
-def _state_row(row: Any) -> StateRow:
-    return (row[0], row[1], row[2], row[3], row[4])

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from storage.db import read_transaction
-from storage.store.state import fetch_state
 from tests.client import GraphQLClient
 from tests.server import LiveServer
 from tests.support.recipients import attrs, by_email
+from tests.support.state import fetch_state
 
 GROUP_QUERY = "query G($id: ID!) { node(id: $id) { ... on Group { id name recipientCount } } }"
 

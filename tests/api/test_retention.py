@@ -25,9 +25,10 @@ from storage.job_locks import JobLock, job_locks
 from storage.jobs import create_job
 from storage.sql import run, scalar
 from storage.store import retention as retention_sql
-from storage.store.state import StateRow, fetch_state
+from storage.store.state import StateRow
 from tests.client import GraphQLClient
 from tests.server import LiveServer
+from tests.support.state import fetch_state
 
 EXPIRED = timedelta(days=31)
 GROUP_BACKUPS = """query G($id: ID!) { node(id: $id) { ... on Group {

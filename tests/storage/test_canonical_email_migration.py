@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.settings import async_database_url
 from storage.db import create_engine, write_transaction
 from storage.migrate import alembic_config, upgrade
-from storage.store.state import fetch_state
 from storage.store.write_path import BackupSource, WriteMode, lock_group, write_recipients
 from tests.conftest import BACKENDS, create_postgres_database, required_postgres
+from tests.support.state import fetch_state
 
 NFC = unicodedata.normalize("NFC", "rené@x.io")
 NFD = unicodedata.normalize("NFD", "rené@x.io")

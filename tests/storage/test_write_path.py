@@ -19,7 +19,6 @@ from storage.db import read_transaction, write_transaction
 from storage.sql import run, scalar
 from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import create_group
-from storage.store.state import fetch_state
 from storage.store.write_path import (
     BackupSource,
     StagedSource,
@@ -30,6 +29,7 @@ from storage.store.write_path import (
     stage_rows,
     write_recipients,
 )
+from tests.support.state import fetch_state
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 EMAILS = [f"p{i}@x.io" for i in range(14)]
