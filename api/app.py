@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
-from api.auth import authenticated_token
+from api.auth import authenticated_token, recorded_uses
 from api.clock import Clock
 from api.downloads import DOWNLOAD_PATH, download_backup
 from api.graphiql import graphiql_html, static_routes
@@ -86,6 +86,8 @@ def create_app(
             running_loops(services, worker=own_worker),
         ):
             yield
+            # Before the engine closes: last-use times being written in the background.
+            await recorded_uses()
 
     app = Starlette(
         routes=[

@@ -192,6 +192,6 @@ async def _record_use(engine: AsyncEngine, token_id: int, now: datetime) -> None
 
 
 async def recorded_uses() -> None:
-    """Wait until the last-use writes this event loop started have finished."""
+    """Wait until the last-use writes this event loop started have finished (at shutdown)."""
     loop = asyncio.get_running_loop()
     await asyncio.gather(*[t for t in _recording.values() if t.get_loop() is loop])
