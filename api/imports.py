@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from api.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedFile, UserFacingError
 from api.jobs import JobKind, ProgressSink, check_target, target_group
 from storage import codec
-from storage.db import write_transaction
+from storage.db import read_transaction, write_transaction
 from storage.files import FileStore, TooLarge
 from storage.jobs import JobRow, RowErrorRow, add_row_errors, create_job, file_name_of, finish
+from storage.staged_files import staged_file_by_id
 from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import live_group_id
 from storage.store.write_path import (
@@ -97,6 +98,66 @@ async def start_import(
                 field_mapping=orjson.dumps(mapping).decode() if mapping is not None else None,
                 file_name=file_name_of(upload.filename),
                 size_bytes=size,
+                started_by=started_by,
+            )
+    except BaseException:
+        await files.delete(key)
+        raise
+
+
+async def start_staged_import(
+    *,
+    engine: AsyncEngine,
+    files: FileStore,
+    account_id: int,
+    staged_file_id: int,
+    group_id: int | None,
+    group_name: str | None,
+    mode: str,
+    field_mapping: Sequence[tuple[str, str]] | None,
+    now: datetime,
+    started_by: str | None = None,
+) -> int:
+    """Queue the import of a staged file (api/staged_files.py); the job's id.
+
+    The job gets its own link to the staged file's bytes (`FileStore.link`), so the job's
+    upload stays the job's alone, as for a direct upload: the worker and the retention sweep
+    delete it when the job ends, and the staged file's own upload stays for further imports
+    until the staged file expires (and the job's stays while it runs, expired or not).
+    """
+    name = check_target(group_id, group_name)
+    mapping = check_mapping(field_mapping)
+    async with read_transaction(engine) as conn:
+        if (
+            group_id is not None
+            and await live_group_id(conn, account_id=account_id, group_id=group_id) is None
+        ):
+            raise NotFound("No group with this id.", field=["groupId"])
+        staged = await staged_file_by_id(
+            conn, account_id=account_id, staged_file_id=staged_file_id, now=now
+        )
+    gone = NotFound("No staged file with this id.", field=["stagedFileId"])
+    if staged is None:
+        raise gone
+    try:
+        key = await files.link(staged.upload_key)
+    except FileNotFoundError:
+        raise gone from None  # expired and swept since it was read
+    try:
+        await asyncio.to_thread(_sniff, files, key, mapping)
+        async with write_transaction(engine) as conn:
+            return await create_job(
+                conn,
+                now=now,
+                account_id=account_id,
+                kind=JobKind.IMPORT.value,
+                mode=mode,
+                group_id=group_id,
+                new_group_name=name,
+                upload_key=key,
+                field_mapping=orjson.dumps(mapping).decode() if mapping is not None else None,
+                file_name=staged.file_name,
+                size_bytes=staged.size_bytes,
                 started_by=started_by,
             )
     except BaseException:

@@ -24,6 +24,11 @@ from api.services import Services
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
 from storage.jobs import ACTIVE_STATUSES, upload_key_statuses
+from storage.staged_files import (
+    delete_staged_files,
+    expired_staged_files,
+    staged_upload_keys,
+)
 from storage.store import retention
 from storage.store.retention import ExpiredBackup, GroupPurge
 
@@ -33,6 +38,8 @@ PURGE_BATCH = 20_000
 # stored right after the last chunk: one untouched this long, with no job waiting for it, was
 # left by a process that died in between (or after its job ended, before deleting it).
 ORPHAN_UPLOAD_SECONDS = 600.0
+# Expired staged files deleted per transaction.
+STAGED_BATCH = 1000
 
 
 @dataclass
@@ -95,9 +102,11 @@ async def retention_loop(services: Services) -> None:
             report = await sweep(engine=services.engine, as_of=services.clock.now())
             if report.changed_anything:
                 log.info("retention sweep", extra=report.counts())
-            removed = await sweep_uploads(engine=services.engine, files=services.files)
+            removed = await sweep_uploads(
+                engine=services.engine, files=services.files, as_of=services.clock.now()
+            )
             if removed:
-                log.info("removed orphaned uploads", extra={"count": removed})
+                log.info("removed uploads", extra={"count": removed})
         except Exception:
             log.exception("retention sweep failed; next try after the interval")
         await asyncio.sleep(services.settings.retention_interval_seconds)
@@ -128,25 +137,53 @@ async def sweep(
 
 
 async def sweep_uploads(
-    *, engine: AsyncEngine, files: FileStore, older_than: float = ORPHAN_UPLOAD_SECONDS
+    *,
+    engine: AsyncEngine,
+    files: FileStore,
+    older_than: float = ORPHAN_UPLOAD_SECONDS,
+    as_of: datetime | None = None,
 ) -> int:
-    """Delete the staged files of ended jobs, and old ones no job names; how many went."""
+    """Delete the uploads of ended jobs, and old ones nothing names; how many went.
+
+    With `as_of`, staged files expired by then go first, rows and uploads. A live staged
+    file's upload is never deleted: it is named by its row until the row is deleted.
+    """
+    removed = await _sweep_staged_files(engine, files, as_of) if as_of is not None else 0
     ages = await files.upload_ages()
     if not ages:
-        return 0
-    # Ages are read before the jobs: a file whose job is stored meanwhile was written to
-    # moments ago, so it is younger than `older_than` and kept.
+        return removed
+    # Ages are read before the jobs and staged files: a file whose row is stored meanwhile
+    # was written to moments ago, so it is younger than `older_than` and kept.
     async with read_transaction(engine) as conn:
         statuses = await upload_key_statuses(conn, sorted(ages))
+        staged = await staged_upload_keys(conn, sorted(ages))
     orphans = [
         key
         for key, age in ages.items()
-        if statuses.get(key) not in (None, *ACTIVE_STATUSES)
-        or (key not in statuses and age > older_than)
+        if key not in staged
+        and (
+            statuses.get(key) not in (None, *ACTIVE_STATUSES)
+            or (key not in statuses and age > older_than)
+        )
     ]
     for key in orphans:
         await files.delete(key)
-    return len(orphans)
+    return removed + len(orphans)
+
+
+async def _sweep_staged_files(engine: AsyncEngine, files: FileStore, as_of: datetime) -> int:
+    """Delete the staged files expired at `as_of`: each row, then its upload; how many."""
+    removed = 0
+    while True:
+        async with write_transaction(engine) as conn:
+            expired = await expired_staged_files(conn, as_of=as_of, limit=STAGED_BATCH)
+            await delete_staged_files(conn, ids=[staged_id for staged_id, _ in expired])
+        # A crash between the two leaves an upload no row names: an orphan, swept later.
+        for _, key in expired:
+            await files.delete(key)
+        removed += len(expired)
+        if len(expired) < STAGED_BATCH:
+            return removed
 
 
 def _deletable_by_group(expired: list[ExpiredBackup]) -> dict[int, list[int]]:

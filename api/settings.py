@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     max_upload_mb: int = 100
     download_url_ttl_seconds: int = 15 * 60
     retention_interval_seconds: float = 3600.0
+    # How long a staged file (`stageFile`) can be imported; the retention sweep then removes it.
+    staged_file_ttl_seconds: PositiveInt = 24 * 3600
     job_poll_seconds: float = 1.0
     # Whether `serve` runs a job worker too (off for API-only instances beside `listkeeper worker`).
     worker: bool = True

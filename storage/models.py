@@ -210,3 +210,28 @@ class JobRowError(SQLModel, table=True):
     column: str | None = Field(default=None, max_length=200)
     message: str = Field(max_length=500)
     code: str = Field(max_length=32)
+
+
+class StagedFile(SQLModel, table=True):
+    """An upload kept for a while to be inspected and imported, maybe more than once.
+
+    `columns` is JSON text: the detected columns (header, suggested field, sample cells).
+    """
+
+    __tablename__ = "staged_file"
+    __table_args__ = (
+        sa.Index("ix_staged_file_expires", "expires_at"),
+        sa.Index("ix_staged_file_account", "account_id", "id"),
+        NEVER_REUSED,
+    )
+    id: int = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    upload_key: str = Field(max_length=200)
+    file_name: str | None = Field(default=None, max_length=255)
+    size_bytes: int = Field(sa_type=sa.BigInteger)
+    encoding: str = Field(max_length=32)
+    delimiter: str = Field(max_length=4)
+    row_estimate: int = Field(sa_type=sa.BigInteger)
+    columns: str = Field(default="[]")
+    created_at: datetime = Field(sa_type=UTC_DATETIME)
+    expires_at: datetime = Field(sa_type=UTC_DATETIME)

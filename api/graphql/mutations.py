@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import cast
 
 import strawberry
 from starlette.datastructures import UploadFile
 
 from api import backups as backup_cases
-from api import imports
+from api import imports, staged_files
 from api.activities import ActivityReport, record_activities
 from api.auth import issue_token, revoke_token
 from api.erasure import erase_recipient
-from api.errors import FileTooLarge, NotFound, UserFacingError
+from api.errors import FileTooLarge, InvalidInput, NotFound, UserFacingError
 from api.global_ids import decode_id, encode_id
 from api.graphql.accounts import Account
 from api.graphql.backups import backup_by_id
@@ -40,8 +40,11 @@ from api.graphql.payloads import (
     RevokeTokenPayload,
     SetBackupEnabledInput,
     SetBackupEnabledPayload,
+    StageFileInput,
+    StageFilePayload,
     UserError,
 )
+from api.graphql.staged_files import staged_file_by_id
 from api.graphql.tokens import ApiToken
 from api.jobs import cancel_job
 from storage.db import read_transaction
@@ -87,37 +90,72 @@ class Mutation:
         self, info: Info, input: ImportRecipientsInput
     ) -> ImportRecipientsPayload:
         services = info.context.services
+        upload = cast(UploadFile | None, input.file)
         try:
+            if (upload is None) == (input.staged_file_id is None):
+                raise InvalidInput(
+                    "Give exactly one of file and stagedFileId.", field=["stagedFileId"]
+                )
             group_id = (
                 decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
             )
-            upload = cast(UploadFile, input.file)
-            size = upload.size
-            if size is not None and size > services.settings.max_upload_bytes:
+            mode = (input.mode or ImportMode.ADD).value
+            mapping = (
+                [(m.column, m.field) for m in input.field_mapping]
+                if input.field_mapping is not None
+                else None
+            )
+            if upload is None:
+                job_id = await imports.start_staged_import(
+                    engine=services.engine,
+                    files=services.files,
+                    account_id=info.context.account_id,
+                    staged_file_id=_staged_file_id(str(input.staged_file_id)),
+                    group_id=group_id,
+                    group_name=input.group_name,
+                    mode=mode,
+                    field_mapping=mapping,
+                    now=services.clock.now(),
+                    started_by=info.context.token_name,
+                )
+            else:
+                job_id = await _import_upload(info, upload, input, group_id, mode, mapping)
+        except UserFacingError as error:
+            return ImportRecipientsPayload(user_errors=[UserError.from_error(error)])
+        finally:
+            if upload is not None:
+                await upload.close()
+        services.wake_worker()
+        return ImportRecipientsPayload(job=await _queued_job(info, job_id))
+
+    @strawberry.mutation(
+        description="Upload a CSV file to inspect it (encoding, delimiter, columns with suggested fields and samples) and to import it later with importRecipients' stagedFileId, as often as needed until it expires."
+    )
+    async def stage_file(self, info: Info, input: StageFileInput) -> StageFilePayload:
+        services = info.context.services
+        upload = cast(UploadFile, input.file)
+        try:
+            if upload.size is not None and upload.size > services.settings.max_upload_bytes:
                 raise FileTooLarge(
                     f"The file is larger than {services.settings.max_upload_mb} MB.", field=["file"]
                 )
-            job_id = await imports.start_import(
+            staged_id = await staged_files.stage_file(
                 engine=services.engine,
                 files=services.files,
                 account_id=info.context.account_id,
                 upload=imports.UploadSource(filename=upload.filename, read=upload.read),
-                group_id=group_id,
-                group_name=input.group_name,
-                mode=(input.mode or ImportMode.ADD).value,
-                field_mapping=[(m.column, m.field) for m in input.field_mapping]
-                if input.field_mapping is not None
-                else None,
                 max_bytes=services.settings.max_upload_bytes,
                 now=services.clock.now(),
-                started_by=info.context.token_name,
+                keep_for=timedelta(seconds=services.settings.staged_file_ttl_seconds),
             )
         except UserFacingError as error:
-            return ImportRecipientsPayload(user_errors=[UserError.from_error(error)])
+            return StageFilePayload(user_errors=[UserError.from_error(error)])
         finally:
-            await cast(UploadFile, input.file).close()
-        services.wake_worker()
-        return ImportRecipientsPayload(job=await _queued_job(info, job_id))
+            await upload.close()
+        staged = await staged_file_by_id(info, staged_id)
+        if staged is None:
+            raise LookupError(f"staged file {staged_id} was stored but cannot be read back")
+        return StageFilePayload(staged_file=staged)
 
     @strawberry.mutation(
         description="Delete a group: backed up first (when backups are on), hidden at once."
@@ -273,6 +311,43 @@ class Mutation:
         except UserFacingError as error:
             return RevokeTokenPayload(user_errors=[UserError.from_error(error)])
         return RevokeTokenPayload(revoked_token_id=strawberry.ID(encode_id("ApiToken", token_id)))
+
+
+async def _import_upload(
+    info: Info,
+    upload: UploadFile,
+    input: ImportRecipientsInput,
+    group_id: int | None,
+    mode: str,
+    mapping: list[tuple[str, str]] | None,
+) -> int:
+    """Queue the import of a file uploaded with the request; the job's id."""
+    services = info.context.services
+    size = upload.size
+    if size is not None and size > services.settings.max_upload_bytes:
+        raise FileTooLarge(
+            f"The file is larger than {services.settings.max_upload_mb} MB.", field=["file"]
+        )
+    return await imports.start_import(
+        engine=services.engine,
+        files=services.files,
+        account_id=info.context.account_id,
+        upload=imports.UploadSource(filename=upload.filename, read=upload.read),
+        group_id=group_id,
+        group_name=input.group_name,
+        mode=mode,
+        field_mapping=mapping,
+        max_bytes=services.settings.max_upload_bytes,
+        now=services.clock.now(),
+        started_by=info.context.token_name,
+    )
+
+
+def _staged_file_id(value: str) -> int:
+    try:
+        return decode_id(value, "StagedFile", field=["stagedFileId"])
+    except NotFound:
+        raise NotFound("No staged file with this id.", field=["stagedFileId"]) from None
 
 
 def _token_id(value: str) -> int:

@@ -16,6 +16,7 @@ from api.graphql.accounts import Account
 from api.graphql.backups import Backup
 from api.graphql.groups import Group
 from api.graphql.jobs import ImportJob, ImportMode, RestoreStrategy
+from api.graphql.staged_files import StagedFile
 from api.graphql.tokens import ApiToken
 from storage.activities import ActivityKind
 
@@ -41,9 +42,14 @@ class FieldMappingInput:
     field: str
 
 
-@strawberry.input
+@strawberry.input(
+    description="Exactly one of file (a new upload) and stagedFileId (a file staged with stageFile)."
+)
 class ImportRecipientsInput:
-    file: Upload
+    file: Upload | None = None
+    staged_file_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A staged file (stageFile), instead of file."
+    )
     group_id: strawberry.ID | None = strawberry.field(
         default=None, description="An existing group, or"
     )
@@ -57,6 +63,17 @@ class ImportRecipientsInput:
 @strawberry.type
 class ImportRecipientsPayload:
     job: ImportJob | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class StageFileInput:
+    file: Upload
+
+
+@strawberry.type
+class StageFilePayload:
+    staged_file: StagedFile | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 

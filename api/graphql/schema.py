@@ -44,6 +44,7 @@ from api.graphql.mutations import Mutation
 from api.graphql.pagination import PageArgumentError
 from api.graphql.queries import Query
 from api.graphql.recipients import Recipient
+from api.graphql.staged_files import StagedFile
 from api.graphql.subscriptions import Subscription
 from api.graphql.tokens import ApiToken
 from api.settings import Settings
@@ -122,7 +123,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Account, Group, Recipient, Backup, ImportJob, ApiToken],
+        types=[Account, Group, Recipient, Backup, ImportJob, ApiToken, StagedFile],
         extensions=extensions,
         hide_suggestions=not settings.introspection,
     )

@@ -74,6 +74,11 @@ def folded_lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
 _FIELD_BY_HEADER = folded_lookup(_HEADER_ALIASES)
 
 
+def field_of_header(name: str) -> str | None:
+    """The recipient field a header name is an alias of (`E-Mail`, `Vorname`...), else None."""
+    return _FIELD_BY_HEADER.get(fold(name))
+
+
 def read_header(records: Iterator[list[str]]) -> tuple[int, tuple[str, ...]]:
     """Return the row number and the stripped names of the first non-blank record.
 
