@@ -82,27 +82,8 @@ async def start_import(
         raise FileTooLarge(
             f"The file is larger than {max_bytes // (1024 * 1024)} MB.", field=["file"]
         ) from None
-    try:
-        await asyncio.to_thread(_sniff, files, key, mapping)
-        size = (await aiofiles.os.stat(files.path(key))).st_size
-        async with write_transaction(engine) as conn:
-            return await create_job(
-                conn,
-                now=now,
-                account_id=account_id,
-                kind=JobKind.IMPORT.value,
-                mode=mode,
-                group_id=group_id,
-                new_group_name=name,
-                upload_key=key,
-                field_mapping=orjson.dumps(mapping).decode() if mapping is not None else None,
-                file_name=file_name_of(upload.filename),
-                size_bytes=size,
-                started_by=started_by,
-            )
-    except BaseException:
-        await files.delete(key)
-        raise
+    job = QueuedImport(account_id, group_id, name, mode, mapping, started_by)
+    return await _queue_import(engine, files, key, job, file_name_of(upload.filename), None, now)
 
 
 async def start_staged_import(
@@ -143,22 +124,53 @@ async def start_staged_import(
         key = await files.link(staged.upload_key)
     except FileNotFoundError:
         raise gone from None  # expired and swept since it was read
+    job = QueuedImport(account_id, group_id, name, mode, mapping, started_by)
+    return await _queue_import(engine, files, key, job, staged.file_name, staged.size_bytes, now)
+
+
+@dataclass(frozen=True)
+class QueuedImport:
+    """What an import job is asked to do, checked."""
+
+    account_id: int
+    group_id: int | None
+    group_name: str | None
+    mode: str
+    mapping: list[tuple[str, str]] | None
+    started_by: str | None
+
+
+async def _queue_import(
+    engine: AsyncEngine,
+    files: FileStore,
+    key: str,
+    job: QueuedImport,
+    file_name: str | None,
+    size: int | None,
+    now: datetime,
+) -> int:
+    """Refuse at once a file the job could never read, else queue the job (`size` None: the
+    file's own); the upload of `key` is deleted if anything fails."""
     try:
-        await asyncio.to_thread(_sniff, files, key, mapping)
+        await asyncio.to_thread(_sniff, files, key, job.mapping)
+        if size is None:
+            size = (await aiofiles.os.stat(files.path(key))).st_size
         async with write_transaction(engine) as conn:
             return await create_job(
                 conn,
                 now=now,
-                account_id=account_id,
+                account_id=job.account_id,
                 kind=JobKind.IMPORT.value,
-                mode=mode,
-                group_id=group_id,
-                new_group_name=name,
+                mode=job.mode,
+                group_id=job.group_id,
+                new_group_name=job.group_name,
                 upload_key=key,
-                field_mapping=orjson.dumps(mapping).decode() if mapping is not None else None,
-                file_name=staged.file_name,
-                size_bytes=staged.size_bytes,
-                started_by=started_by,
+                field_mapping=(
+                    orjson.dumps(job.mapping).decode() if job.mapping is not None else None
+                ),
+                file_name=file_name,
+                size_bytes=size,
+                started_by=job.started_by,
             )
     except BaseException:
         await files.delete(key)
