@@ -48,6 +48,10 @@ class Account(SQLModel, table=True):
     backups_enabled: bool = Field(default=True)
     backup_retention_days: int = Field(default=30)
     created_at: datetime = Field(sa_type=UTC_DATETIME)
+    # Settings of the screens (migration 0007): the IANA zone of the backups screen's days,
+    # and how often API writes back a group up (minutes since its latest backup).
+    time_zone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
+    api_backup_window_minutes: int = Field(default=60, sa_column_kwargs={"server_default": "60"})
 
 
 class ApiToken(SQLModel, table=True):
@@ -197,6 +201,9 @@ class Job(SQLModel, table=True):
     file_name: str | None = Field(default=None, max_length=255)
     size_bytes: int | None = Field(default=None, sa_type=sa.BigInteger)
     started_by: str | None = Field(default=None, max_length=100)
+    # Rows whose status change the suppression guard refused; the file of every reject.
+    status_kept: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    rejects_key: str | None = Field(default=None, max_length=200)
 
 
 class JobRowError(SQLModel, table=True):
