@@ -126,6 +126,20 @@ class RecipientVersion(SQLModel, table=True):
     valid_to: int
 
 
+class GroupWrite(SQLModel, table=True):
+    """When a write gave a group its seq: maps a moment to the group's state (migration 0008)."""
+
+    __tablename__ = "group_write"
+    __table_args__ = (sa.Index("ix_group_write_time", "group_id", "written_at"),)
+    group_id: int = Field(
+        primary_key=True, sa_type=sa.Integer, sa_column_kwargs={"autoincrement": False}
+    )
+    seq: int = Field(
+        primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    written_at: datetime = Field(sa_type=UTC_DATETIME)
+
+
 class Activity(SQLModel, table=True):
     """An open or a click: never versioned, exported or restored."""
 
