@@ -135,7 +135,7 @@ async def run_restore(
             attribute_names=_names(backup),
             checkpoint=checkpoint,
         )
-        total = outcome.added + outcome.updated + outcome.unchanged
+        total = outcome.source_rows
         await finish(
             conn,
             job_id=job.id,
@@ -149,6 +149,7 @@ async def run_restore(
             updated=outcome.updated,
             unchanged=outcome.unchanged,
             removed=outcome.removed,
+            status_kept=outcome.status_kept,
         )
 
 

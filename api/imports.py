@@ -252,6 +252,7 @@ async def run_import(
                     updated=outcome.updated,
                     unchanged=outcome.unchanged,
                     skipped=outcome.skipped,
+                    status_kept=outcome.status_kept,
                 )
         finally:
             await _drop_stage_quietly(conn)

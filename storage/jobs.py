@@ -73,6 +73,8 @@ class JobRow:
     skipped: int
     removed: int
     rejected: int
+    # Matched rows whose requested status the suppression guard refused (WriteOutcome).
+    status_kept: int
     error: str | None
     created_at: datetime
     started_at: datetime | None

@@ -79,6 +79,9 @@ class ImportJob(relay.Node):
     )
     removed: int = strawberry.field(description="Recipients a REPLACE restore removed.")
     rejected: int
+    status_kept: int = strawberry.field(
+        description="Rows of the file (or backup) for an existing recipient that asked to lift an UNSUBSCRIBED or BOUNCED status (ACTIVE, INACTIVE): the status was kept. Such a row is never counted as unchanged; it is also counted as updated when other values of it changed. 0 for ADD (existing recipients are left alone) and for jobs from before this was counted."
+    )
     error: str | None = strawberry.field(description="Why a FAILED job failed.")
     created_at: datetime
     finished_at: datetime | None
@@ -107,6 +110,7 @@ class ImportJob(relay.Node):
             skipped=row.skipped,
             removed=row.removed,
             rejected=row.rejected,
+            status_kept=row.status_kept,
             error=row.error,
             created_at=row.created_at,
             finished_at=row.finished_at,

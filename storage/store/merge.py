@@ -11,6 +11,7 @@ checked (`EXPLAIN`) on the import path.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -37,12 +38,14 @@ from storage.store.writes import (
 DO_NOTHING = " ON CONFLICT (email) DO NOTHING"
 
 
-def _merged(conn: AsyncConnection, mode: WriteMode) -> dict[str, str]:
+# The suppression guard: a matched row (`s` staged, `r` current) whose file asks to lift an
+# UNSUBSCRIBED or BOUNCED status keeps it. NULL (an empty cell) when the file gives none.
+STATUS_REFUSED = f"(r.status IN {SUPPRESSED} AND s.status NOT IN {SUPPRESSED})"
+
+
+def merged_values(conn: AsyncConnection, mode: WriteMode) -> dict[str, str]:
     """New values of a matched row (`s` staged, `r` current): empty cells keep old values."""
-    status = (
-        f"CASE WHEN s.status IS NULL THEN r.status WHEN r.status IN {SUPPRESSED}"
-        f" AND s.status NOT IN {SUPPRESSED} THEN r.status ELSE s.status END"
-    )
+    status = f"CASE WHEN s.status IS NULL OR {STATUS_REFUSED} THEN r.status ELSE s.status END"
     if mode is WriteMode.REPLACE:
         return {
             "first_name": "s.first_name",
@@ -68,7 +71,7 @@ def _merged(conn: AsyncConnection, mode: WriteMode) -> dict[str, str]:
     }
 
 
-def _changed(conn: AsyncConnection, merged: dict[str, str]) -> str:
+def changed_predicate(conn: AsyncConnection, merged: dict[str, str]) -> str:
     """A predicate: the merged values differ from the current row."""
     if is_sqlite(conn):
         parts = [f"({expr}) IS NOT r.{col}" for col, expr in merged.items()]
@@ -82,12 +85,13 @@ def _changed(conn: AsyncConnection, merged: dict[str, str]) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-def _matched(conn: AsyncConnection) -> str:
+def matched_from(conn: AsyncConnection) -> str:
     """FROM clause joining staged rows to current rows of group :g (staged side first)."""
     return f"stage_final AS s {cross_join(conn)} recipient AS r ON r.group_id = :g AND r.email = s.email"
 
 
-async def _fill_final(conn: AsyncConnection, source: Source) -> int:
+async def fill_final(conn: AsyncConnection, source: Source) -> int:
+    """Stage the source in `stage_final`, one row per email; how many rows it has."""
     await create_temp(
         conn,
         "stage_final",
@@ -102,6 +106,17 @@ async def _fill_final(conn: AsyncConnection, source: Source) -> int:
         await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}{conflict}")
     await analyze_temp(conn, "stage_final")
     return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
+
+
+async def history_horizon(conn: AsyncConnection, *, group: LockedGroup) -> int | None:
+    """Rows up to this version are copied to history before this write replaces them; None: none.
+
+    Under continuous protection (both switches on) every row: the state at each seq of the
+    retention period stays rebuildable. Otherwise only what a backup sees (its latest seq).
+    """
+    if group.backups_active:
+        return group.previous_seq
+    return await latest_backup_seq(conn, group_id=group.id)
 
 
 # Awaited between the statements of a write: raises to stop it (a job asked to stop), so
@@ -122,14 +137,16 @@ async def merge_into_group(
     now: datetime,
     checkpoint: Checkpoint = no_checkpoint,
 ) -> WriteOutcome:
-    """Apply the source to a group in `mode`, copying to history what a backup still sees."""
-    staged = await _fill_final(conn, source)
+    """Apply the source to a group in `mode`, copying to history what must stay rebuildable."""
+    staged = await fill_final(conn, source)
     await checkpoint()
-    matched = int(await scalar(conn, f"SELECT count(*) FROM {_matched(conn)}", g=group.id))
-    updated = 0
+    matched, kept = await count_matched(conn, group_id=group.id, mode=mode)
+    updated = kept_updated = 0
     if mode is not WriteMode.ADD and matched:
         await checkpoint()
-        updated = await _update_matched(conn, group=group, mode=mode, now=now)
+        updated, kept_updated = await _update_matched(
+            conn, group=group, mode=mode, now=now, count_kept=kept > 0
+        )
     added = 0
     if mode is not WriteMode.REFRESH and staged > matched:
         await checkpoint()
@@ -138,25 +155,65 @@ async def merge_into_group(
     if mode is WriteMode.REPLACE:
         await checkpoint()
         removed = await _remove_unstaged(conn, group=group)
-    if mode is WriteMode.ADD:
-        return WriteOutcome(added=added, skipped=matched)
-    skipped = staged - matched if mode is WriteMode.REFRESH else 0
-    return WriteOutcome(
-        added=added, updated=updated, unchanged=matched - updated, skipped=skipped, removed=removed
+    return merge_outcome(
+        mode,
+        MergeCounts(staged, matched, updated, kept, kept_updated, added=added, removed=removed),
     )
 
 
-async def _update_matched(
-    conn: AsyncConnection, *, group: LockedGroup, mode: WriteMode, now: datetime
-) -> int:
-    """Compute the changed rows into a keyed temp table, copy their history, update by id.
+@dataclass(frozen=True)
+class MergeCounts:
+    """What a merge found: the source's rows (one per email), those matching the group, those
+    changed, those whose status the guard refused (and changed anyway), added and removed."""
 
-    When a backup can see the group, the temp table also keeps each changed row's old
-    values, so that the history copy reads nothing but the changes.
+    staged: int
+    matched: int
+    updated: int
+    kept: int
+    kept_updated: int
+    added: int
+    removed: int
+
+
+def merge_outcome(mode: WriteMode, counts: MergeCounts) -> WriteOutcome:
+    """The outcome a merge reports; a row whose status was kept is never `unchanged`."""
+    if mode is WriteMode.ADD:
+        return WriteOutcome(added=counts.added, skipped=counts.matched, source_rows=counts.staged)
+    return WriteOutcome(
+        added=counts.added,
+        updated=counts.updated,
+        unchanged=counts.matched - counts.updated - (counts.kept - counts.kept_updated),
+        skipped=counts.staged - counts.matched if mode is WriteMode.REFRESH else 0,
+        removed=counts.removed,
+        status_kept=counts.kept,
+        source_rows=counts.staged,
+    )
+
+
+async def count_matched(conn: AsyncConnection, *, group_id: int, mode: WriteMode) -> tuple[int, int]:
+    """Staged rows matching the group's rows, and among them those whose status the guard
+    refuses (none in ADD, which leaves matched rows alone)."""
+    # SQLite reads the recipient row only when the file gives a status (a deferred seek):
+    # without one the count stays on the (group_id, email) index.
+    kept = f"count(CASE WHEN {STATUS_REFUSED} THEN 1 END)" if mode is not WriteMode.ADD else "0"
+    row = (
+        await run(conn, f"SELECT count(*), {kept} FROM {matched_from(conn)}", g=group_id)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def _update_matched(
+    conn: AsyncConnection, *, group: LockedGroup, mode: WriteMode, now: datetime, count_kept: bool
+) -> tuple[int, int]:
+    """Compute the changed rows into a keyed temp table, copy their history, update by id;
+    the rows changed, and how many of them had their status kept (when `count_kept`).
+
+    When history is kept (`history_horizon`), the temp table also keeps each changed row's
+    old values, so that the history copy reads nothing but the changes.
     """
-    merged = _merged(conn, mode)
+    merged = merged_values(conn, mode)
     columns = ", ".join(merged)
-    latest = await latest_backup_seq(conn, group_id=group.id)
+    latest = await history_horizon(conn, group=group)
     keep_old = latest is not None
     await create_temp(conn, "stage_changes", _changes_columns(conn, keep_old=keep_old))
     old = (
@@ -171,12 +228,13 @@ async def _update_matched(
         conn,
         f"INSERT INTO stage_changes (rid, {columns}{old if keep_old else ''})"
         f" SELECT r.id, {', '.join(merged.values())}{old_values if keep_old else ''}"
-        f" FROM {_matched(conn)} WHERE {_changed(conn, merged)}",
+        f" FROM {matched_from(conn)} WHERE {changed_predicate(conn, merged)}",
         g=group.id,
     )
     if not changed.rowcount:
-        return 0
+        return 0, 0
     await analyze_temp(conn, "stage_changes")
+    kept_updated = await _count_kept_changes(conn) if count_kept else 0
     if keep_old:
         await run(
             conn,
@@ -196,7 +254,19 @@ async def _update_matched(
         n=group.seq,
         now=now,
     )
-    return int(changed.rowcount)
+    return int(changed.rowcount), kept_updated
+
+
+async def _count_kept_changes(conn: AsyncConnection) -> int:
+    """Changed rows whose status the guard kept (read before the update: driven from the changes)."""
+    join = cross_join(conn)
+    return int(
+        await scalar(
+            conn,
+            f"SELECT count(*) FROM stage_changes AS c {join} recipient AS r ON r.id = c.rid"
+            f" {join} stage_final AS s ON s.email = r.email WHERE {STATUS_REFUSED}",
+        )
+    )
 
 
 def _changes_columns(conn: AsyncConnection, *, keep_old: bool) -> str:
@@ -233,7 +303,7 @@ async def _remove_unstaged(conn: AsyncConnection, *, group: LockedGroup) -> int:
         "FROM recipient AS r WHERE r.group_id = :g AND NOT EXISTS"
         " (SELECT 1 FROM stage_final AS s WHERE s.email = r.email)"
     )
-    latest = await latest_backup_seq(conn, group_id=group.id)
+    latest = await history_horizon(conn, group=group)
     if latest is not None:
         await run(
             conn,

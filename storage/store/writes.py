@@ -66,9 +66,15 @@ class WriteOutcome:
 
     added: int = 0
     updated: int = 0
+    # Matched rows left as they were, those whose status the guard kept excepted.
     unchanged: int = 0
     skipped: int = 0
     removed: int = 0
+    # Matched rows whose file asked to lift UNSUBSCRIBED or BOUNCED, refused by the guard
+    # (never `unchanged`; also `updated` when other values of the row changed).
+    status_kept: int = 0
+    # Rows of the source, one per address.
+    source_rows: int = 0
 
 
 @dataclass(frozen=True)
