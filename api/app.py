@@ -17,7 +17,7 @@ from strawberry.exceptions import ConnectionRejectionError
 
 from api.auth import authenticated_token, recorded_uses
 from api.clock import Clock
-from api.downloads import DOWNLOAD_PATH, download_backup
+from api.downloads import DOWNLOAD_PATH, REJECTS_PATH, download_backup, download_rejects
 from api.graphiql import graphiql_html, static_routes
 from api.graphql.context import Context
 from api.graphql.schema import build_schema
@@ -94,6 +94,7 @@ def create_app(
             Route("/graphql", GraphQLGuard(graphql, services=services), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route(DOWNLOAD_PATH + "{token}", download_backup, methods=["GET"]),
+            Route(REJECTS_PATH + "{token}", download_rejects, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             *(static_routes() if services.settings.graphiql else []),
         ],

@@ -1,33 +1,53 @@
-"""Signed, short-lived download URLs for backup exports, and the route that streams them.
+"""Signed, short-lived download URLs for backup exports and files of rejects, and their routes.
 
 Refusals are JSON like the API's (`{"errors": [{"message", "extensions": {"code"}}]}`):
 403 DOWNLOAD_LINK_INVALID for a link we did not sign (or for another account),
 410 DOWNLOAD_LINK_EXPIRED for one of ours past its time (read downloadUrl again),
-404 NOT_FOUND for a backup purged or deleted since.
+404 NOT_FOUND for a backup purged or deleted since, or a file of rejects deleted since.
+Each kind of link has its own salt: a backup's token never opens a job's file, nor the reverse.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import BinaryIO
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from storage.db import read_transaction
+from storage.jobs import JobRow, job_by_id
 from storage.store.backup_reads import BackupRow, backup_by_id
 from storage.store.exports import export_backup_csv
 
 SALT = "listkeeper.backup-download"
 DOWNLOAD_PATH = "/downloads/backups/"
+# A job's file of rejects (api/rejects.py signs its links).
+REJECTS_SALT = "listkeeper.rejects-download"
+REJECTS_PATH = "/downloads/rejects/"
+STREAM_CHUNK = 256 * 1024
 
 
-def download_token(*, secret: str, account_id: int, backup_id: int, expires_at: datetime) -> str:
-    """A token naming the account, the backup and the expiry, with an HMAC over all three."""
-    serializer = URLSafeSerializer(secret, salt=SALT)
-    return str(serializer.dumps([account_id, backup_id, int(expires_at.timestamp())]))
+def download_token(
+    *,
+    secret: str,
+    account_id: int,
+    expires_at: datetime,
+    backup_id: int | None = None,
+    item_id: int | None = None,
+    salt: str = SALT,
+) -> str:
+    """A token naming the account, the item (a backup by default) and the expiry, with an
+    HMAC over all three."""
+    item = backup_id if backup_id is not None else item_id
+    if item is None:
+        raise ValueError("a download token names a backup_id or an item_id")
+    serializer = URLSafeSerializer(secret, salt=salt)
+    return str(serializer.dumps([account_id, item, int(expires_at.timestamp())]))
 
 
 def download_path(*, secret: str, account_id: int, backup_id: int, now: datetime, ttl: int) -> str:
@@ -49,13 +69,15 @@ class LinkExpired(Exception):
         self.expired_at = expired_at
 
 
-def read_token(*, secret: str, token: str, now: datetime) -> tuple[int, int] | None:
-    """(account_id, backup_id) of a valid, unexpired token; None when we did not sign it.
+def read_token(
+    *, secret: str, token: str, now: datetime, salt: str = SALT
+) -> tuple[int, int] | None:
+    """(account_id, item id) of a valid, unexpired token; None when we did not sign it.
 
     Raises LinkExpired for a token we signed whose time is up.
     """
     try:
-        payload = URLSafeSerializer(secret, salt=SALT).loads(token)
+        payload = URLSafeSerializer(secret, salt=salt).loads(token)
     except BadSignature:
         return None
     if not (
@@ -119,3 +141,67 @@ async def download_backup(request: Request) -> Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def rejects_filename(job: JobRow) -> str:
+    """A readable file name: the imported file's name, then `-rejects.csv`."""
+    stem = (job.file_name or "").rsplit(".", 1)[0]
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:60] or f"import-{job.id}"
+    return f"{safe}-rejects.csv"
+
+
+async def download_rejects(request: Request) -> Response:
+    """GET a job's file of rejects by its signed URL: 403 invalid (another account's too),
+    410 expired, 404 when the file was deleted since (retention, erasure)."""
+    services = request.app.state.services
+    try:
+        signed = read_token(
+            secret=services.settings.signing_key,
+            token=request.path_params["token"],
+            now=services.clock.now(),
+            salt=REJECTS_SALT,
+        )
+    except LinkExpired as expired:
+        return refusal(
+            410,
+            "DOWNLOAD_LINK_EXPIRED",
+            f"This download link expired at {expired.expired_at.isoformat()}: links last"
+            f" {services.settings.download_url_ttl_seconds} seconds. Read the job's"
+            " rejectedRowsUrl again for a new one.",
+        )
+    if signed is None:
+        return refusal(*INVALID)
+    account_id, job_id = signed
+    async with read_transaction(services.engine) as conn:
+        job = await job_by_id(conn, job_id=job_id, account_id=account_id)
+    if job is None:
+        return refusal(*INVALID)
+    gone = refusal(404, "NOT_FOUND", "The file of rejected rows has expired or was deleted.")
+    if job.rejects_key is None:
+        return gone
+    try:
+        # Opened now: a file deleted while it streams is still read to its end.
+        stream = await asyncio.to_thread(open, services.files.path(job.rejects_key), "rb")
+    except FileNotFoundError:
+        return gone
+    return StreamingResponse(
+        _chunks_of(stream),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{rejects_filename(job)}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+async def _chunks_of(stream: BinaryIO) -> AsyncIterator[bytes]:
+    """The file's bytes in chunks, read in a thread; the file is closed at the end."""
+    try:
+        while chunk := await asyncio.to_thread(stream.read, STREAM_CHUNK):
+            yield chunk
+    finally:
+        stream.close()
+
+
+# A group's live export (Group.exportUrl): the group as it is when the link is opened.

@@ -15,10 +15,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedFile, UserFacingError
 from api.jobs import JobKind, ProgressSink, check_target, target_group
+from api.rejects import RejectsWriter
 from storage import codec
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore, TooLarge
-from storage.jobs import JobRow, RowErrorRow, add_row_errors, create_job, file_name_of, finish
+from storage.jobs import (
+    JobRow,
+    RowErrorRow,
+    create_job,
+    create_row_error_stage,
+    drop_row_error_stage,
+    file_name_of,
+    finish,
+    keep_row_errors,
+    stage_row_errors,
+)
 from storage.staged_files import staged_file_by_id
 from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import live_group_id
@@ -33,7 +44,6 @@ from storage.store.write_path import (
     write_recipients,
 )
 
-MAX_KEPT_ROW_ERRORS = 1_000
 CHUNK_ROWS = 10_000
 
 
@@ -190,12 +200,14 @@ def _sniff(files: FileStore, key: str, mapping: list[tuple[str, str]] | None) ->
 
 @dataclass
 class StageResult:
-    """What parsing the file gave."""
+    """What parsing the file gave (its row errors wait in the connection's temp table)."""
 
     records: int
     rejected: int
-    errors: list[RowErrorRow]
+    errors: int
     attribute_names: tuple[str, ...]
+    # Writes the file of the rejected rows (api/rejects.py) once the file is open.
+    rejects: RejectsWriter | None = None
 
 
 async def run_import(
@@ -215,9 +227,10 @@ async def run_import(
         raise ValueError(f"import job {job.id} names no uploaded file")
     mapping = orjson.loads(job.field_mapping) if job.field_mapping else None
     async with engine.connect() as conn:
+        staged = StageResult(0, 0, 0, ())
         try:
-            staged = await _stage_file(
-                conn, files.path(job.upload_key), mapping, progress, checkpoint
+            await _stage_file(
+                conn, staged, job, files, mapping, progress=progress, checkpoint=checkpoint
             )
             await conn.execution_options(immediate=True)
             async with conn.begin():
@@ -237,7 +250,8 @@ async def run_import(
                     attribute_names=staged.attribute_names,
                     checkpoint=checkpoint,
                 )
-                await add_row_errors(conn, job_id=job.id, errors=staged.errors)
+                await keep_row_errors(conn, job_id=job.id)
+                rejects_key = await _finish_rejects(staged)
                 await finish(
                     conn,
                     job_id=job.id,
@@ -253,32 +267,52 @@ async def run_import(
                     unchanged=outcome.unchanged,
                     skipped=outcome.skipped,
                     status_kept=outcome.status_kept,
+                    rejects_key=rejects_key,
                 )
+        except BaseException:
+            # Failed, cancelled or taken over: no job names the file, it goes now.
+            if staged.rejects is not None:
+                staged.rejects.discard()  # a close and an unlink: no thread, even when cancelled
+            raise
         finally:
             await _drop_stage_quietly(conn)
 
 
 async def _stage_file(
     conn: AsyncConnection,
-    path: Path,
+    result: StageResult,
+    job: JobRow,
+    files: FileStore,
     mapping: list[list[str]] | None,
+    *,
     progress: ProgressSink,
     checkpoint: Checkpoint,
-) -> StageResult:
-    """Parse in a worker thread while the previous chunk is written: the two overlap."""
+) -> None:
+    """Parse in a worker thread while the previous chunk is written: the two overlap.
+
+    Valid rows go to the staging table; rejected ones to the temp table of row errors and,
+    with their cells, to the job's file of rejects (`result.rejects`).
+    """
+    if job.upload_key is None:
+        raise ValueError(f"import job {job.id} names no uploaded file")
+    path = files.path(job.upload_key)
     pairs = [(column, field) for column, field in mapping] if mapping is not None else None
     reader = await asyncio.to_thread(_open, path, pairs)
     size = (await aiofiles.os.stat(path)).st_size
-    result = StageResult(0, 0, [], reader.layout.attribute_names)
+    result.attribute_names = reader.layout.attribute_names
+    result.rejects = RejectsWriter(files, job.id, reader)
     pending: asyncio.Future[codec.Chunk | None] | None = None
     try:
         await create_stage(conn)
+        await create_row_error_stage(conn)
         chunks = reader.chunks(CHUNK_ROWS)
         pending = asyncio.ensure_future(asyncio.to_thread(_next_chunk, chunks))
         while (chunk := await pending) is not None:
             pending = asyncio.ensure_future(asyncio.to_thread(_next_chunk, chunks))
             if chunk.rows:
                 await stage_rows(conn, chunk.rows)
+            if chunk.errors:
+                await _stage_rejects(conn, result, chunk)
             _count(result, chunk)
             await progress(result.records, result.rejected, _estimate(chunk, size, result.records))
             await checkpoint()
@@ -290,7 +324,21 @@ async def _stage_file(
             with contextlib.suppress(Exception):
                 await pending
         await asyncio.to_thread(reader.close)
-    return result
+
+
+async def _stage_rejects(conn: AsyncConnection, result: StageResult, chunk: codec.Chunk) -> None:
+    """Keep a chunk's row errors (temp table) and write its rejected rows to the file."""
+    errors = [RowErrorRow(e.row, e.column, e.message, e.code) for e in chunk.errors]
+    await stage_row_errors(conn, first_seq=result.errors, errors=errors)
+    if result.rejects is not None:
+        await asyncio.to_thread(result.rejects.write, chunk)
+
+
+async def _finish_rejects(staged: StageResult) -> str | None:
+    """Close the file of rejects; its key, None when nothing was rejected."""
+    if staged.rejects is None:
+        return None
+    return await asyncio.to_thread(staged.rejects.close)
 
 
 def _estimate(chunk: codec.Chunk, size: int, records: int) -> int | None:
@@ -320,12 +368,8 @@ def _next_chunk(chunks: Iterator[codec.Chunk]) -> codec.Chunk | None:
 
 def _count(result: StageResult, chunk: codec.Chunk) -> None:
     result.records += chunk.records
-    result.rejected += len({e.row for e in chunk.errors})
-    room = MAX_KEPT_ROW_ERRORS - len(result.errors)
-    if room > 0:
-        result.errors.extend(
-            RowErrorRow(e.row, e.column, e.message, e.code) for e in chunk.errors[:room]
-        )
+    result.rejected += len(chunk.rejected)
+    result.errors += len(chunk.errors)
 
 
 async def _drop_stage_quietly(conn: AsyncConnection) -> None:
@@ -333,6 +377,7 @@ async def _drop_stage_quietly(conn: AsyncConnection) -> None:
         if conn.in_transaction():
             await conn.rollback()
         await drop_stage(conn)
+        await drop_row_error_stage(conn)
         await conn.commit()
     except Exception:  # the connection is going back to the pool; a failure here loses nothing
         await conn.invalidate()

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.downloads import DOWNLOAD_PATH
+from api.downloads import DOWNLOAD_PATH, REJECTS_PATH
 from api.settings import Settings
 
 HANDLER_NAME = "listkeeper"
@@ -209,6 +209,8 @@ def logged_path(path: str) -> str:
     """The request path as logged: download tokens redacted, length capped."""
     if path.startswith(DOWNLOAD_PATH):
         return REDACTED_PATH
+    if path.startswith(REJECTS_PATH):
+        return REJECTS_PATH + "<redacted>"
     return path[:MAX_PATH_CHARS]
 
 

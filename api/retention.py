@@ -6,6 +6,11 @@ that no remaining backup sees, so a crash never leaves unneeded rows behind.
 Then each deleted group that no backup references is purged, in batches.
 An item that fails is logged and skipped; the next sweep tries it again.
 Backups that a queued or running restore reads are kept until the job ends.
+
+Files go too (`sweep_uploads`): the uploads of ended jobs, expired staged files, and the files
+of rejected rows (api/rejects.py) once their account's backup retention period has passed since
+their job ended (they hold the same people's data as backups do), or at once when no job names
+them (a job that failed, was cancelled, or whose worker died).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.rejects import sweep_expired_rejects, sweep_orphan_rejects
 from api.services import Services
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
@@ -145,10 +151,16 @@ async def sweep_uploads(
 ) -> int:
     """Delete the uploads of ended jobs, and old ones nothing names; how many went.
 
-    With `as_of`, staged files expired by then go first, rows and uploads. A live staged
-    file's upload is never deleted: it is named by its row until the row is deleted.
+    With `as_of`, staged files expired by then go first, rows and uploads, and files of
+    rejected rows past their account's backup retention. A live staged file's upload is
+    never deleted: it is named by its row until the row is deleted. Files of rejects no
+    ended job names go too.
     """
-    removed = await _sweep_staged_files(engine, files, as_of) if as_of is not None else 0
+    removed = 0
+    if as_of is not None:
+        removed += await _sweep_staged_files(engine, files, as_of)
+        removed += await sweep_expired_rejects(engine=engine, files=files, as_of=as_of)
+    removed += await sweep_orphan_rejects(engine=engine, files=files)
     ages = await files.upload_ages()
     if not ages:
         return removed

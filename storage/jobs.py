@@ -14,14 +14,16 @@ import dataclasses
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
-from storage.models import Job, JobRowError
+from storage.db import driver_connection, is_sqlite
+from storage.keyset import Window
+from storage.models import Account, Job, JobRowError
 from storage.sql import as_utc, possible_ids, run
 
 
@@ -83,6 +85,8 @@ class JobRow:
     file_name: str | None
     size_bytes: int | None
     started_by: str | None
+    # The file store key of the job's file of rejected rows (api/rejects.py); None: none kept.
+    rejects_key: str | None
 
     @property
     def finished(self) -> bool:
@@ -104,12 +108,13 @@ class JobCancelled(Exception):
 
 @dataclass(frozen=True)
 class RowErrorRow:
-    """A stored row error."""
+    """A row error of a job (`id` 0 until it is stored)."""
 
     row: int
     column: str | None
     message: str
     code: str
+    id: int = 0
 
 
 def _job(row: sa.Row[Any]) -> JobRow:
@@ -157,10 +162,10 @@ async def jobs_page(
     group_id: int | None,
     kind: str | None,
     status: str | None,
-    first: int,
-    before_id: int | None,
+    window: Window[int],
 ) -> tuple[list[JobRow], int]:
-    """The account's jobs newest first, after the keyset `before_id`, filtered; and their total.
+    """The account's jobs newest first in the keyset window (storage.keyset), filtered; and
+    their total.
 
     Ids grow with time, so newest first is id descending: `ix_job_account` (or
     `ix_job_account_group` for one group) gives them in that order.
@@ -172,9 +177,12 @@ async def jobs_page(
         mine.append(col(Job.kind) == kind)
     if status is not None:
         mine.append(col(Job.status) == status)
-    page = select(Job).where(*mine).order_by(col(Job.id).desc()).limit(first + 1)
-    if before_id is not None:
-        page = page.where(col(Job.id) < before_id)
+    order = col(Job.id).asc() if window.backward else col(Job.id).desc()
+    page = select(Job).where(*mine).order_by(order).limit(window.limit)
+    if window.after is not None:
+        page = page.where(col(Job.id) < window.after)
+    if window.before is not None:
+        page = page.where(col(Job.id) > window.before)
     rows = [_job(row) for row in (await conn.execute(page)).all()]
     total = await conn.scalar(select(sa.func.count()).select_from(Job).where(*mine))
     return rows, int(total or 0)
@@ -388,36 +396,171 @@ async def job_status(conn: AsyncConnection, *, job_id: int) -> str | None:
     return status
 
 
-async def add_row_errors(
-    conn: AsyncConnection, *, job_id: int, errors: Sequence[RowErrorRow]
+# Every row error of a job is kept. While the file is parsed they go to this connection's
+# temp table (the driver's bulk path, as the staged rows), then one INSERT ... SELECT in the
+# job's transaction keeps them: memory stays constant and a rolled-back job keeps none.
+ROW_ERROR_STAGE = "row_error_stage"
+ROW_ERROR_STAGE_COLUMNS = "rn, seq, col, message, code"
+MAX_ROW_ERROR_MESSAGE = 500
+MAX_ROW_ERROR_COLUMN = 200
+
+
+async def create_row_error_stage(conn: AsyncConnection) -> None:
+    """Create (or empty) this connection's temp table of row errors."""
+    # Text: DDL of a temp table no model describes.
+    await run(conn, f"DROP TABLE IF EXISTS {ROW_ERROR_STAGE}")
+    await run(
+        conn,
+        f"CREATE TEMP TABLE {ROW_ERROR_STAGE} (rn INTEGER, seq INTEGER, col TEXT,"
+        " message TEXT, code TEXT)",
+    )
+
+
+async def stage_row_errors(
+    conn: AsyncConnection, *, first_seq: int, errors: Sequence[RowErrorRow]
 ) -> None:
-    """Keep the first row errors of a job."""
+    """Append row errors (numbered from `first_seq`, file order) through the bulk path."""
     if not errors:
         return
-    await conn.execute(
-        sa.insert(JobRowError),
-        [
-            {
-                "job_id": job_id,
-                "row": e.row,
-                "column": e.column,
-                "message": e.message[:500],
-                "code": e.code,
-            }
-            for e in errors
-        ],
+    records = [
+        (
+            e.row,
+            first_seq + n,
+            e.column[:MAX_ROW_ERROR_COLUMN] if e.column is not None else None,
+            e.message[:MAX_ROW_ERROR_MESSAGE],
+            e.code,
+        )
+        for n, e in enumerate(errors)
+    ]
+    driver = await driver_connection(conn)
+    if is_sqlite(conn):
+        await driver.executemany(
+            f"INSERT INTO {ROW_ERROR_STAGE} ({ROW_ERROR_STAGE_COLUMNS}) VALUES (?,?,?,?,?)",
+            records,
+        )
+    else:
+        await driver.copy_records_to_table(ROW_ERROR_STAGE, records=records)
+
+
+async def keep_row_errors(conn: AsyncConnection, *, job_id: int) -> int:
+    """Keep the staged row errors as the job's (inside its transaction); how many."""
+    # Text: one set-based copy from the temp table, in file order.
+    result = await run(
+        conn,
+        'INSERT INTO job_row_error (job_id, row, "column", message, code)'
+        f" SELECT :j, rn, col, message, code FROM {ROW_ERROR_STAGE} ORDER BY seq",
+        j=job_id,
+    )
+    return result.rowcount
+
+
+async def drop_row_error_stage(conn: AsyncConnection) -> None:
+    """Drop this connection's temp table of row errors."""
+    await run(conn, f"DROP TABLE IF EXISTS {ROW_ERROR_STAGE}")
+
+
+def _row_error_columns() -> sa.Select[int, str | None, str, str, int]:
+    return sa.select(
+        col(JobRowError.row),
+        col(JobRowError.column),
+        col(JobRowError.message),
+        col(JobRowError.code),
+        col(JobRowError.id),
     )
 
 
 async def row_errors(conn: AsyncConnection, *, job_id: int, first: int) -> list[RowErrorRow]:
-    """The job's row errors in row order."""
+    """The job's first row errors in row order."""
     rows = await conn.execute(
-        select(JobRowError.row, JobRowError.column, JobRowError.message, JobRowError.code)
+        _row_error_columns()
         .where(col(JobRowError.job_id) == job_id)
         .order_by(col(JobRowError.row), col(JobRowError.id))
         .limit(first)
     )
     return [RowErrorRow(*row) for row in rows]
+
+
+async def row_errors_page(
+    conn: AsyncConnection, *, job_id: int, first: int, after: tuple[int, int] | None
+) -> tuple[list[RowErrorRow], int]:
+    """`first` + 1 of the job's row errors after the keyset (row, id), in row order; the total.
+
+    `ix_row_error_job (job_id, row)` gives them in order (id breaks ties within a row).
+    """
+    mine = col(JobRowError.job_id) == job_id
+    page = (
+        _row_error_columns()
+        .where(mine)
+        .order_by(col(JobRowError.row), col(JobRowError.id))
+        .limit(first + 1)
+    )
+    if after is not None:
+        row, error_id = after
+        page = page.where(
+            sa.or_(
+                col(JobRowError.row) > row,
+                sa.and_(col(JobRowError.row) == row, col(JobRowError.id) > error_id),
+            )
+        )
+    found = [RowErrorRow(*r) for r in await conn.execute(page)]
+    total = await conn.scalar(select(sa.func.count()).select_from(JobRowError).where(mine))
+    return found, int(total or 0)
+
+
+async def expired_rejects(
+    conn: AsyncConnection, *, as_of: datetime, limit: int
+) -> list[tuple[int, str]]:
+    """(job id, key) of files of rejects older than their account's backup retention."""
+    # One cut-off per retention period in use (a handful): portable, no date arithmetic in SQL.
+    periods = (await conn.execute(select(Account.backup_retention_days).distinct())).scalars()
+    found: list[tuple[int, str]] = []
+    for days in sorted(set(periods)):
+        accounts = select(Account.id).where(col(Account.backup_retention_days) == days)
+        query = (
+            select(Job.id, Job.rejects_key)
+            .where(
+                col(Job.rejects_key).is_not(None),
+                col(Job.finished_at) <= as_of - timedelta(days=days),
+                col(Job.account_id).in_(accounts),
+            )
+            .order_by(col(Job.id))
+            .limit(limit - len(found))
+        )
+        found += [(job_id, key) for job_id, key in await conn.execute(query) if key is not None]
+        if len(found) >= limit:
+            break
+    return found
+
+
+async def forget_rejects(conn: AsyncConnection, *, job_ids: Sequence[int]) -> None:
+    """The jobs name no file of rejects any more (their files are deleted next)."""
+    for start in range(0, len(job_ids), KEY_BATCH):
+        batch = list(job_ids[start : start + KEY_BATCH])
+        await conn.execute(sa.update(Job).where(col(Job.id).in_(batch)).values(rejects_key=None))
+
+
+async def rejects_of_account(conn: AsyncConnection, *, account_id: int) -> list[tuple[int, str]]:
+    """(job id, key) of every file of rejects the account's jobs name."""
+    rows = await conn.execute(
+        select(Job.id, Job.rejects_key)
+        .where(col(Job.account_id) == account_id, col(Job.rejects_key).is_not(None))
+        .order_by(col(Job.id))
+    )
+    return [(job_id, key) for job_id, key in rows if key is not None]
+
+
+async def rejects_claims(
+    conn: AsyncConnection, *, job_ids: Sequence[int]
+) -> dict[int, tuple[str, str | None]]:
+    """(status, rejects_key) of each job among `job_ids` that exists."""
+    found: dict[int, tuple[str, str | None]] = {}
+    for start in range(0, len(job_ids), KEY_BATCH):
+        batch = list(job_ids[start : start + KEY_BATCH])
+        rows = await conn.execute(
+            select(Job.id, Job.status, Job.rejects_key).where(col(Job.id).in_(batch))
+        )
+        found.update((job_id, (status, key)) for job_id, status, key in rows)
+    return found
 
 
 async def upload_key_statuses(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable
 from datetime import datetime
@@ -16,9 +17,25 @@ from api.graphql import backups as job_backups
 from api.graphql import groups as job_groups
 from api.graphql.context import Info
 from api.graphql.loaders import load_nodes
-from api.graphql.pagination import Connection, connection, decode_int_cursor, page_size
+from api.graphql.pagination import (
+    Connection,
+    PageArgumentError,
+    connection,
+    decode_cursor,
+    decode_int_cursor,
+    page_size,
+)
+from api.rejects import RejectsLink, rejects_link
 from storage.db import read_transaction
-from storage.jobs import JobKind, JobRow, JobStatus, jobs_page, row_errors
+from storage.jobs import (
+    JobKind,
+    JobRow,
+    JobStatus,
+    RowErrorRow,
+    jobs_page,
+    row_errors,
+    row_errors_page,
+)
 from storage.store.write_path import WriteMode
 
 if TYPE_CHECKING:
@@ -95,6 +112,8 @@ class ImportJob(relay.Node):
         description="The name of the API token that started the job; null for the command line, unnamed tokens and jobs from before this was recorded."
     )
     raw: strawberry.Private[JobRow]
+    # The signed link of this request: its URL and its expiry are told from one signature.
+    signed_rejects: strawberry.Private[list[RejectsLink]] = dataclasses.field(default_factory=list)
 
     @classmethod
     def from_row(cls, row: JobRow) -> ImportJob:
@@ -150,12 +169,63 @@ class ImportJob(relay.Node):
     async def source_backup(self, info: Info) -> LazyBackup | None:
         return await job_backups.backup_by_id(info, self.raw.source_backup_id)
 
-    @strawberry.field(description="The first rejected rows (at most 1,000 are kept).")
+    @strawberry.field(
+        description="The first row errors in row order, at most 1,000 per request; every one is kept: rowErrorConnection pages through them all, rejectedRowsUrl gives them as a file."
+    )
     async def row_errors(self, info: Info, first: int | None = 100) -> list[RowError]:
         limit = max(0, min(first if first is not None else 100, 1000))
         async with read_transaction(info.context.engine) as conn:
             rows = await row_errors(conn, job_id=self.id, first=limit)
-        return [RowError(row=r.row, column=r.column, message=r.message, code=r.code) for r in rows]
+        return [_row_error(r) for r in rows]
+
+    @strawberry.field(
+        description="Every row error of the job, in row order (a row may have several), as a connection."
+    )
+    async def row_error_connection(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[RowError]:
+        size = page_size(first)
+        async with read_transaction(info.context.engine) as conn:
+            rows, total = await row_errors_page(
+                conn, job_id=self.id, first=size, after=_row_error_cursor(after)
+            )
+        return connection(
+            rows, size=size, total=total, after=after, key=lambda r: (r.row, r.id), node=_row_error
+        )
+
+    @strawberry.field(
+        description="Short-lived URL of a CSV of every rejected row: the file's own columns, then error_row, error_column, error_code, error_message; fixed, it re-imports as is (the error columns are ignored). A plain GET with no Authorization header. Null when the job rejected nothing, has not finished, or the file was deleted (after the account's backup retention, or by an erasure)."
+    )
+    def rejected_rows_url(self, info: Info) -> str | None:
+        link = self._rejects_link(info)
+        if link is None:
+            return None
+        services = info.context.services
+        base = services.settings.public_url or _request_base(info)
+        return base.rstrip("/") + link.path
+
+    @strawberry.field(
+        description="When rejectedRowsUrl stops working; read it again for a new one."
+    )
+    def rejected_rows_url_expires_at(self, info: Info) -> datetime | None:
+        link = self._rejects_link(info)
+        return link.expires_at if link is not None else None
+
+    def _rejects_link(self, info: Info) -> RejectsLink | None:
+        if self.raw.rejects_key is None:
+            return None
+        if not self.signed_rejects:
+            services = info.context.services
+            self.signed_rejects.append(
+                rejects_link(
+                    secret=services.settings.signing_key,
+                    account_id=info.context.account_id,
+                    job_id=self.id,
+                    now=services.clock.now(),
+                    ttl=services.settings.download_url_ttl_seconds,
+                )
+            )
+        return self.signed_rejects[0]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -163,6 +233,25 @@ class ImportJob(relay.Node):
     ) -> list[ImportJob | None]:
         rows = await load_nodes(info.context.loaders.jobs, node_ids)
         return [cls.from_row(row) if row is not None else None for row in rows]
+
+
+def _row_error(row: RowErrorRow) -> RowError:
+    return RowError(row=row.row, column=row.column, message=row.message, code=row.code)
+
+
+def _row_error_cursor(after: str | None) -> tuple[int, int] | None:
+    """The (row, id) keyset position of a rowErrorConnection cursor."""
+    key = decode_cursor(after)
+    if key is None:
+        return None
+    if len(key) != 2 or not all(type(part) is int for part in key):
+        raise PageArgumentError("`after` is not a cursor of this list.")
+    return key[0], key[1]
+
+
+def _request_base(info: Info) -> str:
+    request = info.context.request
+    return str(request.base_url) if request is not None else ""
 
 
 async def job_by_id(info: Info, job_id: int) -> ImportJob | None:

@@ -44,6 +44,7 @@ from api.graphql.payloads import (
     StageFilePayload,
     UserError,
 )
+from api.graphql.previews import PreviewImportInput, PreviewImportPayload, preview_import
 from api.graphql.staged_files import staged_file_by_id
 from api.graphql.tokens import ApiToken
 from api.jobs import cancel_job
@@ -156,6 +157,12 @@ class Mutation:
         if staged is None:
             raise LookupError(f"staged file {staged_id} was stored but cannot be read back")
         return StageFilePayload(staged_file=staged)
+
+    @strawberry.mutation(
+        description="Tell exactly what importRecipients would do with a staged file now (counts, changes by address, row errors), writing nothing: no recipient, backup, group or job changes. A mutation because it reads a whole file; a later call with `after` pages on."
+    )
+    async def preview_import(self, info: Info, input: PreviewImportInput) -> PreviewImportPayload:
+        return await preview_import(info, input)
 
     @strawberry.mutation(
         description="Delete a group: backed up first (when backups are on), hidden at once."

@@ -2,7 +2,12 @@
 
 `open_import` refuses a file it cannot read at all with `CsvFileError`; otherwise
 `CsvImportReader.chunks` streams the records in constant memory as `Chunk`s of staged rows and
-`RowError`s (a row with any problem is rejected whole).
+`RowError`s (a row with any problem is rejected whole), with the cells of each rejected record
+as read, for the job's file of rejects (api/rejects.py).
+
+A file of rejects, recognised by a header ending in `REJECT_COLUMNS`, imports as the file it was
+made from: those four columns are ignored (their names blanked, so no field or attribute takes
+them, even through a field mapping). Any other file's `error_code` column is an attribute.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from storage.codec.sniff import UNDECODABLE, sniff_file
 
 # Far above any valid field, so a long field becomes FIELD_TOO_LONG instead of a csv.Error.
 _FIELD_SIZE_LIMIT = 10 * 1024 * 1024
+# The columns a file of rejects adds after the file's own (api/rejects.py writes them).
+REJECT_COLUMNS = ("error_row", "error_column", "error_code", "error_message")
 
 
 @dataclass
@@ -32,6 +39,8 @@ class Chunk:
     records: int
     # How far into the file the reader was after these records (for progress estimates).
     bytes_read: int = field(default=0, compare=False)
+    # (row, cells as read) of each rejected record, in row order: one entry per row of `errors`.
+    rejected: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
 def open_import(
@@ -44,22 +53,54 @@ def open_import(
     try:
         # skipinitialspace lets `a, "b, c"` parse as two cells; cells are stripped anyway.
         records = csv.reader(stream, delimiter=delimiter, skipinitialspace=True)
-        header_row, header = read_header(records)
+        header_row, own_header = read_header(records)
+        header, field_mapping = _without_reject_columns(own_header, field_mapping)
         columns = map_columns(header, field_mapping)
     except BaseException:
         stream.close()
         raise
     layout = layout_of(encoding, delimiter, header, columns)
-    return CsvImportReader(stream, records, layout, header_row)
+    data_width = len(header) - (len(REJECT_COLUMNS) if is_rejects_header(own_header) else 0)
+    return CsvImportReader(stream, records, layout, header_row, own_header[:data_width])
+
+
+def is_rejects_header(header: Sequence[str]) -> bool:
+    """Whether a header (names stripped) is that of a file of rejects."""
+    return (
+        len(header) > len(REJECT_COLUMNS)
+        and tuple(header[-len(REJECT_COLUMNS) :]) == REJECT_COLUMNS
+    )
+
+
+def _without_reject_columns(
+    header: tuple[str, ...], field_mapping: Sequence[tuple[str, str]] | None
+) -> tuple[tuple[str, ...], Sequence[tuple[str, str]] | None]:
+    """A file of rejects' header with its four error columns blanked, and a mapping without them.
+
+    Blanked, not dropped: rows keep their width, and a blank header name maps to nothing.
+    """
+    if not is_rejects_header(header):
+        return header, field_mapping
+    blanked = header[: -len(REJECT_COLUMNS)] + ("",) * len(REJECT_COLUMNS)
+    if field_mapping is not None:
+        field_mapping = [pair for pair in field_mapping if pair[0].strip() not in REJECT_COLUMNS]
+    return blanked, field_mapping
 
 
 class CsvImportReader:
     """Streams the data records of an opened file; use it as a context manager."""
 
     def __init__(
-        self, stream: TextIO, records: Iterator[list[str]], layout: CsvLayout, header_row: int
+        self,
+        stream: TextIO,
+        records: Iterator[list[str]],
+        layout: CsvLayout,
+        header_row: int,
+        data_header: tuple[str, ...] | None = None,
     ) -> None:
         self.layout = layout
+        # The file's own columns: its header as read, without a file of rejects' error columns.
+        self.data_header = layout.header if data_header is None else data_header
         self._stream = stream
         self._records = records
         self._row = header_row
@@ -77,6 +118,7 @@ class CsvImportReader:
         parse = self._parse
         rows: list[StagedRow] = []
         errors: list[RowError] = []
+        rejected: list[tuple[int, list[str]]] = []
         count = 0
         row = self._row
         try:
@@ -89,18 +131,19 @@ class CsvImportReader:
                     rows.append(outcome)
                 else:
                     errors.extend(outcome)
+                    rejected.append((row, cells))
                 count += 1
                 if count == size:
                     self._row = row
-                    yield Chunk(rows, errors, count, self.bytes_read)
-                    rows, errors, count = [], [], 0
+                    yield Chunk(rows, errors, count, self.bytes_read, rejected)
+                    rows, errors, rejected, count = [], [], [], 0
         except csv.Error as exc:
             # Only a field beyond _FIELD_SIZE_LIMIT gets here: an unclosed quote, most likely.
             message = f"Row {row + 1} cannot be read ({exc}); is a quote character missing?"
             raise CsvFileError(message, code="INVALID_INPUT", field="file") from exc
         self._row = row
         if count:
-            yield Chunk(rows, errors, count, self.bytes_read)
+            yield Chunk(rows, errors, count, self.bytes_read, rejected)
 
     def close(self) -> None:
         """Close the file."""

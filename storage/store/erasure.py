@@ -2,7 +2,9 @@
 
 The one deliberate exception to "history is kept": the recipient's current rows, its
 history versions (what backups read) and its activities all go, and the backups that
-contained it count one recipient less, so that every backup stays exact.
+contained it count one recipient less, so that every backup stays exact. The files of
+rejected rows that hold the address are deleted in the same transaction's wake
+(`api.rejects.forget_rejects_holding`, called by `api.erasure`: files are the API's side).
 """
 
 from __future__ import annotations

@@ -179,16 +179,17 @@ def merge_outcome(mode: WriteMode, counts: MergeCounts) -> WriteOutcome:
     )
 
 
-async def count_matched(conn: AsyncConnection, *, group_id: int, mode: WriteMode) -> tuple[int, int]:
+async def count_matched(
+    conn: AsyncConnection, *, group_id: int, mode: WriteMode
+) -> tuple[int, int]:
     """Staged rows matching the group's rows, and among them those whose status the guard
     refuses (none in ADD, which leaves matched rows alone)."""
     # SQLite reads the recipient row only when the file gives a status (a deferred seek):
     # without one the count stays on the (group_id, email) index.
     kept = f"count(CASE WHEN {STATUS_REFUSED} THEN 1 END)" if mode is not WriteMode.ADD else "0"
-    row = (
-        await run(conn, f"SELECT count(*), {kept} FROM {matched_from(conn)}", g=group_id)
-    ).one()
-    return int(row[0]), int(row[1])
+    row = (await run(conn, f"SELECT count(*), {kept} FROM {matched_from(conn)}", g=group_id)).one()
+    total, kept = tuple(row)
+    return int(total), int(kept)
 
 
 async def _update_matched(
