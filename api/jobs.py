@@ -6,8 +6,10 @@ Both kinds write into a target group: an existing one, or a new one the job name
 kinds (`JobKind`) are the `kind` column's values, so `storage.jobs` defines them.
 
 A job is cancelled (`cancel_job`) at once while queued; a running one is marked CANCELLING
-and its runner stops at its next `checkpoint` (each parsed chunk, each write statement) by
-raising JobCancelled, so that its one transaction rolls back: nothing changed, no backup.
+(on SQLite a request file first, `storage.cancel_requests`, seen without the write lock the
+job holds) and its worker stops the statement it is running (`api.worker`) or its runner's
+next `checkpoint` raises JobCancelled, so that its one transaction rolls back: nothing
+changed, no backup.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from api.progress import JobEvents
+from storage.cancel_requests import cancel_requests
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
 from storage.jobs import JobKind as JobKind  # stored (the `kind` column): defined in storage
@@ -120,18 +123,23 @@ async def cancel_job(
 
 
 async def _stop_running(engine: AsyncEngine, events: JobEvents, job_id: int) -> None:
-    """Mark a running job CANCELLING; this process's worker, if it runs the job, hears at once.
+    """Mark a running job CANCELLING; its worker hears it first in process or from a file.
 
-    Told in process first: on SQLite the mark waits for the database's one writer, which
-    is the job itself while it writes; this process's worker rolls it back meanwhile.
+    Told before the mark: on SQLite the mark waits for the database's one writer, which is
+    the job itself while it writes; its worker (here, or in another process through the
+    request file) stops it meanwhile, which frees the writer.
     """
     events.ask_to_cancel(job_id)
+    requests = cancel_requests(engine)
+    requests.ask(job_id)
     try:
         async with write_transaction(engine) as conn:
             if await ask_to_stop(conn, job_id=job_id):
                 return
             job = await job_by_id(conn, job_id=job_id)
-        # It ended meanwhile: cancelled by this request (in process) or another, or finished.
+        # It ended meanwhile: cancelled by this request or another, or finished; the
+        # request file of an ended job has no reader left (its worker may have gone).
+        requests.forget(job_id)
         if job is not None and job.status != JobStatus.CANCELLED:
             _check_cancellable(job)
     finally:

@@ -11,10 +11,16 @@ and there is no lease to wait out. Should the lock ever be lost while its worker
 session cut), the run is stopped, and its attempt can commit nothing: the job's `attempts`
 fences every write of a superseded attempt (`storage.jobs`).
 
-A job asked to stop (CANCELLING, or a cancel request made in this process) is stopped by
-its runner's checkpoints: the worker's checkpoint reads the job's status at most every
-CANCEL_CHECK_SECONDS and raises JobCancelled; the run's transaction rolls back and the job
-ends CANCELLED. A CANCELLING job whose worker died is claimed only to end it CANCELLED.
+A job asked to stop is stopped mid-statement: beside each run a watcher task looks for a
+cancel request (made in this process: every WATCH_SECONDS; a SQLite request file,
+`storage.cancel_requests`: likewise; the job's CANCELLING status: every CANCEL_CHECK_SECONDS,
+one indexed read) and then requests the run's `Interrupt` (`storage.db`): the statement
+running on the job's connections stops (SQLite: its progress handler; PostgreSQL: the
+watcher cancels the job's backends, again every CANCEL_CHECK_SECONDS while the run lasts),
+and the runner's next checkpoint raises JobCancelled. Either way the run's transaction rolls
+back and the job ends CANCELLED; a statement stopped for any other reason (no interrupt
+requested) fails the job as before. A CANCELLING job whose worker died is claimed only to
+end it CANCELLED.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from api.errors import UserFacingError
 from api.jobs import JobKind, JobRunner
 from api.logs import bind_job
 from api.progress import JobEvents
-from storage.db import read_transaction, write_transaction
+from storage.cancel_requests import CancelRequests, cancel_requests
+from storage.db import Interrupt, interruptible, read_transaction, write_transaction
 from storage.files import FileStore
 from storage.job_locks import JobLock, JobLocks, job_locks
 from storage.jobs import (
@@ -55,9 +62,11 @@ MAX_ATTEMPTS = 3
 # How often a running job's lock is checked (on PostgreSQL this also keeps its session busy
 # enough for idle-connection reapers to leave it alone).
 LOCK_CHECK_SECONDS = 5.0
-# How often a running job's checkpoint asks the database whether the job was asked to stop:
-# a cancel takes effect within this (plus one write statement), for one indexed read.
+# How often a running job's watcher asks the database whether the job was asked to stop
+# (one indexed read): a cancel made on another instance takes effect within about this.
 CANCEL_CHECK_SECONDS = 0.2
+# How often it looks for a request made in this process or a SQLite request file (no query).
+WATCH_SECONDS = 0.05
 # Active jobs looked at per poll: one running job per live worker, then the queue's head.
 CANDIDATES = 1000
 
@@ -75,10 +84,14 @@ class Worker:
     # Set when a job is queued in this process (`Services.wake_worker`).
     queued: asyncio.Event = field(default_factory=asyncio.Event)
     jobs_run: int = 0
+    # Cancelled runs stopped in the middle of a statement (not at a checkpoint).
+    statements_stopped: int = 0
     locks: JobLocks = field(init=False)
+    cancel_requests: CancelRequests = field(init=False)
 
     def __post_init__(self) -> None:
         self.locks = job_locks(self.engine)
+        self.cancel_requests = cancel_requests(self.engine)
 
     async def run_forever(self) -> None:
         """Claim and run jobs; sleep until woken or the poll interval passes."""
@@ -143,6 +156,8 @@ class Worker:
             async with read_transaction(self.engine) as conn:
                 job = await job_by_id(conn, job_id=job_id)
             ended = job is None or job.finished
+            if ended:
+                self.cancel_requests.forget(job_id)
             if job is not None and ended and job.upload_key:
                 await self.files.delete(job.upload_key)
         except Exception:
@@ -157,8 +172,11 @@ class Worker:
         if job.attempts > 1:
             log.info("job taken over", extra={"job_id": job.id, "attempts": job.attempts})
         with bind_job(job.id, account_id=job.account_id):
-            run = asyncio.create_task(self._run(job))
+            interrupt = Interrupt()
+            run = asyncio.create_task(self._run(job, interrupt))
             watch = asyncio.create_task(self._watch(lock, run))
+            # Created here, outside the run's `interruptible`: its own reads never stop.
+            stop = asyncio.create_task(self._watch_cancel(job, interrupt))
             try:
                 await run
             except asyncio.CancelledError:
@@ -167,6 +185,7 @@ class Worker:
                 # The lock was lost and the run stopped: the job is not ours any more.
             finally:
                 watch.cancel()
+                stop.cancel()
 
     async def _watch(self, lock: JobLock, run: asyncio.Task[None]) -> None:
         while True:
@@ -176,18 +195,47 @@ class Worker:
                 run.cancel()
                 return
 
-    async def _run(self, job: JobRow) -> None:
+    async def _watch_cancel(self, job: JobRow, interrupt: Interrupt) -> None:
+        """Request the run's interrupt once the job is asked to stop; then keep it stopping."""
+        next_read = time.monotonic() + CANCEL_CHECK_SECONDS
+        while not (self.events.cancel_asked(job.id) or self.cancel_requests.asked(job.id)):
+            if time.monotonic() >= next_read:
+                next_read = time.monotonic() + CANCEL_CHECK_SECONDS
+                if await self._cancelling(job):
+                    break
+            await asyncio.sleep(WATCH_SECONDS)
+        interrupt.request()
+        log.info("job asked to stop; stopping its statement", extra={"job_id": job.id})
+        while True:
+            try:
+                await interrupt.stop_statements(self.engine)
+            except Exception:
+                log.warning("could not cancel the job's statement; retrying", exc_info=True)
+            # A backend between two statements ignores a cancel: repeat while the run lasts.
+            await asyncio.sleep(CANCEL_CHECK_SECONDS)
+
+    async def _cancelling(self, job: JobRow) -> bool:
+        """Whether the job is marked CANCELLING (asked on any instance); no on a failed read."""
+        try:
+            async with read_transaction(self.engine) as conn:
+                return await job_status(conn, job_id=job.id) == JobStatus.CANCELLING
+        except Exception:
+            log.warning("could not read whether the job was cancelled", exc_info=True)
+            return False
+
+    async def _run(self, job: JobRow, interrupt: Interrupt) -> None:
         """Run the job to its end, unless another attempt supersedes this one."""
         started = time.perf_counter()
         try:
-            await self.runners[JobKind(job.kind)](
-                job,
-                engine=self.engine,
-                files=self.files,
-                now=self.clock.now,
-                progress=self._progress(job),
-                checkpoint=self._checkpoint(job),
-            )
+            with interruptible(interrupt):
+                await self.runners[JobKind(job.kind)](
+                    job,
+                    engine=self.engine,
+                    files=self.files,
+                    now=self.clock.now,
+                    progress=self._progress(job),
+                    checkpoint=self._checkpoint(job, interrupt),
+                )
             log.info(
                 "job succeeded",
                 extra={
@@ -202,7 +250,11 @@ class Worker:
         except JobCancelled:
             await self._end_cancelled(job)
         except Exception as error:
-            await self._fail(job, error)
+            if interrupt.caused(error):  # its statement was stopped on request
+                self.statements_stopped += 1
+                await self._end_cancelled(job)
+            else:
+                await self._fail(job, error)
 
     async def _end_cancelled(self, job: JobRow) -> None:
         """The run rolled back on request: mark the job CANCELLED, unless another attempt runs it."""
@@ -250,20 +302,11 @@ class Worker:
 
         return report
 
-    def _checkpoint(self, job: JobRow) -> Callable[[], Awaitable[None]]:
-        """Raises JobCancelled once the job was asked to stop (in this process or any)."""
-        last = time.monotonic()
+    def _checkpoint(self, job: JobRow, interrupt: Interrupt) -> Callable[[], Awaitable[None]]:
+        """Raises JobCancelled once the job was asked to stop (its watcher heard it, or here)."""
 
         async def checkpoint() -> None:
-            nonlocal last
-            if self.events.cancel_asked(job.id):
-                raise JobCancelled(job.id)
-            if time.monotonic() - last < CANCEL_CHECK_SECONDS:
-                return
-            last = time.monotonic()
-            async with read_transaction(self.engine) as conn:
-                status = await job_status(conn, job_id=job.id)
-            if status == JobStatus.CANCELLING:
+            if interrupt.requested or self.events.cancel_asked(job.id):
                 raise JobCancelled(job.id)
 
         return checkpoint

@@ -2,21 +2,26 @@
 
 Through the GraphQL endpoint on both databases. A job is held QUEUED by holding its liveness
 lock from before its row is committed (the server's worker never sees it free); a running
-import is caught by polling its status while it parses a big file.
+import is caught by polling its status while it parses a big file, or inside its write
+(SQLite: the database's write lock is held; PostgreSQL: its backend runs a write statement).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from api.clock import FrozenClock
 from api.global_ids import decode_id, encode_id
 from storage.db import read_transaction, write_transaction
 from storage.job_locks import job_locks
@@ -88,9 +93,9 @@ def counts(server: LiveServer, group_id: int) -> dict[str, int]:
         )
         for table in TABLES
     }
-    found["recipient_count"] = int(
-        sql(server, "SELECT recipient_count FROM recipient_group WHERE id = :g", g=group_id)[0][0]
-    )
+    found["recipient_count"], found["seq"] = sql(
+        server, "SELECT recipient_count, seq FROM recipient_group WHERE id = :g", g=group_id
+    )[0]
     return found
 
 
@@ -312,3 +317,150 @@ def test_another_accounts_job_is_not_found(
             ]
         assert client.job_status(job_id) == "QUEUED"
         assert cancel(client, job_id)["job"]["status"] == "CANCELLED"
+
+
+WRITE_ROWS = 100_000
+# The write statements of an import into a group (stage_final, stage_changes, recipient...).
+WRITES = (
+    "INSERT OR REPLACE INTO stage_final%",
+    "INSERT INTO stage_final%",
+    "INSERT INTO stage_changes%",
+    "INSERT INTO recipient%",
+    "UPDATE recipient %",
+)
+
+
+@pytest.fixture
+def second_instance(server: LiveServer) -> Iterator[LiveServer]:
+    """Another server on the same database and file store, with its own worker."""
+    assert server.settings.database_url is not None
+    other = LiveServer(
+        database_url=server.settings.database_url,
+        data_dir=server.settings.data_dir,
+        clock=FrozenClock(server.clock.now()),
+    )
+    other.start()
+    yield other
+    other.stop()
+
+
+def changed_file(rows: int) -> bytes:
+    """Every address of `big_file(rows)` with a new name, and as many new ones: a long write."""
+    return b"email,first name,city\n" + b"".join(
+        f"person{i}@example.com,Renamed {i},Town {i % 89}\n".encode() for i in range(2 * rows)
+    )
+
+
+def fingerprint(server: LiveServer, group_id: int) -> tuple[Any, ...]:
+    """What the group's current rows hold, in one row (their names, versions and statuses)."""
+    return sql(
+        server,
+        "SELECT count(*), max(version), sum(length(first_name)), sum(length(attributes)),"
+        " count(DISTINCT status) FROM recipient WHERE group_id = :g",
+        g=group_id,
+    )[0]
+
+
+def writing(server: LiveServer, backend: str) -> bool:
+    """Whether an import is inside its write (the only writer the test lets run)."""
+    if backend == "postgresql":
+        like = " OR ".join(f"query LIKE :w{i}" for i in range(len(WRITES)))
+        active = sql(
+            server,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            f" AND state = 'active' AND ({like})",
+            **{f"w{i}": w for i, w in enumerate(WRITES)},
+        )
+        return int(active[0][0]) > 0
+    # SQLite: the write lock is held twice in a row (a progress write holds it a moment).
+    if not write_locked(server):
+        return False
+    time.sleep(0.02)
+    return write_locked(server)
+
+
+def write_locked(server: LiveServer) -> bool:
+    """Whether another connection holds SQLite's write lock now."""
+    database = server.services.engine.url.database
+    assert database is not None
+    probe = sqlite3.connect(Path(database), timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        return True
+    finally:
+        probe.close()
+
+
+def catch_writing(server: LiveServer, backend: str, client: GraphQLClient, job_id: str) -> None:
+    """Wait until the job is inside its write (fails if it ended first)."""
+    deadline = time.monotonic() + 120
+    while not writing(server, backend):
+        status = client.job_status(job_id)
+        assert status in ("QUEUED", "RUNNING"), f"job already {status}"
+        assert time.monotonic() < deadline, "job never wrote"
+        time.sleep(0.01)
+
+
+def test_a_cancel_stops_the_running_write_statement_and_rolls_back(
+    server: LiveServer, backend: str, client: GraphQLClient
+) -> None:
+    group = client.import_file(big_file(WRITE_ROWS), groupName="Cancel mid-write")["group"]["id"]
+    client.import_file(b"email,first name\nperson0@example.com,Zero\n", groupId=group)
+    group_id = decode_id(group, "Group", field=["id"])
+    before, rows, kept = (
+        counts(server, group_id),
+        fingerprint(server, group_id),
+        backups(client, group),
+    )
+    stopped = server.app.state.worker.statements_stopped
+
+    started = client.start_import(changed_file(WRITE_ROWS), groupId=group, mode="REFRESH_AND_ADD")
+    job_id = started["job"]["id"]
+    catch_writing(server, backend, client, job_id)
+    payload = cancel(client, job_id)
+
+    assert payload["userErrors"] == []
+    assert wait_ended(client, job_id) == "CANCELLED"
+    # Stopped inside a statement, not at a checkpoint between two.
+    assert server.app.state.worker.statements_stopped == stopped + 1
+    assert counts(server, group_id) == before
+    assert fingerprint(server, group_id) == rows
+    assert backups(client, group) == kept
+    ended = client.execute(
+        "query J($id: ID!) { importJob(id: $id) { error backup { id } } }", {"id": job_id}
+    )["importJob"]
+    assert ended == {"error": None, "backup": None}
+    # The database is free again: the next import of the group runs and sees it unchanged.
+    after = client.import_file(b"email\nlast@example.com\n", groupId=group)
+    assert (after["status"], after["added"]) == ("SUCCEEDED", 1)
+
+
+def test_a_cancel_sent_to_another_instance_stops_the_running_write(
+    server: LiveServer, backend: str, client: GraphQLClient, second_instance: LiveServer
+) -> None:
+    group = client.import_file(big_file(WRITE_ROWS), groupName="Cancel via B")["group"]["id"]
+    group_id = decode_id(group, "Group", field=["id"])
+    before, rows = counts(server, group_id), fingerprint(server, group_id)
+    kept = backups(client, group)
+
+    job_id = client.start_import(changed_file(WRITE_ROWS), groupId=group)["job"]["id"]
+    catch_writing(server, backend, client, job_id)
+    with closing(GraphQLClient(second_instance.url, client.token)) as on_b:
+        payload = cancel(on_b, job_id)
+        assert payload["userErrors"] == []
+        assert payload["job"]["status"] in ("CANCELLING", "CANCELLED")
+        assert wait_ended(on_b, job_id) == "CANCELLED"
+    assert counts(server, group_id) == before
+    assert fingerprint(server, group_id) == rows
+    assert backups(client, group) == kept
+    # No request is left behind once the job has ended (SQLite keeps it in a file).
+    folder = Path(f"{server.services.engine.url.database}-joblocks")
+    deadline = time.monotonic() + 10
+    while backend == "sqlite" and list(folder.glob("*.cancel")):
+        assert time.monotonic() < deadline, "the cancel request was kept"
+        time.sleep(0.05)
