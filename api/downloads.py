@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -50,13 +50,25 @@ def download_token(
     return str(serializer.dumps([account_id, item, int(expires_at.timestamp())]))
 
 
+def download_expiry(*, now: datetime, ttl: int) -> datetime:
+    """When a URL read at `now` expires: `ttl` seconds after the start of its fixed window.
+
+    Time is cut into windows of a third of `ttl` (300 s for 900): every read in one window
+    signs the same expiry, hence gives the same URL (a client cache or an `<a href>` stays
+    valid), and a URL has between two thirds of `ttl` and all of it left when it is read.
+    """
+    window = max(1, ttl // 3)
+    start = int(now.timestamp()) // window * window
+    return datetime.fromtimestamp(start + ttl, UTC)
+
+
 def download_path(*, secret: str, account_id: int, backup_id: int, now: datetime, ttl: int) -> str:
-    """The path of a signed URL valid for `ttl` seconds from `now`."""
+    """The path of a signed URL that expires at `download_expiry(now=now, ttl=ttl)`."""
     token = download_token(
         secret=secret,
         account_id=account_id,
         backup_id=backup_id,
-        expires_at=now + timedelta(seconds=ttl),
+        expires_at=download_expiry(now=now, ttl=ttl),
     )
     return DOWNLOAD_PATH + token
 

@@ -36,6 +36,35 @@ def parse_global_id(value: object) -> tuple[str, int] | None:
     return gid.type_name, db_id
 
 
+def parse_keyed_id(value: object, type_name: str) -> list[str] | None:
+    """The `:`-separated parts of a canonical global ID of `type_name` whose key has parts
+    (`GroupBackups`: group id and zone; `BackupDay`: group id, date and zone); else None.
+
+    The type checks each part's own spelling (a canonical number, an ISO date, a zone key).
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        gid = relay.GlobalID.from_id(value)
+    except (ValueError, relay.GlobalIDValueError):
+        return None
+    if gid.type_name != type_name or str(gid) != value:
+        return None
+    return gid.node_id.split(":")
+
+
+def keyed_node_id(*parts: object) -> str:
+    """The node id (the part after `Type:`) of an object named by several parts."""
+    return ":".join(str(part) for part in parts)
+
+
+def canonical_db_id(text: str) -> int | None:
+    """The database id `text` spells canonically (as we write ids); None otherwise."""
+    if not CANONICAL_NUMBER.fullmatch(text) or int(text) > MAX_DB_ID:
+        return None
+    return int(text)
+
+
 def decode_id(value: str, type_name: str, *, field: list[str]) -> int:
     """The database id inside a global ID of `type_name`; NotFound for anything else."""
     parsed = parse_global_id(value)

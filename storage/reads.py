@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
+from storage.keyset import Window
 from storage.models import Account, Recipient, RecipientGroup
 from storage.sql import MAX_BIG_ID, MAX_ID, fetch_model, fetch_models, possible_ids
 
@@ -34,6 +35,14 @@ _GROUPS_PAGE = (
     .limit(sa.bindparam("limit"))
 )
 _GROUPS_COUNT = select(sa.func.count()).select_from(RecipientGroup).where(*_MY_GROUPS)
+_group_id = col(RecipientGroup.id)
+_GROUPS_WINDOW = select(RecipientGroup).where(
+    *_MY_GROUPS, _group_id < sa.bindparam("older_than"), _group_id > sa.bindparam("newer_than")
+)
+_GROUPS_WINDOWS = {  # newest first; backward: oldest first (storage.keyset.Window)
+    False: _GROUPS_WINDOW.order_by(_group_id.desc()).limit(sa.bindparam("limit")),
+    True: _GROUPS_WINDOW.order_by(_group_id.asc()).limit(sa.bindparam("limit")),
+}
 _ANY_GROUPS_BY_ID = select(RecipientGroup).where(
     col(RecipientGroup.account_id) == _ACCOUNT_ID, col(RecipientGroup.id).in_(_IDS)
 )
@@ -76,6 +85,24 @@ async def groups_page(
     page = {"account_id": account_id, "before_id": before, "limit": first + 1}
     total = await conn.scalar(_GROUPS_COUNT, {"account_id": account_id})
     return await fetch_models(conn, _GROUPS_PAGE, page), int(total or 0)
+
+
+async def live_groups_window(
+    conn: AsyncConnection, *, account_id: int, window: Window[int]
+) -> list[RecipientGroup]:
+    """Live groups newest first (id descending), in the keyset window."""
+    params = {
+        "account_id": account_id,
+        "older_than": window.after if window.after is not None else MAX_ID,
+        "newer_than": window.before if window.before is not None else 0,
+        "limit": window.limit,
+    }
+    return await fetch_models(conn, _GROUPS_WINDOWS[window.backward], params)
+
+
+async def live_group_count(conn: AsyncConnection, *, account_id: int) -> int:
+    """How many live groups the account has."""
+    return int(await conn.scalar(_GROUPS_COUNT, {"account_id": account_id}) or 0)
 
 
 async def groups_by_id(

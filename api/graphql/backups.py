@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections import OrderedDict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 
-from api.downloads import download_path
-from api.global_ids import encode_id
+from api.downloads import download_expiry, download_path
 
 # The module, not its names: groups.py imports this module too (a group's backups), and
 # names are looked up when a resolver runs, once both modules are loaded.
@@ -21,15 +19,17 @@ from api.graphql.context import Info
 from api.graphql.loaders import load_nodes
 from api.graphql.pagination import (
     Connection,
-    connection,
-    decode_text_cursor,
-    decode_time_cursor,
-    page_size,
+    Keyset,
+    PageArgs,
+    paged,
+    text_key,
+    time_key,
 )
 from storage.db import read_transaction
-from storage.store.backup_reads import BackupRow, GroupBackupsRow, backups_page
+from storage.keyset import Window
+from storage.store.backup_reads import BackupRow, backup_count, backups_window
 from storage.store.backups import BackupReason
-from storage.store.compare import compare_with_current, differences
+from storage.store.compare import Difference, compare_with_current, differences
 
 if TYPE_CHECKING:
     from api.graphql.groups import Group
@@ -65,26 +65,24 @@ class BackupComparison:
 
     @strawberry.field(description="The differing addresses, ordered by email.")
     async def differences(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[BackupDifference]:
-        size = page_size(first)
         async with read_transaction(info.context.engine) as conn:
-            rows = await differences(
-                conn,
-                group_id=self.group_id,
-                seq=self.seq,
-                first=size,
-                after_email=decode_text_cursor(after),
+
+            async def read(window: Window[str]) -> list[Difference]:
+                return await differences(conn, group_id=self.group_id, seq=self.seq, window=window)
+
+            return await paged(
+                PageArgs(first, after, last, before),
+                Keyset(read=read, key=lambda d: (d.email,), decode=text_key),
+                node=lambda d: BackupDifference(email=d.email, kind=DifferenceKind(d.kind)),
+                total=self.changed + self.added + self.removed,
             )
-        total = self.changed + self.added + self.removed
-        return connection(
-            rows,
-            size=size,
-            total=total,
-            after=after,
-            key=lambda d: (d.email,),
-            node=lambda d: BackupDifference(email=d.email, kind=DifferenceKind(d.kind)),
-        )
 
 
 @strawberry.type(description="The state of a group at one point in time, kept until `expiresAt`.")
@@ -153,6 +151,16 @@ class Backup(relay.Node):
         base = services.settings.public_url or _request_base(info)
         return base.rstrip("/") + path
 
+    @strawberry.field(
+        description="When `downloadUrl` stops working. Reads within one window (a third of the"
+        " URL's lifetime, 5 minutes by default) give the same URL, with at least two thirds of"
+        " its lifetime (10 minutes) left."
+    )
+    def download_url_expires_at(self, info: Info) -> datetime:
+        services = info.context.services
+        ttl = services.settings.download_url_ttl_seconds
+        return download_expiry(now=services.clock.now(), ttl=ttl)
+
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
@@ -175,66 +183,19 @@ async def backup_by_id(info: Info, backup_id: int | None) -> Backup | None:
 
 
 async def backups_connection(
-    info: Info, *, group_id: int | None, first: int | None, after: str | None
+    info: Info, *, group_id: int | None, args: PageArgs
 ) -> Connection[Backup]:
     """Backups newest first, of one group or of the whole account."""
-    size = page_size(first)
+    account_id = info.context.account_id
     async with read_transaction(info.context.engine) as conn:
-        rows, total = await backups_page(
-            conn,
-            account_id=info.context.account_id,
-            group_id=group_id,
-            first=size,
-            before=decode_time_cursor(after),
-        )
-    return connection(
-        rows,
-        size=size,
-        total=total,
-        after=after,
-        key=lambda r: (r.created_at.isoformat(), r.id),
-        node=Backup.from_row,
-    )
 
+        async def read(window: Window[tuple[datetime, int]]) -> list[BackupRow]:
+            return await backups_window(
+                conn, account_id=account_id, group_id=group_id, window=window
+            )
 
-@strawberry.type(description="The backups of one day, newest first.")
-class BackupDay:
-    date: date
-    backups: list[Backup]
+        async def total() -> int:
+            return await backup_count(conn, account_id=account_id, group_id=group_id)
 
-
-def backup_days(rows: list[BackupRow]) -> list[BackupDay]:
-    """Backups grouped by the day they were made, in the order given (newest first)."""
-    days: OrderedDict[date, list[Backup]] = OrderedDict()
-    for row in rows:
-        days.setdefault(row.created_at.date(), []).append(Backup.from_row(row))
-    return [BackupDay(date=day, backups=items) for day, items in days.items()]
-
-
-@strawberry.type(
-    description="A group that has backups (deleted ones too), with its backups by day."
-)
-class GroupBackups:
-    group_id: strawberry.ID
-    group_name: str = strawberry.field(
-        description="The group's name (as it was, for a deleted group)."
-    )
-    backup_count: int
-    latest_backup_at: datetime
-    days: list[BackupDay] = strawberry.field(description="Newest first.")
-    db_group_id: strawberry.Private[int]
-
-    @classmethod
-    def from_row(cls, row: GroupBackupsRow, backups: list[BackupRow]) -> GroupBackups:
-        return cls(
-            group_id=strawberry.ID(encode_id("Group", row.group_id)),
-            group_name=row.group_name,
-            backup_count=row.backup_count,
-            latest_backup_at=row.latest_backup_at,
-            days=backup_days(backups),
-            db_group_id=row.group_id,
-        )
-
-    @strawberry.field(description="The group, or null when it is deleted.")
-    async def group(self, info: Info) -> LazyGroup | None:
-        return await groups.live_group(info, self.db_group_id)
+        keyset = Keyset(read=read, key=lambda r: (r.created_at.isoformat(), r.id), decode=time_key)
+        return await paged(args, keyset, node=Backup.from_row, total=total)

@@ -15,7 +15,13 @@ from api.graphql import backups as group_backups
 from api.graphql import jobs as group_jobs
 from api.graphql.context import Info
 from api.graphql.loaders import load_nodes
-from api.graphql.pagination import Connection, connection, decode_text_cursor, page_size
+from api.graphql.pagination import (
+    Connection,
+    PageArgs,
+    connection,
+    decode_text_cursor,
+    page_size,
+)
 from api.graphql.recipients import Recipient
 from storage.db import read_transaction
 from storage.jobs import JobKind, JobStatus
@@ -74,10 +80,15 @@ class Group(relay.Node):
 
     @strawberry.field(description="This group's backups, newest first.")
     async def backups(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Annotated[Backup, strawberry.lazy("api.graphql.backups")]]:
         return await group_backups.backups_connection(
-            info, group_id=self.id, first=first, after=after
+            info, group_id=self.id, args=PageArgs(first, after, last, before)
         )
 
     @strawberry.field(description="This group's imports and restores, newest first.")
@@ -88,9 +99,15 @@ class Group(relay.Node):
         after: str | None = None,
         kind: JobKind | None = None,
         status: JobStatus | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Annotated[ImportJob, strawberry.lazy("api.graphql.jobs")]]:
         return await group_jobs.jobs_connection(
-            info, group_id=self.id, kind=kind, status=status, first=first, after=after
+            info,
+            group_id=self.id,
+            kind=kind,
+            status=status,
+            args=PageArgs(first, after, last, before),
         )
 
     @classmethod

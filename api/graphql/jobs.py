@@ -19,11 +19,14 @@ from api.graphql.context import Info
 from api.graphql.loaders import load_nodes
 from api.graphql.pagination import (
     Connection,
+    Keyset,
+    PageArgs,
     PageArgumentError,
     connection,
     decode_cursor,
-    decode_int_cursor,
+    int_key,
     page_size,
+    paged,
 )
 from api.rejects import RejectsLink, rejects_link
 from storage.db import read_transaction
@@ -36,6 +39,7 @@ from storage.jobs import (
     row_errors,
     row_errors_page,
 )
+from storage.keyset import Window
 from storage.store.write_path import WriteMode
 
 if TYPE_CHECKING:
@@ -272,21 +276,26 @@ async def jobs_connection(
     group_id: int | None,
     kind: JobKind | None,
     status: JobStatus | None,
-    first: int | None,
-    after: str | None,
+    args: PageArgs,
 ) -> Connection[ImportJob]:
     """The account's jobs newest first, of one group or all, of one kind and status or all."""
-    size = page_size(first)
+    totals: list[int] = []  # each read counts the filtered jobs too: the first count serves
     async with read_transaction(info.context.engine) as conn:
-        rows, total = await jobs_page(
-            conn,
-            account_id=info.context.account_id,
-            group_id=group_id,
-            kind=kind.value if kind is not None else None,
-            status=status.value if status is not None else None,
-            first=size,
-            before_id=decode_int_cursor(after),
-        )
-    return connection(
-        rows, size=size, total=total, after=after, key=lambda r: (r.id,), node=ImportJob.from_row
-    )
+
+        async def read(window: Window[int]) -> list[JobRow]:
+            rows, total = await jobs_page(
+                conn,
+                account_id=info.context.account_id,
+                group_id=group_id,
+                kind=kind.value if kind is not None else None,
+                status=status.value if status is not None else None,
+                window=window,
+            )
+            totals.append(total)
+            return rows
+
+        async def total() -> int:
+            return totals[0]
+
+        keyset = Keyset(read=read, key=lambda r: (r.id,), decode=int_key)
+        return await paged(args, keyset, node=ImportJob.from_row, total=total)

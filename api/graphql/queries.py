@@ -8,22 +8,17 @@ from strawberry import relay
 from api.errors import NotFound
 from api.global_ids import decode_id
 from api.graphql.accounts import Account, viewer
-from api.graphql.backups import Backup, GroupBackups, backups_connection
+from api.graphql.backup_overview import GroupBackups, backup_overview
+from api.graphql.backups import Backup, backups_connection
 from api.graphql.context import Info
 from api.graphql.groups import Group
 from api.graphql.ids import resolve_node
 from api.graphql.jobs import ImportJob, job_by_id, jobs_connection
-from api.graphql.pagination import (
-    Connection,
-    connection,
-    decode_int_cursor,
-    decode_time_cursor,
-    page_size,
-)
+from api.graphql.pagination import Connection, Keyset, PageArgs, int_key, paged
 from storage.db import read_transaction
 from storage.jobs import JobKind, JobStatus
-from storage.reads import groups_page
-from storage.store.backup_reads import backups_of_groups, overview_page
+from storage.keyset import Window
+from storage.reads import GroupRow, live_group_count, live_groups_window
 
 
 @strawberry.type
@@ -38,17 +33,14 @@ class Query:
 
     @strawberry.field(description="Live groups, newest first.")
     async def groups(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Group]:
-        size = page_size(first)
-        before_id = decode_int_cursor(after)
-        async with read_transaction(info.context.engine) as conn:
-            rows, total = await groups_page(
-                conn, account_id=info.context.account_id, first=size, before_id=before_id
-            )
-        return connection(
-            rows, size=size, total=total, after=after, key=lambda r: (r.id,), node=Group.from_row
-        )
+        return await _live_groups(info, PageArgs(first, after, last, before))
 
     @strawberry.field(description="Backups newest first, of one group (deleted ones too) or all.")
     async def backups(
@@ -57,6 +49,8 @@ class Query:
         group_id: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Backup]:
         gid = None
         if group_id is not None:
@@ -64,31 +58,22 @@ class Query:
                 gid = decode_id(group_id, "Group", field=["groupId"])
             except NotFound:
                 gid = -1
-        return await backups_connection(info, group_id=gid, first=first, after=after)
+        args = PageArgs(first, after, last, before)
+        return await backups_connection(info, group_id=gid, args=args)
 
     @strawberry.field(
-        description="The backups page: groups that have backups (deleted ones included), the most recently backed-up first, each with its backups by day."
+        description="The backups page: groups that have backups (deleted ones included), the most recently backed-up first, each with its backups by day. The days are calendar days of `timeZone` (an IANA name such as Europe/Paris), the account's timeZone unless given; an unknown zone is an INVALID_INPUT error."
     )
     async def backup_overview(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        time_zone: str | None = None,
     ) -> Connection[GroupBackups]:
-        size = page_size(first)
-        account_id = info.context.account_id
-        async with read_transaction(info.context.engine) as conn:
-            rows, total = await overview_page(
-                conn, account_id=account_id, first=size, before=decode_time_cursor(after)
-            )
-            backups = await backups_of_groups(
-                conn, account_id=account_id, group_ids=[r.group_id for r in rows[:size]]
-            )
-        return connection(
-            rows,
-            size=size,
-            total=total,
-            after=after,
-            key=lambda r: (r.latest_backup_at.isoformat(), r.group_id),
-            node=lambda r: GroupBackups.from_row(r, backups.get(r.group_id, [])),
-        )
+        return await backup_overview(info, PageArgs(first, after, last, before), time_zone)
 
     @strawberry.field(
         description="Imports and restores newest first, of one group (deleted ones too) or all, of one kind and status or all."
@@ -101,6 +86,8 @@ class Query:
         group_id: strawberry.ID | None = None,
         kind: JobKind | None = None,
         status: JobStatus | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ImportJob]:
         gid = None
         if group_id is not None:
@@ -109,9 +96,8 @@ class Query:
                 gid = decode_id(group_id, "Group", field=["groupId"])
             except NotFound:
                 gid = -1
-        return await jobs_connection(
-            info, group_id=gid, kind=kind, status=status, first=first, after=after
-        )
+        args = PageArgs(first, after, last, before)
+        return await jobs_connection(info, group_id=gid, kind=kind, status=status, args=args)
 
     @strawberry.field(description="A job by id; null for unknown or foreign IDs.")
     async def import_job(self, info: Info, id: strawberry.ID) -> ImportJob | None:
@@ -120,3 +106,17 @@ class Query:
         except NotFound:
             return None
         return await job_by_id(info, job_id)
+
+
+async def _live_groups(info: Info, args: PageArgs) -> Connection[Group]:
+    account_id = info.context.account_id
+    async with read_transaction(info.context.engine) as conn:
+
+        async def read(window: Window[int]) -> list[GroupRow]:
+            return await live_groups_window(conn, account_id=account_id, window=window)
+
+        async def total() -> int:
+            return await live_group_count(conn, account_id=account_id)
+
+        keyset = Keyset(read=read, key=lambda r: (r.id,), decode=int_key)
+        return await paged(args, keyset, node=Group.from_row, total=total)

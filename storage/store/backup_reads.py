@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TypeAlias
+from datetime import UTC, datetime
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
+from storage.keyset import Window
 from storage.models import Backup, RecipientGroup
-from storage.sql import MAX_ID, fetch_model, fetch_models, possible_ids
+from storage.sql import MAX_ID, as_utc, fetch_model, fetch_models, possible_ids
 
 BackupRow: TypeAlias = Backup
-FAR_FUTURE = datetime(9999, 1, 1)
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+FAR_PAST = datetime(1, 1, 2, tzinfo=UTC)
 NEWEST_FIRST = (col(Backup.created_at).desc(), col(Backup.id).desc())
+OLDEST_FIRST = (col(Backup.created_at).asc(), col(Backup.id).asc())
+# A (time, id) key of a newest-first list; `after` is the older side (Window's list order).
+TimeKey: TypeAlias = tuple[datetime, int]
+NO_OLDER_BOUND: TimeKey = (FAR_FUTURE, MAX_ID)
+NO_NEWER_BOUND: TimeKey = (FAR_PAST, 0)
 
 # Built once (see storage.sql.fetch_models): the backups overview and the GraphQL loaders
 # run these per request.
@@ -31,34 +38,78 @@ _OF_GROUP = col(Backup.group_id) == sa.bindparam("group_id")
 _BY_IDS = select(Backup).where(_MINE, col(Backup.id).in_(_IDS))
 _BY_ID = select(Backup).where(col(Backup.id) == sa.bindparam("backup_id")).limit(1)
 _created = col(Backup.created_at)
-_AFTER_KEYSET = sa.or_(
-    _created < sa.bindparam("at"),
-    sa.and_(_created == sa.bindparam("at"), col(Backup.id) < sa.bindparam("before_id")),
+
+
+def _older_than(time: Any, key: Any, at: str, key_at: str) -> sa.ColumnElement[bool]:
+    # The first term lets the index range start at the bound (the OR alone would not).
+    at_param: sa.BindParameter[Any] = sa.bindparam(at)
+    key_param: sa.BindParameter[Any] = sa.bindparam(key_at)
+    exact = sa.or_(time < at_param, sa.and_(time == at_param, key < key_param))
+    return sa.and_(time <= at_param, exact)
+
+
+def _newer_than(time: Any, key: Any, at: str, key_at: str) -> sa.ColumnElement[bool]:
+    at_param: sa.BindParameter[Any] = sa.bindparam(at)
+    key_param: sa.BindParameter[Any] = sa.bindparam(key_at)
+    exact = sa.or_(time > at_param, sa.and_(time == at_param, key > key_param))
+    return sa.and_(time >= at_param, exact)
+
+
+_IN_WINDOW = (
+    _older_than(_created, col(Backup.id), "older_at", "older_id"),
+    _newer_than(_created, col(Backup.id), "newer_at", "newer_id"),
 )
-_PAGE = select(Backup).where(_MINE, _AFTER_KEYSET).order_by(*NEWEST_FIRST)
-_ALL_PAGE = _PAGE.limit(sa.bindparam("limit"))
-_GROUP_PAGE = _PAGE.where(_OF_GROUP).limit(sa.bindparam("limit"))
+_PAGE = select(Backup).where(_MINE, *_IN_WINDOW).limit(sa.bindparam("limit"))
+_PAGES = {
+    (backward, one_group): (_PAGE.where(_OF_GROUP) if one_group else _PAGE).order_by(
+        *(OLDEST_FIRST if backward else NEWEST_FIRST)
+    )
+    for backward in (False, True)
+    for one_group in (False, True)
+}
 _ALL_COUNT = select(sa.func.count()).select_from(Backup).where(_MINE)
 _GROUP_COUNT = _ALL_COUNT.where(_OF_GROUP)
 _group_id, _latest = col(Backup.group_id), sa.func.max(Backup.created_at)
-_OVERVIEW_PAGE = (
+_OVERVIEW = (
     select(_group_id, sa.func.count(), _latest)
     .where(_MINE)
     .group_by(_group_id)
     .having(
-        sa.or_(
-            _latest < sa.bindparam("at"),
-            sa.and_(_latest == sa.bindparam("at"), _group_id < sa.bindparam("before_gid")),
-        )
+        _older_than(_latest, _group_id, "older_at", "older_id"),
+        _newer_than(_latest, _group_id, "newer_at", "newer_id"),
     )
-    .order_by(_latest.desc(), _group_id.desc())
     .limit(sa.bindparam("limit"))
 )
+_OVERVIEW_PAGES = {
+    False: _OVERVIEW.order_by(_latest.desc(), _group_id.desc()),
+    True: _OVERVIEW.order_by(_latest.asc(), _group_id.asc()),
+}
 _OVERVIEW_COUNT = select(sa.func.count(sa.distinct(_group_id))).where(_MINE)
+_OVERVIEW_OF_GROUPS = (
+    select(_group_id, sa.func.count(), _latest)
+    .where(_MINE, _group_id.in_(_IDS))
+    .group_by(_group_id)
+)
 _GROUP_NAMES = select(RecipientGroup.id, RecipientGroup.name).where(
     col(RecipientGroup.account_id) == _ACCOUNT_ID, col(RecipientGroup.id).in_(_IDS)
 )
 _OF_GROUPS = select(Backup).where(_MINE, col(Backup.group_id).in_(_IDS)).order_by(*NEWEST_FIRST)
+_SPAN = select(
+    select(sa.func.min(_created)).where(_MINE).scalar_subquery(),
+    select(sa.func.max(_created)).where(_MINE).scalar_subquery(),
+)
+
+
+def _window_params(window: Window[TimeKey]) -> dict[str, object]:
+    older_at, older_id = window.after or NO_OLDER_BOUND
+    newer_at, newer_id = window.before or NO_NEWER_BOUND
+    return {
+        "older_at": older_at,
+        "older_id": older_id,
+        "newer_at": newer_at,
+        "newer_id": newer_id,
+        "limit": window.limit,
+    }
 
 
 async def backups_by_id(
@@ -79,23 +130,38 @@ async def backup_by_id(conn: AsyncConnection, *, backup_id: int) -> Backup | Non
     return await fetch_model(conn, _BY_ID, {"backup_id": backup_id})
 
 
+async def backups_window(
+    conn: AsyncConnection, *, account_id: int, group_id: int | None, window: Window[TimeKey]
+) -> list[Backup]:
+    """Backups newest first (optionally of one group), in the keyset window."""
+    params: dict[str, object] = {"account_id": account_id, **_window_params(window)}
+    if group_id is not None:
+        params["group_id"] = group_id
+    return await fetch_models(conn, _PAGES[window.backward, group_id is not None], params)
+
+
 async def backups_page(
     conn: AsyncConnection,
     *,
     account_id: int,
     group_id: int | None,
     first: int,
-    before: tuple[datetime, int] | None,
+    before: TimeKey | None,
 ) -> tuple[list[Backup], int]:
     """Backups newest first (optionally of one group), after a keyset; and their total."""
-    at, before_id = before if before else (FAR_FUTURE, MAX_ID)
+    window = Window(after=before, before=None, limit=first + 1)
+    total = await backup_count(conn, account_id=account_id, group_id=group_id)
+    rows = await backups_window(conn, account_id=account_id, group_id=group_id, window=window)
+    return rows, total
+
+
+async def backup_count(conn: AsyncConnection, *, account_id: int, group_id: int | None) -> int:
+    """How many backups the account has (of one group)."""
     mine: dict[str, object] = {"account_id": account_id}
     if group_id is not None:
         mine["group_id"] = group_id
-    page, count = (_ALL_PAGE, _ALL_COUNT) if group_id is None else (_GROUP_PAGE, _GROUP_COUNT)
-    keyset = {**mine, "at": at, "before_id": before_id, "limit": first + 1}
-    total = await conn.scalar(count, mine)
-    return await fetch_models(conn, page, keyset), int(total or 0)
+    total = await conn.scalar(_ALL_COUNT if group_id is None else _GROUP_COUNT, mine)
+    return int(total or 0)
 
 
 @dataclass(frozen=True)
@@ -109,16 +175,33 @@ class GroupBackupsRow:
 
 
 async def overview_page(
-    conn: AsyncConnection, *, account_id: int, first: int, before: tuple[datetime, int] | None
-) -> tuple[list[GroupBackupsRow], int]:
-    """Groups with backups, the most recently backed-up first; and how many there are."""
-    at, before_gid = before if before else (FAR_FUTURE, MAX_ID)
-    keyset = {"account_id": account_id, "at": at, "before_gid": before_gid, "limit": first + 1}
-    found = [(g, n, newest) for g, n, newest in await conn.execute(_OVERVIEW_PAGE, keyset)]
+    conn: AsyncConnection, *, account_id: int, window: Window[TimeKey]
+) -> list[GroupBackupsRow]:
+    """Groups with backups, the most recently backed-up first, in the keyset window."""
+    params = {"account_id": account_id, **_window_params(window)}
+    found = [
+        (g, n, newest)
+        for g, n, newest in await conn.execute(_OVERVIEW_PAGES[window.backward], params)
+    ]
     names = await _latest_names(conn, account_id=account_id, group_ids=[g for g, _, _ in found])
-    total = await conn.scalar(_OVERVIEW_COUNT, {"account_id": account_id})
-    result = [GroupBackupsRow(g, names.get(g, ""), n, newest) for g, n, newest in found]
-    return result, int(total or 0)
+    return [GroupBackupsRow(g, names.get(g, ""), n, newest) for g, n, newest in found]
+
+
+async def overview_count(conn: AsyncConnection, *, account_id: int) -> int:
+    """How many groups have backups."""
+    return int(await conn.scalar(_OVERVIEW_COUNT, {"account_id": account_id}) or 0)
+
+
+async def group_backups_by_id(
+    conn: AsyncConnection, *, account_id: int, group_ids: Sequence[int]
+) -> dict[int, GroupBackupsRow]:
+    """The account's groups among `group_ids` that have backups (deleted ones too)."""
+    wanted = possible_ids(group_ids)
+    if not wanted:
+        return {}
+    found = list(await conn.execute(_OVERVIEW_OF_GROUPS, {"account_id": account_id, "ids": wanted}))
+    names = await _latest_names(conn, account_id=account_id, group_ids=[g for g, _, _ in found])
+    return {g: GroupBackupsRow(g, names.get(g, ""), n, newest) for g, n, newest in found}
 
 
 async def _latest_names(
@@ -142,3 +225,13 @@ async def backups_of_groups(
     for backup in await fetch_models(conn, _OF_GROUPS, {"account_id": account_id, "ids": wanted}):
         result[backup.group_id].append(backup)
     return result
+
+
+async def backup_span(
+    conn: AsyncConnection, *, account_id: int
+) -> tuple[datetime, datetime] | None:
+    """The times of the account's oldest and newest backups; None when it has none."""
+    oldest, newest = (await conn.execute(_SPAN, {"account_id": account_id})).one()
+    if oldest is None or newest is None:
+        return None
+    return as_utc(oldest) or oldest, as_utc(newest) or newest

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
 from storage.db import is_sqlite
+from storage.keyset import Window
 from storage.models import RecipientGroup
 from storage.sql import run
 from storage.store.state import state_sql
@@ -115,15 +116,19 @@ async def compare_with_current(conn: AsyncConnection, *, group_id: int, seq: int
 
 
 async def differences(
-    conn: AsyncConnection, *, group_id: int, seq: int, first: int, after_email: str | None
+    conn: AsyncConnection, *, group_id: int, seq: int, window: Window[str]
 ) -> list[Difference]:
-    """The differing addresses in email order, after the keyset `after_email`."""
+    """The differing addresses in email order, in the keyset window (storage.keyset)."""
     # Text: the same set-based diff, paged by email.
+    order = "DESC" if window.backward else "ASC"
+    before = "" if window.before is None else " AND email < :before"
+    bounds = {} if window.before is None else {"before": window.before}
     rows = await run(
         conn,
-        f"SELECT email, kind FROM ({_kinds_sql(group_id, seq, sqlite=is_sqlite(conn))}) AS d WHERE email > :after"
-        " ORDER BY email LIMIT :limit",
-        after=after_email or "",
-        limit=first + 1,
+        f"SELECT email, kind FROM ({_kinds_sql(group_id, seq, sqlite=is_sqlite(conn))}) AS d"
+        f" WHERE email > :after{before} ORDER BY email {order} LIMIT :limit",
+        after=window.after or "",
+        limit=window.limit,
+        **bounds,
     )
     return [Difference(row.email, row.kind) for row in rows]
