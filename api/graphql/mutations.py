@@ -251,7 +251,10 @@ class Mutation:
     ) -> EraseRecipientPayload:
         try:
             erased = await erase_recipient(
-                engine=info.context.engine, account_id=info.context.account_id, email=input.email
+                engine=info.context.engine,
+                files=info.context.services.files,
+                account_id=info.context.account_id,
+                email=input.email,
             )
         except UserFacingError as error:
             return EraseRecipientPayload(user_errors=[UserError.from_error(error)])
