@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 RUNS = {
+    "bench_import_flow": ["--rows", "2000", "--stage-mb", "1"],
     "bench_import": ["--rows", "2000", "--cases", "import,small", "--small-runs", "1"],
     "bench_preview": ["--rows", "2000"],
     "bench_backups": ["--rows", "2000"],
