@@ -28,6 +28,11 @@ def last_sunday(year: int, month: int) -> date:
     return day - timedelta(days=(day.weekday() + 1) % 7)
 
 
+def at(day: date, hour: int, minute: int) -> datetime:
+    """That UTC time of `day`."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
 def backups_at(server: LiveServer, client: GraphQLClient, instants: list[datetime]) -> str:
     """A group with one IMPORT backup made at each instant (ascending); its id."""
     group_id: str | None = None
@@ -64,7 +69,6 @@ def test_paris_days_around_midnight_and_both_clock_changes(
 ) -> None:
     year = later_year(server)
     spring, autumn = last_sunday(year, 3), last_sunday(year, 10)
-    at = lambda day, h, m: datetime(day.year, day.month, day.day, h, m, tzinfo=UTC)  # noqa: E731
     instants = [
         at(spring - timedelta(days=1), 22, 59),  # 23:59 CET, the day before
         at(spring - timedelta(days=1), 23, 0),  # 00:00 CET on the day of the change
