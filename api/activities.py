@@ -35,6 +35,11 @@ async def record_activities(
     if len(reports) > MAX_BATCH:
         raise InvalidInput(f"At most {MAX_BATCH} activities a call.", field=["activities"])
     for index, report in enumerate(reports):
+        if report.kind is ActivityKind.RESUBSCRIBED:
+            raise InvalidInput(
+                "RESUBSCRIBED is recorded by setRecipientStatus, not reported.",
+                field=["activities", str(index), "kind"],
+            )
         if report.detail is not None and len(report.detail) > DETAIL_MAX:
             raise InvalidInput(
                 f"detail has at most {DETAIL_MAX} characters.",

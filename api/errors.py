@@ -10,7 +10,8 @@ carry `RowError`s. Inside the code they travel as exceptions:
       ├── UnsupportedFile      -> UNSUPPORTED_FILE
       ├── FileTooLarge         -> FILE_TOO_LARGE
       ├── Conflict             -> CONFLICT: the object is busy (a job still runs on it)
-      └── LimitReached         -> LIMIT_REACHED: the account holds the most it may
+      ├── LimitReached         -> LIMIT_REACHED: the account holds the most it may
+      └── StatusGuarded        -> STATUS_GUARDED: resubscribing needs `resubscribe: true`
     storage.codec.CsvFileError -> mapped to a UserFacingError by its code
 
 Anything else is unexpected: GraphQL masks it as "Unexpected error." and the
@@ -37,6 +38,7 @@ class ErrorCode(enum.StrEnum):
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     CONFLICT = "CONFLICT"
     LIMIT_REACHED = "LIMIT_REACHED"
+    STATUS_GUARDED = "STATUS_GUARDED"
 
 
 class RequestErrorCode(enum.StrEnum):
@@ -105,3 +107,9 @@ class LimitReached(UserFacingError):
     """The account already holds as many of these as it may (e.g. API tokens)."""
 
     code = ErrorCode.LIMIT_REACHED
+
+
+class StatusGuarded(UserFacingError):
+    """An unsubscribed or bounced recipient would become sendable again without being asked to."""
+
+    code = ErrorCode.STATUS_GUARDED

@@ -20,6 +20,8 @@ class ActivityKind(enum.StrEnum):
 
     OPEN = "OPEN"
     CLICK = "CLICK"
+    # Recorded by setRecipientStatus when it lifts UNSUBSCRIBED or BOUNCED, never reported.
+    RESUBSCRIBED = "RESUBSCRIBED"
 
 
 ActivityRow: TypeAlias = Activity

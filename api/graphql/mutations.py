@@ -15,6 +15,7 @@ from api.auth import issue_token, revoke_token
 from api.erasure import erase_recipient
 from api.errors import FileTooLarge, InvalidInput, NotFound, UserFacingError
 from api.global_ids import decode_id, encode_id
+from api.graphql import group_mutations, recipient_mutations
 from api.graphql.accounts import Account
 from api.graphql.backups import backup_by_id
 from api.graphql.context import Info
@@ -321,6 +322,14 @@ class Mutation:
         except UserFacingError as error:
             return RevokeTokenPayload(user_errors=[UserError.from_error(error)])
         return RevokeTokenPayload(revoked_token_id=strawberry.ID(encode_id("ApiToken", token_id)))
+
+    # Writes for integrations and screens (issue 10), defined with their inputs and payloads.
+    upsert_recipients = recipient_mutations.upsert_recipients
+    update_recipient = recipient_mutations.update_recipient
+    set_recipient_status = recipient_mutations.set_recipient_status
+    delete_recipients = recipient_mutations.delete_recipients
+    create_group = group_mutations.create_group
+    rename_group = group_mutations.rename_group
 
 
 async def _import_upload(

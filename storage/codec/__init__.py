@@ -7,6 +7,7 @@ Callers import from `storage.codec` only; the work is done by, in import order:
     storage.codec.header   header aliases, the client's field mapping, CsvLayout
     storage.codec.rows     one record to a StagedRow or RowErrors (hot path and checking path)
     storage.codec.reader   open_import and the streaming reader
+    storage.codec.records  recipients given as values (the API), checked by the rows' rules
     storage.codec.export   writing files, spreadsheet-safe cells
 """
 
@@ -27,6 +28,7 @@ from storage.codec.header import (
     CsvLayout,
 )
 from storage.codec.reader import Chunk, CsvImportReader, open_import
+from storage.codec.records import RecipientRecord, RecordChecker
 from storage.codec.rows import (
     MAX_ATTRIBUTE_LENGTH,
     MAX_EMAIL_LENGTH,
@@ -46,7 +48,9 @@ __all__ = [
     "CsvFileError",
     "CsvImportReader",
     "CsvLayout",
+    "RecipientRecord",
     "RecipientStatus",
+    "RecordChecker",
     "RowError",
     "StagedRow",
     "export_header",

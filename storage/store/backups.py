@@ -1,4 +1,4 @@
-"""Backup rows: taking one is O(1), a row pointing at a group's seq."""
+"""Backup rows: taking one is O(1), a row pointing at a group's seq; API writes take one a window."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import col
+from sqlmodel import col, select
 
-from storage.models import Backup
+from storage.models import Account, Backup
+from storage.sql import as_utc
 from storage.store.write_path import LockedGroup
 
 
@@ -20,6 +21,8 @@ class BackupReason(enum.StrEnum):
     IMPORT = "IMPORT"
     GROUP_DELETION = "GROUP_DELETION"
     RESTORE = "RESTORE"
+    # A write through the API (upsertRecipients, updateRecipient...), at most one per window.
+    API = "API"
 
 
 async def take_backup(
@@ -44,3 +47,33 @@ async def take_backup(
         .returning(col(Backup.id))
     )
     return int(result.scalar_one())
+
+
+# Built once (see storage.sql.fetch_models): every API write asks them.
+_WINDOW_MINUTES = select(Account.api_backup_window_minutes).where(
+    col(Account.id) == sa.bindparam("account_id")
+)
+_LATEST_BACKUP_AT = select(sa.func.max(col(Backup.created_at))).where(
+    col(Backup.group_id) == sa.bindparam("group_id")
+)
+
+
+async def api_backup_due(conn: AsyncConnection, *, group: LockedGroup, now: datetime) -> bool:
+    """Whether an API write must back the group up: no backup, or the latest one is at
+    least the account's window old (a busy integration makes one backup a window)."""
+    if not group.backups_active:
+        return False
+    latest = as_utc(await conn.scalar(_LATEST_BACKUP_AT, {"group_id": group.id}))
+    if latest is None:
+        return True
+    minutes = await conn.scalar(_WINDOW_MINUTES, {"account_id": group.account_id})
+    return now - latest >= timedelta(minutes=minutes or 0)  # no account row: back up
+
+
+async def take_api_backup(
+    conn: AsyncConnection, *, group: LockedGroup, now: datetime
+) -> int | None:
+    """Back the group up before an API write when one is due (`api_backup_due`); its id."""
+    if not await api_backup_due(conn, group=group, now=now):
+        return None
+    return await take_backup(conn, group=group, reason=BackupReason.API, now=now)

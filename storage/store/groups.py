@@ -1,4 +1,4 @@
-"""Group rows: creation and O(1) deletion (rows stay hidden for the backups)."""
+"""Group rows: creation, renaming and O(1) deletion (rows stay hidden for the backups)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ async def create_group(conn: AsyncConnection, *, account_id: int, name: str, now
         .returning(col(RecipientGroup.id))
     )
     return int(result.scalar_one())
+
+
+async def rename_group(conn: AsyncConnection, *, group_id: int, name: str) -> None:
+    """Give the group a new name (its backups keep the name it had when they were taken)."""
+    await conn.execute(
+        sa.update(RecipientGroup).where(col(RecipientGroup.id) == group_id).values(name=name)
+    )
 
 
 async def live_group_id(conn: AsyncConnection, *, account_id: int, group_id: int) -> int | None:
