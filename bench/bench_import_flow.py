@@ -182,8 +182,8 @@ def timed_ms(action: Any) -> tuple[float, Any]:
 
 
 def write_file_of(path: Path, megabytes: int) -> None:
-    """A recipients CSV of about `megabytes` MB (about 63 bytes a row)."""
-    write_recipients_csv(path, max(10, megabytes * 1_000_000 // 63))
+    """A recipients CSV of about `megabytes` MB (about 73 bytes a row)."""
+    write_recipients_csv(path, max(10, megabytes * 1_000_000 // 73))
 
 
 def bench_stage(server: Server, backend: str, source: Path) -> list[Result]:
