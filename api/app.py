@@ -17,7 +17,14 @@ from strawberry.exceptions import ConnectionRejectionError
 
 from api.auth import authenticated_token, recorded_uses
 from api.clock import Clock
-from api.downloads import DOWNLOAD_PATH, REJECTS_PATH, download_backup, download_rejects
+from api.downloads import (
+    DOWNLOAD_PATH,
+    EXPORT_PATH,
+    REJECTS_PATH,
+    download_backup,
+    download_group_export,
+    download_rejects,
+)
 from api.graphiql import graphiql_html, static_routes
 from api.graphql.context import Context
 from api.graphql.schema import build_schema
@@ -95,6 +102,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             Route(DOWNLOAD_PATH + "{token}", download_backup, methods=["GET"]),
             Route(REJECTS_PATH + "{token}", download_rejects, methods=["GET"]),
+            Route(EXPORT_PATH + "{token}", download_group_export, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             *(static_routes() if services.settings.graphiql else []),
         ],

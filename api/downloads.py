@@ -21,8 +21,9 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from storage.db import read_transaction
 from storage.jobs import JobRow, job_by_id
+from storage.reads import GroupRow, groups_by_id
 from storage.store.backup_reads import BackupRow, backup_by_id
-from storage.store.exports import export_backup_csv
+from storage.store.exports import export_backup_csv, export_group_csv
 
 SALT = "listkeeper.backup-download"
 DOWNLOAD_PATH = "/downloads/backups/"
@@ -217,3 +218,73 @@ async def _chunks_of(stream: BinaryIO) -> AsyncIterator[bytes]:
 
 
 # A group's live export (Group.exportUrl): the group as it is when the link is opened.
+EXPORT_SALT = "listkeeper.group-export"
+EXPORT_PATH = "/downloads/groups/"
+
+
+def export_link_expiry(*, now: datetime, ttl: int) -> datetime:
+    """When a live export link read at `now` expires: on a grid of a quarter of `ttl`.
+
+    Every read within one quarter gets the same link (stable for caches and for
+    `exportUrl` and `exportUrlExpiresAt` read apart), and a link has at least three
+    quarters of `ttl` left when it is read.
+    """
+    step = max(1, ttl // 4)
+    issued = int(now.timestamp()) // step * step
+    return datetime.fromtimestamp(issued + ttl, UTC)
+
+
+def export_path(*, secret: str, account_id: int, group_id: int, expires_at: datetime) -> str:
+    """The path of the signed live export link of a group."""
+    token = download_token(
+        secret=secret,
+        account_id=account_id,
+        item_id=group_id,
+        expires_at=expires_at,
+        salt=EXPORT_SALT,
+    )
+    return EXPORT_PATH + token
+
+
+def live_export_filename(group: GroupRow, now: datetime) -> str:
+    """A readable file name: group name, then the date and time of the export."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", group.name).strip("-")[:60] or "group"
+    return f"{safe}-export-{now:%Y-%m-%d-%H%M%S}.csv"
+
+
+async def download_group_export(request: Request) -> Response:
+    """GET a group's live export by its signed URL: 403 when invalid, 410 when expired,
+    404 when the group was deleted since (another account's group is not found either)."""
+    services = request.app.state.services
+    now = services.clock.now()
+    try:
+        signed = read_token(
+            secret=services.settings.signing_key,
+            token=request.path_params["token"],
+            now=now,
+            salt=EXPORT_SALT,
+        )
+    except LinkExpired as expired:
+        return refusal(
+            410,
+            "DOWNLOAD_LINK_EXPIRED",
+            f"This download link expired at {expired.expired_at.isoformat()}. Read the"
+            " group's exportUrl again for a new one.",
+        )
+    if signed is None:
+        return refusal(*INVALID)
+    account_id, group_id = signed
+    async with read_transaction(services.engine) as conn:
+        found = await groups_by_id(conn, account_id=account_id, ids=[group_id])
+    group = found.get(group_id)
+    if group is None:
+        return refusal(404, "NOT_FOUND", "This group was deleted.")
+    return StreamingResponse(
+        export_group_csv(services.engine, group.id),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{live_export_filename(group, now)}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

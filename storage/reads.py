@@ -56,6 +56,15 @@ _RECIPIENTS_PAGE = (
     .order_by(col(Recipient.email))
     .limit(sa.bindparam("limit"))
 )
+_RECIPIENTS_OF_STATUS_PAGE = _RECIPIENTS_PAGE.where(col(Recipient.status) == sa.bindparam("status"))
+_RECIPIENTS_OF_STATUS_COUNT = (
+    select(sa.func.count())
+    .select_from(Recipient)
+    .where(
+        col(Recipient.group_id) == sa.bindparam("group_id"),
+        col(Recipient.status) == sa.bindparam("status"),
+    )
+)
 _RECIPIENTS_BY_ID = (
     select(Recipient)
     .join(RecipientGroup, col(RecipientGroup.id) == col(Recipient.group_id))
@@ -118,11 +127,26 @@ async def groups_by_id(
 
 
 async def recipients_page(
-    conn: AsyncConnection, *, group_id: int, first: int, after_email: str | None
+    conn: AsyncConnection,
+    *,
+    group_id: int,
+    first: int,
+    after_email: str | None,
+    status: str | None = None,
 ) -> list[Recipient]:
-    """The group's recipients ordered by email, after the keyset `after_email`."""
+    """The group's recipients (of `status` if given) by email, after the keyset `after_email`."""
     page = {"group_id": group_id, "after_email": after_email or "", "limit": first + 1}
-    return await fetch_models(conn, _RECIPIENTS_PAGE, page)
+    if status is None:
+        return await fetch_models(conn, _RECIPIENTS_PAGE, page)
+    # No (group_id, status) index: the email index is walked and filtered, a cost that
+    # follows the rows skipped (an index more would cost every import).
+    return await fetch_models(conn, _RECIPIENTS_OF_STATUS_PAGE, page | {"status": status})
+
+
+async def recipients_of_status_count(conn: AsyncConnection, *, group_id: int, status: str) -> int:
+    """How many of the group's recipients have `status`."""
+    found = await conn.scalar(_RECIPIENTS_OF_STATUS_COUNT, {"group_id": group_id, "status": status})
+    return int(found or 0)
 
 
 async def recipients_by_id(

@@ -19,7 +19,16 @@ class Account(relay.Node):
     name: str
     backups_enabled: bool = strawberry.field(description="The account-wide backup switch.")
     backup_retention_days: int = strawberry.field(
-        description="Days a backup is kept: 30 unless changed."
+        description="Days a backup is kept after it was taken: 30 unless changed"
+        " (updateAccountSettings, retentionDays)."
+    )
+    time_zone: str = strawberry.field(
+        description="IANA time zone name of the account (UTC unless changed): the backups"
+        " screen's days are in it."
+    )
+    api_backup_window_minutes: int = strawberry.field(
+        description="An API write backs its group up when the group's latest backup is older"
+        " than this many minutes (60 unless changed; 0: every API write)."
     )
 
     @classmethod
@@ -29,6 +38,8 @@ class Account(relay.Node):
             name=row.name,
             backups_enabled=row.backups_enabled,
             backup_retention_days=row.backup_retention_days,
+            time_zone=row.time_zone,
+            api_backup_window_minutes=row.api_backup_window_minutes,
         )
 
     @strawberry.field(description="The account's API tokens, oldest first (never their secrets).")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
+
+from api.downloads import export_link_expiry, export_path
 
 # The module, not its names: backups.py imports this module too (a backup's group), and
 # names are looked up when a resolver runs, once both modules are loaded.
@@ -23,9 +26,11 @@ from api.graphql.pagination import (
     page_size,
 )
 from api.graphql.recipients import Recipient
+from storage.codec import RecipientStatus
 from storage.db import read_transaction
 from storage.jobs import JobKind, JobStatus
-from storage.reads import GroupRow, recipients_page
+from storage.reads import GroupRow, RecipientRow, recipients_of_status_count, recipients_page
+from storage.recipient_search import search_count, search_page, search_prefix
 
 if TYPE_CHECKING:
     from api.graphql.backups import Backup
@@ -59,24 +64,51 @@ class Group(relay.Node):
         owner = await info.context.loaders.account.load(info.context.account_id)
         return owner.backups_enabled
 
-    @strawberry.field(description="The group's recipients, ordered by email.")
+    @strawberry.field(
+        description="The group's recipients, ordered by email. `search`: those whose email, first"
+        " name or last name starts with it (case-insensitive; results then in code point order"
+        " of the email); `status`: those of this status. `totalCount` counts the matches."
+    )
     async def recipients(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        search: str | None = None,
+        status: RecipientStatus | None = None,
     ) -> Connection[Recipient]:
         size = page_size(first)
-        after_email = decode_text_cursor(after)
-        async with read_transaction(info.context.engine) as conn:
-            rows = await recipients_page(
-                conn, group_id=self.id, first=size, after_email=after_email
-            )
+        found = RecipientFilter(search_prefix(search), status.value if status else None)
+        rows, total = await _recipients(
+            info, self, found, size=size, after_email=decode_text_cursor(after)
+        )
         return connection(
             rows,
             size=size,
-            total=self.recipient_count,
+            total=total,
             after=after,
             key=lambda r: (r.email,),
             node=Recipient.from_row,
         )
+
+    @strawberry.field(
+        description="Signed URL of the group's CSV export as it is when the URL is opened (the"
+        " same CSV as a backup's downloadUrl): a plain GET with no Authorization header. The"
+        " same URL is given for a quarter of its lifetime; see exportUrlExpiresAt."
+    )
+    def export_url(self, info: Info) -> str:
+        services = info.context.services
+        path = export_path(
+            secret=services.settings.signing_key,
+            account_id=info.context.account_id,
+            group_id=self.id,
+            expires_at=_export_expiry(info),
+        )
+        return (services.settings.public_url or _request_base(info)).rstrip("/") + path
+
+    @strawberry.field(description="When exportUrl stops working (410 after it).")
+    def export_url_expires_at(self, info: Info) -> datetime:
+        return _export_expiry(info)
 
     @strawberry.field(description="This group's backups, newest first.")
     async def backups(
@@ -116,6 +148,52 @@ class Group(relay.Node):
     ) -> list[Group | None]:
         rows = await load_nodes(info.context.loaders.groups, node_ids)
         return [cls.from_row(row) if row is not None else None for row in rows]
+
+
+@dataclass(frozen=True)
+class RecipientFilter:
+    """Which recipients a page lists: a lower-case prefix, a stored status (None: any)."""
+
+    prefix: str | None
+    status: str | None
+
+
+async def _recipients(
+    info: Info, group: Group, found: RecipientFilter, *, size: int, after_email: str | None
+) -> tuple[list[RecipientRow], int]:
+    """A page of the group's recipients that `found` selects, and how many it selects."""
+    async with read_transaction(info.context.engine) as conn:
+        if found.prefix is not None:
+            rows = await search_page(
+                conn,
+                group_id=group.id,
+                prefix=found.prefix,
+                status=found.status,
+                first=size,
+                after_email=after_email,
+            )
+            total = await search_count(
+                conn, group_id=group.id, prefix=found.prefix, status=found.status
+            )
+            return rows, total
+        rows = await recipients_page(
+            conn, group_id=group.id, first=size, after_email=after_email, status=found.status
+        )
+        if found.status is None:
+            return rows, group.recipient_count
+        return rows, await recipients_of_status_count(conn, group_id=group.id, status=found.status)
+
+
+def _export_expiry(info: Info) -> datetime:
+    services = info.context.services
+    return export_link_expiry(
+        now=services.clock.now(), ttl=services.settings.download_url_ttl_seconds
+    )
+
+
+def _request_base(info: Info) -> str:
+    request = info.context.request
+    return str(request.base_url) if request is not None else ""
 
 
 async def live_group(info: Info, group_id: int | None) -> Group | None:

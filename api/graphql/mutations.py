@@ -16,6 +16,7 @@ from api.erasure import erase_recipient
 from api.errors import FileTooLarge, InvalidInput, NotFound, UserFacingError
 from api.global_ids import decode_id, encode_id
 from api.graphql import group_mutations, recipient_mutations
+from api.graphql.account_settings import UpdateAccountSettingsPayload, update_account_settings
 from api.graphql.accounts import Account
 from api.graphql.backups import backup_by_id
 from api.graphql.context import Info
@@ -264,6 +265,12 @@ class Mutation:
             erased_versions=erased.versions,
             backups_changed=erased.backups_touched,
         )
+
+    update_account_settings: UpdateAccountSettingsPayload = strawberry.mutation(
+        resolver=update_account_settings,
+        description="Change the account's settings: backup retention (it applies to the backups"
+        " already taken), time zone, API backup window.",
+    )
 
     @strawberry.mutation(
         description="Turn backups on or off, account-wide or for one group; effective at once."

@@ -1,4 +1,4 @@
-"""CSV exports of a backup's state, streamed in constant memory.
+"""CSV exports of a backup's state or of a group as it is now, streamed in constant memory.
 
 The database does the per-row work: it picks the attributes out of the JSON and
 neutralises formula cells (the same rule as `neutralise_cell`), so Python only
@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -35,16 +36,60 @@ COPY_QUEUE_CHUNKS = 8
 _UNQUOTABLE = re.compile(r'["\\\x00-\x1f]')
 
 
+@dataclass(frozen=True)
+class StatePoint:
+    """A state to export: the group's rows at `seq`, under the header of `names`."""
+
+    seq: int
+    names: list[str]
+
+
+class GroupGone(LookupError):
+    """The group of a live export was purged before its export began."""
+
+
 async def export_backup_csv(engine: AsyncEngine, backup: BackupRow) -> AsyncIterator[bytes]:
     """The backup's state as UTF-8 CSV with a header row, ordered by email, chunk by chunk."""
-    names: list[str] = orjson.loads(backup.attribute_names)
-    yield export_text([export_header(names)]).encode()
-    if is_sqlite(engine):
-        rows = _sqlite_rows(engine, backup.group_id, backup.seq, names)
-    else:
-        rows = _copy_rows(engine, backup.group_id, backup.seq, names)
-    async for chunk in rows:
+    point = StatePoint(backup.seq, orjson.loads(backup.attribute_names))
+    async for chunk in _export(engine, backup.group_id, point):
         yield chunk
+
+
+async def export_group_csv(engine: AsyncEngine, group_id: int) -> AsyncIterator[bytes]:
+    """The group as it is now, the same CSV as a backup's.
+
+    Its seq, attribute names and rows are read in one snapshot: a write meanwhile is wholly
+    in the export or not at all.
+    """
+    async for chunk in _export(engine, group_id, None):
+        yield chunk
+
+
+async def export_state_csv(
+    engine: AsyncEngine, *, group_id: int, seq: int, names: Sequence[str]
+) -> AsyncIterator[bytes]:
+    """The group's state at `seq` (as of a moment, api/moment_downloads.py) under the header
+    of `names`, the same CSV as a backup's."""
+    async for chunk in _export(engine, group_id, StatePoint(seq, list(names))):
+        yield chunk
+
+
+def _export(engine: AsyncEngine, group_id: int, point: StatePoint | None) -> AsyncIterator[bytes]:
+    """The CSV of `point` (None: the group now), per database."""
+    if is_sqlite(engine):
+        return _sqlite_rows(engine, group_id, point)
+    return _copy_rows(engine, group_id, point)
+
+
+def _header(names: Sequence[str]) -> bytes:
+    return export_text([export_header(names)]).encode()
+
+
+def _point_of_group(row: Any, group_id: int) -> StatePoint:
+    """The group's state now from its (seq, attribute_names) row."""
+    if row is None:
+        raise GroupGone(f"group {group_id} is gone")
+    return StatePoint(int(row[0]), orjson.loads(row[1]))
 
 
 def _sqlite_attribute_reads(names: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -79,25 +124,37 @@ def _cells(names: Sequence[str], *, escape: str, attribute: Callable[[int], str]
 
 
 async def _sqlite_rows(
-    engine: AsyncEngine, group_id: int, seq: int, names: Sequence[str]
+    engine: AsyncEngine, group_id: int, point: StatePoint | None
 ) -> AsyncIterator[bytes]:
     escape = "'=', '+', '-', '@', char(9), char(13), ''''"
-    reads, parameters = _sqlite_attribute_reads(names)
-    cells = _cells(names, escape=escape, attribute=reads.__getitem__)
     async with engine.connect() as conn:
         driver = await driver_connection(conn)
-        # One read transaction: the history check and the rows see the same snapshot.
+        # One read transaction: the group, the history check and the rows see one snapshot.
         await driver.execute("BEGIN")
         try:
-            history = await _has_history(driver, group_id, seq)
+            if point is None:
+                point = _point_of_group(await _sqlite_group(driver, group_id), group_id)
+                history = False  # the state at the group's current seq is its current rows
+            else:
+                history = await _has_history(driver, group_id, point.seq)
+            yield _header(point.names)
+            reads, parameters = _sqlite_attribute_reads(point.names)
+            cells = _cells(point.names, escape=escape, attribute=reads.__getitem__)
             parts: tuple[StatePart, ...] = BOTH_PARTS if history else ("current",)
-            state = state_sql(group_id, seq, parts=parts, ordered=True)
+            state = state_sql(group_id, point.seq, parts=parts, ordered=True)
             sql = f"SELECT {cells} FROM ({state})"
             async with driver.execute(sql, parameters) as cursor:
                 while rows := await cursor.fetchmany(CHUNK_ROWS):
                     yield export_text(rows).encode()
         finally:
             await driver.execute("COMMIT")
+
+
+async def _sqlite_group(driver: Any, group_id: int) -> Any:
+    async with driver.execute(
+        "SELECT seq, attribute_names FROM recipient_group WHERE id = ?", (group_id,)
+    ) as cursor:
+        return await cursor.fetchone()
 
 
 async def _has_history(driver: Any, group_id: int, seq: int) -> bool:
@@ -108,30 +165,52 @@ async def _has_history(driver: Any, group_id: int, seq: int) -> bool:
         return await cursor.fetchone() is not None
 
 
-async def _copy_rows(
-    engine: AsyncEngine, group_id: int, seq: int, names: Sequence[str]
-) -> AsyncIterator[bytes]:
-    """PostgreSQL writes the CSV itself; a bounded queue carries it out as it comes."""
+def _copy_sql(group_id: int, point: StatePoint, parts: Sequence[StatePart]) -> str:
     escape = "'=', '+', '-', '@', E'\\t', E'\\r', ''''"
-    cells = _cells(names, escape=escape, attribute=lambda i: f"(attributes ->> ${i + 1})")
+    cells = _cells(point.names, escape=escape, attribute=lambda i: f"(attributes ->> ${i + 1})")
     # The JSON is parsed once a row (OFFSET 0 keeps the subquery from being inlined).
     state = (
         "SELECT email, first_name, last_name, status, attributes::jsonb AS attributes"
-        f" FROM ({state_sql(group_id, seq)}) AS state ORDER BY email"
+        f" FROM ({state_sql(group_id, point.seq, parts=parts)}) AS state ORDER BY email"
     )
-    sql = f"SELECT {cells} FROM ({state} OFFSET 0) AS rows"
-    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=COPY_QUEUE_CHUNKS)
+    return f"SELECT {cells} FROM ({state} OFFSET 0) AS rows"
+
+
+async def _copy_rows(
+    engine: AsyncEngine, group_id: int, point: StatePoint | None
+) -> AsyncIterator[bytes]:
+    """PostgreSQL writes the CSV itself; a bounded queue carries it out as it comes."""
     async with engine.connect() as conn:
         driver = await driver_connection(conn)
-        copy = asyncio.create_task(_copy(driver, sql, names, queue))
-        try:
-            while (chunk := await queue.get()) is not None:
+        if point is not None:  # a backup's seq: its one COPY statement is one snapshot
+            yield _header(point.names)
+            async for chunk in _copy_chunks(driver, _copy_sql(group_id, point, BOTH_PARTS), point):
                 yield chunk
+            return
+        # The group now: its row and its rows in one snapshot.
+        async with driver.transaction(isolation="repeatable_read", readonly=True):
+            row = await driver.fetchrow(
+                "SELECT seq, attribute_names FROM recipient_group WHERE id = $1", group_id
+            )
+            point = _point_of_group(row, group_id)
+            yield _header(point.names)
+            current = _copy_sql(group_id, point, ("current",))
+            async for chunk in _copy_chunks(driver, current, point):
+                yield chunk
+
+
+async def _copy_chunks(driver: Any, sql: str, point: StatePoint) -> AsyncIterator[bytes]:
+    """The bytes of one COPY, through a bounded queue."""
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=COPY_QUEUE_CHUNKS)
+    copy = asyncio.create_task(_copy(driver, sql, point.names, queue))
+    try:
+        while (chunk := await queue.get()) is not None:
+            yield chunk
+        await copy
+    finally:
+        copy.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
             await copy
-        finally:
-            copy.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await copy
 
 
 async def _copy(

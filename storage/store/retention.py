@@ -19,13 +19,13 @@ which a backup counts as gone when it has expired and no active restore reads it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
-from storage.models import Job, RecipientGroup
+from storage.models import Backup, Job, RecipientGroup
 from storage.sql import row_lock, run, scalar
 from storage.store.state import seen_at
 
@@ -241,3 +241,45 @@ async def count_group_purge(conn: AsyncConnection, *, group_id: int) -> GroupPur
         )
     ).one()
     return GroupPurge(int(row.recipients), int(row.history), int(row.activities), True)
+
+
+async def reset_account_expiries(conn: AsyncConnection, *, account_id: int, days: int) -> int:
+    """Set every backup of the account to expire `days` after its creation; how many changed.
+
+    A retention setting applies to the backups already taken: shortened, the next sweep
+    removes what is now past it; lengthened, the backups not yet swept are kept longer.
+    """
+    rows = (
+        await conn.execute(
+            select(Backup.id, Backup.created_at, Backup.expires_at).where(
+                col(Backup.account_id) == account_id
+            )
+        )
+    ).all()
+    period = timedelta(days=days)
+    changes = [
+        {"backup_id": r.id, "new_expiry": r.created_at + period}
+        for r in rows
+        if r.expires_at != r.created_at + period
+    ]
+    if changes:
+        await conn.execute(
+            sa.update(Backup)
+            .where(col(Backup.id) == sa.bindparam("backup_id"))
+            .values(expires_at=sa.bindparam("new_expiry")),
+            changes,
+        )
+    return len(changes)
+
+
+async def count_account_expired(conn: AsyncConnection, *, account_id: int, as_of: datetime) -> int:
+    """How many of the account's backups a sweep as of `as_of` would delete."""
+    # Text: the in-use test is the sweep's own.
+    value = await scalar(
+        conn,
+        "SELECT count(*) FROM backup AS b WHERE b.account_id = :a AND b.expires_at <= :as_of"
+        f" AND NOT {IN_USE}",
+        a=account_id,
+        as_of=as_of,
+    )
+    return int(value)
