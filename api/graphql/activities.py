@@ -11,7 +11,9 @@ from storage.activities import ActivityKind, ActivityRow
 strawberry.enum(ActivityKind, description="What a recipient did with a mailing.")
 
 
-@strawberry.type(description="An open or a click.")
+@strawberry.type(
+    description="An open or a click, or a resubscription (RESUBSCRIBED, recorded by setRecipientStatus with the status it lifted as detail)."
+)
 class Activity:
     kind: ActivityKind
     occurred_at: datetime
