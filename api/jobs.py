@@ -93,7 +93,7 @@ async def target_group(conn: AsyncConnection, job: JobRow, now: datetime) -> Loc
         group_id = await create_group(
             conn, account_id=job.account_id, name=job.new_group_name, now=now
         )
-    group = await lock_group(conn, group_id=group_id)
+    group = await lock_group(conn, group_id=group_id, now=now)
     if group is None:
         raise UserFacingError("The group was deleted before the job ran.")
     return group

@@ -2,7 +2,9 @@
 
 A sweep as of a time handles one group at a time. For each group with expired
 backups, one short transaction deletes them and purges the group's history rows
-that no remaining backup sees, so a crash never leaves unneeded rows behind.
+that no remaining backup sees and no moment of its retention period needs, so a crash
+never leaves unneeded rows behind. Then each group whose write log reaches past its
+period loses the versions and log rows only those older moments needed.
 Then each deleted group that no backup references is purged, in batches.
 An item that fails is logged and skipped; the next sweep tries it again.
 Backups that a queued or running restore reads are kept until the job ends.
@@ -35,7 +37,7 @@ from storage.staged_files import (
     expired_staged_files,
     staged_upload_keys,
 )
-from storage.store import retention
+from storage.store import history_retention, retention
 from storage.store.retention import ExpiredBackup, GroupPurge
 
 log = logging.getLogger("listkeeper.retention")
@@ -131,6 +133,11 @@ async def sweep(
     for group_id, ids in _deletable_by_group(expired).items():
         expire = partial(_expire_group, engine, report, counted, group_id=group_id, ids=ids)
         await _attempt(report, f"backups of group {group_id}", expire)
+    async with read_transaction(engine) as conn:
+        aged = await history_retention.groups_with_old_writes(conn, as_of=as_of)
+    for group_id in aged:
+        trim = partial(_trim_history, engine, report, counted, group_id=group_id)
+        await _attempt(report, f"history of group {group_id}", trim)
     async with read_transaction(engine) as conn:
         if dry_run:
             purgeable = await retention.groups_purgeable_after(conn, as_of=as_of)
@@ -235,10 +242,32 @@ async def _expire_group(
             deleted = await retention.delete_expired_backups(
                 conn, group_id=group_id, ids=ids, as_of=report.as_of
             )
-            history = await retention.purge_history(conn, group_id=group_id)
+            history = await retention.purge_history(conn, group_id=group_id, as_of=report.as_of)
     report.deleted_backup_ids += deleted
     report.history_rows_purged += history
     counted[group_id] = history
+
+
+async def _trim_history(
+    engine: AsyncEngine, report: SweepReport, counted: dict[int, int], *, group_id: int
+) -> None:
+    """Continuous protection: the versions and log rows older than the group's period."""
+    if report.dry_run:
+        if group_id not in counted:  # its expiry step counted the same rows
+            async with read_transaction(engine) as conn:
+                history = await retention.count_history_purge(
+                    conn, group_id=group_id, as_of=report.as_of
+                )
+            report.history_rows_purged += history
+            counted[group_id] = history
+        return
+    async with write_transaction(engine) as conn:
+        if await retention.lock_group_row(conn, group_id=group_id):
+            history = await history_retention.trim_group_history(
+                conn, group_id=group_id, as_of=report.as_of
+            )
+            report.history_rows_purged += history
+            counted[group_id] = counted.get(group_id, 0) + history
 
 
 async def _purge_group(

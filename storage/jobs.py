@@ -87,6 +87,9 @@ class JobRow:
     started_by: str | None
     # The file store key of the job's file of rejected rows (api/rejects.py); None: none kept.
     rejects_key: str | None
+    # A restore as of a moment: the group it reads and the moment (no source backup).
+    source_group_id: int | None
+    source_as_of: datetime | None
 
     @property
     def finished(self) -> bool:
@@ -95,7 +98,7 @@ class JobRow:
 
 
 JOB_FIELDS = tuple(f.name for f in dataclasses.fields(JobRow))
-TIMES = ("created_at", "started_at", "finished_at")
+TIMES = ("created_at", "started_at", "finished_at", "source_as_of")
 
 
 class JobTakenOver(Exception):

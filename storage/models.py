@@ -138,6 +138,11 @@ class GroupWrite(SQLModel, table=True):
         primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
     )
     written_at: datetime = Field(sa_type=UTC_DATETIME)
+    # Whether the write copied every row it replaced or removed to the history (both backup
+    # switches on): a moment before a write that did not cannot be rebuilt.
+    history_kept: bool
+    # The group's attribute names after the write (JSON list): the header as of a moment.
+    attribute_names: str
 
 
 class Activity(SQLModel, table=True):
@@ -218,6 +223,10 @@ class Job(SQLModel, table=True):
     # Rows whose status change the suppression guard refused; the file of every reject.
     status_kept: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     rejects_key: str | None = Field(default=None, max_length=200)
+    # A restore as of a moment (migration 0008): the group whose state at that moment it
+    # restores, instead of a backup.
+    source_group_id: int | None = Field(default=None)
+    source_as_of: datetime | None = Field(default=None, sa_type=UTC_DATETIME)
 
 
 class JobRowError(SQLModel, table=True):

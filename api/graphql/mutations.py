@@ -187,14 +187,23 @@ class Mutation:
         )
 
     @strawberry.mutation(
-        description="Restore a backup into a new group (default) or an existing one, as a job; the target is backed up first."
+        description="Restore a backup, or a group as of a moment (asOf), into a new group (default) or an existing one, as a job; the target is backed up first."
     )
     async def restore_backup(self, info: Info, input: RestoreBackupInput) -> RestoreBackupPayload:
         services = info.context.services
         try:
-            backup_id = decode_id(input.backup_id, "Backup", field=["backupId"])
+            backup_id = (
+                decode_id(input.backup_id, "Backup", field=["backupId"])
+                if input.backup_id is not None
+                else None
+            )
             group_id = (
                 decode_id(input.group_id, "Group", field=["groupId"]) if input.group_id else None
+            )
+            source_group_id = (
+                decode_id(input.source_group_id, "Group", field=["sourceGroupId"])
+                if input.source_group_id is not None
+                else None
             )
             job_id = await backup_cases.start_restore(
                 engine=services.engine,
@@ -205,6 +214,8 @@ class Mutation:
                 strategy=(input.strategy or RestoreStrategy.REFRESH_AND_ADD).value,
                 now=services.clock.now(),
                 started_by=info.context.token_name,
+                as_of=input.as_of,
+                source_group_id=source_group_id,
             )
         except UserFacingError as error:
             return RestoreBackupPayload(user_errors=[UserError.from_error(error)])

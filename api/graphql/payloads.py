@@ -91,7 +91,9 @@ class DeleteGroupPayload:
 
 @strawberry.input
 class RestoreBackupInput:
-    backup_id: strawberry.ID
+    backup_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The backup to restore; or give asOf instead (exactly one)."
+    )
     group_id: strawberry.ID | None = strawberry.field(
         default=None, description="Restore into this group, or"
     )
@@ -99,6 +101,15 @@ class RestoreBackupInput:
         default=None, description="into a new group; neither: a new group named after the backup."
     )
     strategy: RestoreStrategy | None = RestoreStrategy.REFRESH_AND_ADD
+    as_of: datetime | None = strawberry.field(
+        default=None,
+        description="Instead of backupId: restore the group exactly as it was at this moment"
+        " (within the retention period, backups on). The group is sourceGroupId, else groupId"
+        " (a group restored into itself, e.g. with strategy REPLACE).",
+    )
+    source_group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="With asOf: the group whose state at that moment is restored."
+    )
 
 
 @strawberry.type

@@ -1,4 +1,4 @@
-"""Comparing a backup with its group as it is now.
+"""Comparing a group's state at a seq (a backup's, or a moment's) with the group as it is now.
 
 The versions make this cheap to reason about: a current row written at or before the
 backup's seq is the very row the backup saw (unchanged); the rest of the current rows
@@ -60,7 +60,11 @@ def _same(a: str, b: str, *, sqlite: bool) -> str:
             return _same_attributes_sqlite(f"{a}.{c}", f"{b}.{c}")
         return f"{a}.{c} = {b}.{c}"
 
-    return " AND ".join(f"({equal(c)} OR ({a}.{c} IS NULL AND {b}.{c} IS NULL))" for c in VALUES)
+    # COALESCE: a comparison with one NULL side is NULL, and NOT (NULL) would hide a value
+    # that appeared or went (a first name given where there was none) as "unchanged".
+    return " AND ".join(
+        f"(COALESCE({equal(c)}, false) OR ({a}.{c} IS NULL AND {b}.{c} IS NULL))" for c in VALUES
+    )
 
 
 def _same_attributes_sqlite(a: str, b: str) -> str:

@@ -108,6 +108,17 @@ async def fill_final(conn: AsyncConnection, source: Source) -> int:
     return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
 
 
+async def history_horizon(conn: AsyncConnection, *, group: LockedGroup) -> int | None:
+    """Rows up to this version are copied to history before this write replaces them; None: none.
+
+    Under continuous protection (both switches on) every row: the state at each seq of the
+    retention period stays rebuildable. Otherwise only what a backup sees (its latest seq).
+    """
+    if group.backups_active:
+        return group.previous_seq
+    return await latest_backup_seq(conn, group_id=group.id)
+
+
 # Awaited between the statements of a write: raises to stop it (a job asked to stop), so
 # that the caller's transaction rolls back. The statements themselves run to their end.
 Checkpoint = Callable[[], Awaitable[None]]
@@ -126,7 +137,7 @@ async def merge_into_group(
     now: datetime,
     checkpoint: Checkpoint = no_checkpoint,
 ) -> WriteOutcome:
-    """Apply the source to a group in `mode`, copying to history what a backup still sees."""
+    """Apply the source to a group in `mode`, copying to history what must stay rebuildable."""
     staged = await fill_final(conn, source)
     await checkpoint()
     matched, kept = await count_matched(conn, group_id=group.id, mode=mode)
@@ -198,12 +209,12 @@ async def _update_matched(
     """Compute the changed rows into a keyed temp table, copy their history, update by id;
     the rows changed, and how many of them had their status kept (when `count_kept`).
 
-    When a backup can see the group, the temp table also keeps each changed row's old
-    values, so that the history copy reads nothing but the changes.
+    When history is kept (`history_horizon`), the temp table also keeps each changed row's
+    old values, so that the history copy reads nothing but the changes.
     """
     merged = merged_values(conn, mode)
     columns = ", ".join(merged)
-    latest = await latest_backup_seq(conn, group_id=group.id)
+    latest = await history_horizon(conn, group=group)
     keep_old = latest is not None
     await create_temp(conn, "stage_changes", _changes_columns(conn, keep_old=keep_old))
     old = (
@@ -293,7 +304,7 @@ async def _remove_unstaged(conn: AsyncConnection, *, group: LockedGroup) -> int:
         "FROM recipient AS r WHERE r.group_id = :g AND NOT EXISTS"
         " (SELECT 1 FROM stage_final AS s WHERE s.email = r.email)"
     )
-    latest = await latest_backup_seq(conn, group_id=group.id)
+    latest = await history_horizon(conn, group=group)
     if latest is not None:
         await run(
             conn,

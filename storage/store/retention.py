@@ -1,8 +1,9 @@
 """Retention SQL: expired backups, the history no backup needs, deleted groups nobody needs.
 
 A history row `[valid_from, valid_to)` of a group is needed while some backup of
-that group has `valid_from <= seq < valid_to`. Backups are only ever taken at a
-group's current seq, so a new backup never needs an existing history row: once a
+that group has `valid_from <= seq < valid_to`, or while a moment of the retention period
+needs it (continuous protection, `storage.store.history_retention`). Backups are only ever
+taken at a group's current seq, so a new backup never needs an existing history row: once a
 row is unneeded it stays unneeded, and purging it cannot race with a write.
 
 Every step is set-based and safe to run twice or on two instances at once:
@@ -25,9 +26,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
-from storage.models import Backup, Job, RecipientGroup
+from storage.models import Backup, GroupWrite, Job, RecipientGroup
 from storage.sql import row_lock, run, scalar
-from storage.store.state import seen_at
+from storage.store.history_retention import count_history_trim, trim_group_history
 
 ACTIVE_JOB = "job.status IN ('QUEUED', 'RUNNING', 'CANCELLING')"
 IN_USE = f"EXISTS (SELECT 1 FROM job WHERE job.source_backup_id = b.id AND {ACTIVE_JOB})"
@@ -95,33 +96,15 @@ async def delete_expired_backups(
     return sorted(int(r.id) for r in rows)
 
 
-def _unseen(survivors: str) -> str:
-    """Predicate on `recipient_version AS v` of group :g: no (surviving) backup sees the row."""
-    return (
-        "v.group_id = :g AND NOT EXISTS (SELECT 1 FROM backup AS b WHERE b.group_id = :g"
-        f" AND {seen_at('b.seq', 'history', 'v')}{survivors})"
-    )
-
-
-async def purge_history(conn: AsyncConnection, *, group_id: int) -> int:
-    """Delete the group's history rows that no remaining backup sees; how many."""
-    # Text: a set-based purge (anti-join against the group's backups).
-    result = await run(conn, f"DELETE FROM recipient_version AS v WHERE {_unseen('')}", g=group_id)
-    return result.rowcount
+async def purge_history(conn: AsyncConnection, *, group_id: int, as_of: datetime) -> int:
+    """Delete the group's history rows that no remaining backup sees and that no moment of
+    its retention period needs (`storage.store.history_retention`); how many."""
+    return await trim_group_history(conn, group_id=group_id, as_of=as_of)
 
 
 async def count_history_purge(conn: AsyncConnection, *, group_id: int, as_of: datetime) -> int:
     """How many history rows `purge_history` would delete after a sweep as of `as_of`."""
-    # The surviving seqs once, not the survival test per (row, backup) pair.
-    value = await scalar(
-        conn,
-        "WITH s AS MATERIALIZED (SELECT b.seq FROM backup AS b WHERE b.group_id = :g"
-        f"{SURVIVES}) SELECT count(*) FROM recipient_version AS v WHERE v.group_id = :g"
-        f" AND NOT EXISTS (SELECT 1 FROM s WHERE {seen_at('s.seq', 'history', 'v')})",
-        g=group_id,
-        as_of=as_of,
-    )
-    return int(value)
+    return await count_history_trim(conn, group_id=group_id, as_of=as_of, survivors=SURVIVES)
 
 
 def _purgeable(survivors: str) -> str:
@@ -224,6 +207,7 @@ async def _delete_group_row(conn: AsyncConnection, *, group_id: int) -> None:
     # Finished jobs stay in the account's history; they lose the group they pointed at
     # (the foreign key forbids a dangling id, and `ImportJob.group` is null then anyway).
     await conn.execute(sa.update(Job).where(col(Job.group_id) == group_id).values(group_id=None))
+    await conn.execute(sa.delete(GroupWrite).where(col(GroupWrite.group_id) == group_id))
     await conn.execute(sa.delete(RecipientGroup).where(col(RecipientGroup.id) == group_id))
 
 

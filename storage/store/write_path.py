@@ -1,16 +1,18 @@
 """The versioned recipient store: the one write path for recipients.
 
 Every change to a group's recipients goes through `write_recipients` (retention
-only deletes what no backup can see any more). Before a write replaces or removes a current
-row that some backup can still see, the old row is copied to
-`recipient_version` with the seq range during which it was current. The copy
-is one set-based statement driven from the staged rows, so its cost follows
-the rows that change, never the size of the group.
+only deletes what the retention period and the backups no longer need). Before a write
+replaces or removes a current row, the old row is copied to `recipient_version` with the
+seq range during which it was current. The copy is one set-based statement driven from the
+staged rows, so its cost follows the rows that change, never the size of the group.
 
-A backup taken at seq S sees rows with `version <= S` plus history rows with
-`valid_from <= S < valid_to`; since backups are only taken at a group's current
-seq, a row needs a history copy exactly when `version <= L`, L being the
-group's latest backup seq. With no backup, nothing is copied at all.
+Continuous protection: while both backup switches are on, every replaced or removed row is
+copied, so that the state at any seq of the retention period can be rebuilt, and
+`lock_group` logs each seq with its time (`storage.store.write_log`), so that a moment maps
+to a seq. With a switch off, a row is copied only when some backup still sees it: a backup
+taken at seq S sees rows with `version <= S` plus history rows with
+`valid_from <= S < valid_to`, and since backups are only taken at a group's current seq,
+that is exactly when `version <= L`, L being the group's latest backup seq.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from storage.db import driver_connection, is_sqlite
 from storage.models import RecipientGroup
 from storage.sql import run, scalar
 from storage.store.merge import Checkpoint, merge_into_group, no_checkpoint
+from storage.store.write_log import log_attribute_names, log_write
 from storage.store.writes import (
     RECIPIENT_COLUMNS,
     STAGE_COLUMNS,
@@ -60,8 +63,11 @@ __all__ = [
 ]
 
 
-async def lock_group(conn: AsyncConnection, *, group_id: int) -> LockedGroup | None:
-    """Lock a live group for writing and take its next seq (inside the transaction)."""
+async def lock_group(conn: AsyncConnection, *, group_id: int, now: datetime) -> LockedGroup | None:
+    """Lock a live group for writing, take its next seq and log it at `now` (in the transaction).
+
+    This is the one place seqs are taken for writes, so every such seq is in the write log.
+    """
     # Text: lock, bump the seq and read both switches in one round trip of the import path.
     row = (
         await run(
@@ -77,7 +83,7 @@ async def lock_group(conn: AsyncConnection, *, group_id: int) -> LockedGroup | N
     ).first()
     if row is None:
         return None
-    return LockedGroup(
+    group = LockedGroup(
         id=row.id,
         account_id=row.account_id,
         name=row.name,
@@ -89,6 +95,15 @@ async def lock_group(conn: AsyncConnection, *, group_id: int) -> LockedGroup | N
         account_backups_enabled=bool(row.account_backups_enabled),
         retention_days=int(row.retention_days),
     )
+    await log_write(
+        conn,
+        group_id=group.id,
+        seq=group.seq,
+        now=now,
+        history_kept=group.backups_active,
+        attribute_names=group.attribute_names,
+    )
+    return group
 
 
 async def create_stage(conn: AsyncConnection) -> None:
@@ -162,6 +177,7 @@ async def write_recipients(
             attribute_names=orjson.dumps(names).decode(),
         )
     )
+    await log_attribute_names(conn, group_id=group.id, seq=group.seq, attribute_names=names)
     return outcome
 
 

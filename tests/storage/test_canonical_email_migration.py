@@ -234,7 +234,7 @@ async def test_a_backup_holding_twins_still_restores(old_engine: AsyncEngine) ->
 
     for target in (empty, one):
         async with write_transaction(engine) as conn:
-            group = await lock_group(conn, group_id=target)
+            group = await lock_group(conn, group_id=target, now=datetime(2026, 1, 5, tzinfo=UTC))
             assert group is not None
             await write_recipients(
                 conn,

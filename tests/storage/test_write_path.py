@@ -1,8 +1,10 @@
-"""The versioned store: every backup reproduces its point in time, whatever happens after.
+"""The versioned store: every backup, and every seq, reproduces its point in time.
 
 A seeded random sequence of writes in every mode, backups and REPLACE restores runs
 against the store; a plain-Python model of the group checks each write, and at the end
-each backup's state must equal the group as it was when the backup was taken.
+each backup's state must equal the group as it was when the backup was taken. Both
+switches are on, so continuous protection keeps every version: the state at every seq
+the group went through (not only at the backups') must equal the model of that moment.
 """
 
 from __future__ import annotations
@@ -133,7 +135,7 @@ async def write(
             await conn.commit()
         await conn.execution_options(immediate=True)
         async with conn.begin():
-            group = await lock_group(conn, group_id=group_id)
+            group = await lock_group(conn, group_id=group_id, now=NOW)
             assert group is not None
             backup_id = (
                 await take_backup(conn, group=group, reason=BackupReason.IMPORT, now=NOW)
@@ -161,6 +163,7 @@ async def test_every_backup_reproduces_its_point_in_time(engine: AsyncEngine, se
         group_id = await create_group(conn, account_id=account_id, name="g", now=NOW)
     model: dict[str, Person] = {}
     snapshots: dict[int, tuple[int, dict[str, Person]]] = {}
+    every_seq: dict[int, dict[str, Person]] = {}
     for _ in range(30):
         backup = rng.random() < 0.5
         if snapshots and rng.random() < 0.2:
@@ -185,13 +188,14 @@ async def test_every_backup_reproduces_its_point_in_time(engine: AsyncEngine, se
             )
         if backup_id is not None:
             snapshots[backup_id] = (at, model)
+        every_seq[at] = model
         model = expected
         assert await current(engine, group_id) == model
     async with read_transaction(engine) as conn:
         count = await scalar(
             conn, "SELECT recipient_count FROM recipient_group WHERE id = :g", g=group_id
         )
-        for seq, state in snapshots.values():
+        for seq, state in [*snapshots.values(), *every_seq.items()]:
             assert (
                 as_model([tuple(r) for r in await fetch_state(conn, group_id=group_id, seq=seq)])
                 == state
