@@ -7,6 +7,11 @@ and their ratio. The ratio is the figure: issue 8 asks that the model reads cost
 ones did.
 
     .venv/bin/python -m bench.bench_reads [--runs N] [--backend sqlite|postgresql|both]
+
+With `--search ROWS` (issue 10 point 7) it measures instead, in a group of ROWS recipients,
+`Group.recipients(search:)`'s reads (a page of 20 and the count) for an email prefix that
+matches 10 rows (target: under 20 ms), prints the plan, and streams the group's live export
+and the export of a backup at the same state once each (issue 10 point 3: within 10%).
 """
 
 from __future__ import annotations
@@ -39,8 +44,11 @@ from bench.common import (
 from storage import reads, tokens
 from storage.db import write_transaction
 from storage.models import Backup
+from storage.recipient_search import search_count, search_page, search_page_sql
 from storage.sql import as_utc, run
 from storage.store import backup_reads, groups, writes
+from storage.store.backup_reads import backup_by_id
+from storage.store.exports import export_backup_csv, export_group_csv
 
 GROUPS = 50
 BACKUPS = 1_000
@@ -245,15 +253,160 @@ async def measure(backend: str, runs: int) -> list[Result]:
     return results
 
 
+SEARCH_PREFIX = "user000012"  # user0000120 ... user0000129: 10 rows
+
+
+async def fill_search_group(engine: AsyncEngine, rows: int) -> tuple[int, int]:
+    """A group of `rows` recipients `userNNNNNNN@example.com` with names, written in SQL as
+    one write at seq 1, and a backup of that state; (group id, backup id)."""
+    now = stamp()
+    async with write_transaction(engine) as conn:
+        account_id = await tokens.ensure_account(conn, name="search", now=now)
+        group_id = await groups.create_group(conn, account_id=account_id, name="big", now=now)
+        numbers = (
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < :rows)"
+            " SELECT i FROM n"
+            if conn.dialect.name == "sqlite"
+            else "SELECT i FROM generate_series(0, :rows - 1) AS i"
+        )
+        padded = (
+            "substr('0000000' || i, -7)"
+            if conn.dialect.name == "sqlite"
+            else "lpad(i::text, 7, '0')"
+        )
+        await run(
+            conn,
+            "INSERT INTO recipient (group_id, email, first_name, last_name, status, attributes,"
+            f" created_at, updated_at, version) SELECT :g, 'user' || {padded} || '@example.com',"
+            " 'Name' || i, 'Émile' || i, 'ACTIVE', '{\"city\": \"Paris\"}', :now, :now, 1"
+            f" FROM ({numbers}) AS numbers",
+            g=group_id,
+            rows=rows,
+            now=now,
+        )
+        await run(
+            conn,
+            "UPDATE recipient_group SET seq = 1, recipient_count = :rows,"
+            " attribute_names = '[\"city\"]' WHERE id = :g",
+            g=group_id,
+            rows=rows,
+        )
+        backup_id = (
+            await run(
+                conn,
+                "INSERT INTO backup (account_id, group_id, group_name, reason, seq,"
+                " recipient_count, attribute_names, created_at, expires_at) VALUES (:a, :g,"
+                " 'big', 'IMPORT', 1, :rows, '[\"city\"]', :now, :expires_at) RETURNING id",
+                a=account_id,
+                g=group_id,
+                rows=rows,
+                now=now,
+                expires_at=now + timedelta(days=30),
+            )
+        ).scalar_one()
+    async with engine.connect() as conn:
+        await conn.exec_driver_sql("ANALYZE")
+        await conn.commit()
+    return group_id, int(backup_id)
+
+
+async def streamed_seconds(chunks: Any) -> tuple[float, int]:
+    """Seconds to read an export to its end, and its bytes."""
+    start = time.perf_counter()
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+    return time.perf_counter() - start, size
+
+
+async def measure_search(backend: str, rows: int, runs: int) -> list[Result]:
+    with tempfile.TemporaryDirectory() as folder:
+        async with (
+            fresh_database(backend, Path(folder)) as database,
+            migrated_engine(database) as engine,
+        ):
+            log(f"{backend}: filling a group of {rows:,} recipients")
+            group_id, backup_id = await fill_search_group(engine, rows)
+            async with engine.connect() as conn:
+                sql, ranges = search_page_sql(
+                    backend, prefix=SEARCH_PREFIX, status=None, paged=False
+                )
+                explain = "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN "
+                plan = await conn.execute(
+                    sa.text(explain + sql), {"group_id": group_id, "limit": 21, **ranges}
+                )
+                log(
+                    "plan:\n" + "\n".join(str(r[-1] if backend == "sqlite" else r[0]) for r in plan)
+                )
+
+                async def search(c: AsyncConnection) -> int:
+                    page = await search_page(
+                        c,
+                        group_id=group_id,
+                        prefix=SEARCH_PREFIX,
+                        status=None,
+                        first=20,
+                        after_email=None,
+                    )
+                    total = await search_count(
+                        c, group_id=group_id, prefix=SEARCH_PREFIX, status=None
+                    )
+                    if (len(page), total) != (10, 10):
+                        raise RuntimeError(f"found {len(page)} rows, counted {total}")
+                    return total
+
+                for _ in range(20):
+                    await search(conn)
+                times = [await timed(search, conn) for _ in range(runs)]
+                async with engine.connect() as reader:
+                    backup = await backup_by_id(reader, backup_id=backup_id)
+            assert backup is not None
+            backup_s, backup_bytes = await streamed_seconds(export_backup_csv(engine, backup))
+            live_s, live_bytes = await streamed_seconds(export_group_csv(engine, group_id))
+            if backup_bytes != live_bytes:
+                raise RuntimeError(f"export sizes differ: {backup_bytes} != {live_bytes}")
+    found = median(times)
+    log(
+        f"{backend} search: median {found:.2f} ms; exports backup {backup_s:.2f} s, live {live_s:.2f} s"
+    )
+    return [
+        Result(
+            f"email-prefix search, page + count, {rows:,}-row group",
+            backend,
+            found,
+            "ms",
+            target=20,
+            higher_is_better=False,
+            floor=f"max {max(times):.2f} ms over {runs}",
+        ),
+        Result(
+            f"live export / backup export, {rows:,} rows",
+            backend,
+            live_s / backup_s,
+            "x",
+            target=1.1,
+            higher_is_better=False,
+            floor=f"backup {backup_s:.2f} s, live {live_s:.2f} s, {live_bytes:,} bytes",
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Model reads against text SQL")
     parser.add_argument("--backend", choices=(*BACKENDS, "both"), default="both")
     parser.add_argument("--runs", type=int, default=300, help="calls of each read, alternated")
+    parser.add_argument(
+        "--search", type=int, default=0, metavar="ROWS", help="measure recipient search instead"
+    )
     args = parser.parse_args()
     results: list[Result] = []
     for backend in chosen_backends(args.backend):
-        results += asyncio.run(measure(backend, args.runs))
-    print_table("Model reads / text SQL (median per call)", results)
+        if args.search:
+            results += asyncio.run(measure_search(backend, args.search, args.runs))
+        else:
+            results += asyncio.run(measure(backend, args.runs))
+    title = "Recipient search and live export" if args.search else "Model reads / text SQL"
+    print_table(f"{title} (median per call)", results)
 
 
 if __name__ == "__main__":
