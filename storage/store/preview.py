@@ -2,16 +2,17 @@
 
 The rows are staged as an import stages them (`import_stage`, then `fill_final`), and every
 figure comes from the merge's own expressions (`merged_values`, `changed_predicate`,
-`STATUS_REFUSED`, `count_matched`, `merge_outcome` in `storage/store/merge.py`), so a
-preview counts exactly what `merge_into_group` would do in the same snapshot. Each statement
-is set-based: a count over the staged rows joined to the group, or one page of changes in
-email order. The caller runs all of it in one transaction of its own and rolls it back.
+`STATUS_REFUSED`, `merge_outcome` in `storage/store/merge.py`), so a preview counts exactly
+what `merge_into_group` would do in the same snapshot. Each statement is set-based: one pass
+over the staged rows joined to the group keeps the addresses that change, with their kind
+(`preview_change`); the counts and the pages of changes read that table. The caller runs
+all of it in one transaction of its own and rolls it back.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -21,13 +22,11 @@ from storage.store.merge import (
     STATUS_REFUSED,
     MergeCounts,
     changed_predicate,
-    count_matched,
     fill_final,
-    matched_from,
     merge_outcome,
     merged_values,
 )
-from storage.store.writes import StagedSource, WriteMode, WriteOutcome
+from storage.store.writes import StagedSource, WriteMode, WriteOutcome, analyze_temp, create_temp
 
 # No group has this id: a new group's preview matches nothing.
 NEW_GROUP = 0
@@ -77,48 +76,96 @@ class PreviewCounts:
     by_kind: dict[ChangeKind, int]
 
 
+CHANGE_TABLE = "preview_change"
+
+
 async def preview_counts(conn: AsyncConnection, *, group_id: int, mode: WriteMode) -> PreviewCounts:
-    """Stage `import_stage` into `stage_final` and count what the write would do."""
+    """Stage `import_stage` into `stage_final`, keep what changes, and count what the write does.
+
+    One pass over the staged rows joined to the group keeps every address that has a kind
+    (all but the unchanged matches) in `preview_change`, keyed by email: the counts come
+    from it, and a page of changes reads it along its key, however sparse the changes are.
+    """
     staged = await fill_final(conn, StagedSource())
-    matched, kept = await count_matched(conn, group_id=group_id, mode=mode)
-    updated = kept_updated = 0
-    if mode is not WriteMode.ADD and matched:
-        updated, kept_updated = await _count_changed(conn, group_id=group_id, mode=mode)
+    await _keep_changes(conn, group_id=group_id, mode=mode)
+    found = await _count_kinds(conn)
+    counts = _merge_counts(mode, staged, found)
     removed = 0
     if mode is WriteMode.REPLACE:
         in_group = await scalar(
             conn, "SELECT count(*) FROM recipient WHERE group_id = :g", g=group_id
         )
-        removed = int(in_group) - matched
-    added = staged - matched if mode is not WriteMode.REFRESH else 0
-    outcome = merge_outcome(
-        mode, MergeCounts(staged, matched, updated, kept, kept_updated, added, removed)
-    )
+        removed = int(in_group) - counts.matched
+        if removed:
+            await _keep_removed(conn, group_id=group_id)
+    outcome = merge_outcome(mode, replace(counts, removed=removed))
     by_kind = {
         ChangeKind.ADDED: outcome.added,
         ChangeKind.UPDATED: outcome.updated,
-        ChangeKind.STATUS_KEPT: outcome.status_kept - kept_updated,
+        ChangeKind.STATUS_KEPT: outcome.status_kept - counts.kept_updated,
         ChangeKind.SKIPPED: outcome.skipped,
         ChangeKind.REMOVED: outcome.removed,
     }
     return PreviewCounts(outcome, by_kind)
 
 
-async def _count_changed(
-    conn: AsyncConnection, *, group_id: int, mode: WriteMode
-) -> tuple[int, int]:
-    """Matched rows the merge would change, and those of them whose status the guard keeps."""
-    changed = changed_predicate(conn, merged_values(conn, mode))
-    row = (
-        await run(
-            conn,
-            f"SELECT count(*), count(CASE WHEN {STATUS_REFUSED} THEN 1 END)"
-            f" FROM {matched_from(conn)} WHERE {changed}",
-            g=group_id,
-        )
-    ).one()
-    total, kept = tuple(row)
-    return int(total), int(kept)
+async def _keep_changes(conn: AsyncConnection, *, group_id: int, mode: WriteMode) -> None:
+    """Fill `preview_change` with each staged address's kind and whether its status is kept."""
+    await create_temp(conn, CHANGE_TABLE, "email TEXT PRIMARY KEY, kind TEXT, kept INTEGER")
+    kept = "0" if mode is WriteMode.ADD else f"CASE WHEN {STATUS_REFUSED} THEN 1 ELSE 0 END"
+    # In email order: SQLite then walks stage_final along its key, so the group's
+    # (group_id, email) index is read in order too, and the kept rows go in key order
+    # (at 100,000 rows: 0.35 s instead of 1.7 s when nothing changes, loaded machine).
+    await run(
+        conn,
+        f"INSERT INTO {CHANGE_TABLE} (email, kind, kept) SELECT email, kind, kept FROM"
+        f" (SELECT s.email AS email, {_kind_of(conn, mode)} AS kind, {kept} AS kept"
+        " FROM stage_final AS s LEFT JOIN recipient AS r"
+        " ON r.group_id = :g AND r.email = s.email) AS k WHERE kind IS NOT NULL ORDER BY email",
+        g=group_id,
+    )
+    await analyze_temp(conn, CHANGE_TABLE)
+
+
+async def _count_kinds(conn: AsyncConnection) -> dict[str, tuple[int, int]]:
+    """Per kind: the addresses kept in `preview_change`, and those whose status is kept."""
+    rows = await run(conn, f"SELECT kind, count(*), sum(kept) FROM {CHANGE_TABLE} GROUP BY kind")
+    return {str(kind): (int(n), int(kept or 0)) for kind, n, kept in map(tuple, rows)}
+
+
+def _merge_counts(mode: WriteMode, staged: int, found: dict[str, tuple[int, int]]) -> MergeCounts:
+    """What `merge_into_group` would count, from the kinds (unchanged matches have none)."""
+    added, _ = found.get(ChangeKind.ADDED, (0, 0))
+    skipped, _ = found.get(ChangeKind.SKIPPED, (0, 0))
+    updated, kept_updated = found.get(ChangeKind.UPDATED, (0, 0))
+    only_kept, _ = found.get(ChangeKind.STATUS_KEPT, (0, 0))
+    if mode is WriteMode.ADD:
+        matched = skipped  # ADD leaves every match aside
+    elif mode is WriteMode.REFRESH:
+        matched = staged - skipped  # REFRESH leaves every new address aside
+    else:
+        matched = staged - added
+    return MergeCounts(
+        staged,
+        matched,
+        updated,
+        kept=kept_updated + only_kept,
+        kept_updated=kept_updated,
+        added=staged - matched if mode is not WriteMode.REFRESH else 0,
+        removed=0,
+    )
+
+
+async def _keep_removed(conn: AsyncConnection, *, group_id: int) -> None:
+    """REPLACE: the group's rows the source lacks, kept as REMOVED (a walk of the group)."""
+    await run(
+        conn,
+        f"INSERT INTO {CHANGE_TABLE} (email, kind, kept) SELECT r.email, 'REMOVED', 0"
+        " FROM recipient AS r WHERE r.group_id = :g AND NOT EXISTS"
+        " (SELECT 1 FROM stage_final AS s WHERE s.email = r.email)",
+        g=group_id,
+    )
+    await analyze_temp(conn, CHANGE_TABLE)
 
 
 def _kind_of(conn: AsyncConnection, mode: WriteMode) -> str:
@@ -142,49 +189,37 @@ async def preview_changes(
     after_email: str | None,
     limit: int,
 ) -> list[PreviewChange]:
-    """Up to `limit` changes in email order after `after_email` (`preview_counts` staged them)."""
-    changes: list[PreviewChange] = []
-    if kind is not ChangeKind.REMOVED:
-        changes += await _staged_changes(conn, group_id, mode, kind, after_email, limit)
-    if mode is WriteMode.REPLACE and kind in (None, ChangeKind.REMOVED):
-        changes += await _removed(conn, group_id, after_email, limit)
-    return sorted(changes, key=lambda change: change.email)[:limit]
+    """Up to `limit` changes in email order after `after_email` (`preview_counts` kept them).
 
-
-async def _staged_changes(
-    conn: AsyncConnection,
-    group_id: int,
-    mode: WriteMode,
-    kind: ChangeKind | None,
-    after_email: str | None,
-    limit: int,
-) -> list[PreviewChange]:
+    The page walks `preview_change` along its key and reads the values of its own rows only.
+    """
     merged = merged_values(conn, mode)
-    kind_sql = _kind_of(conn, mode)
-    wanted, params = f"{kind_sql} IS NOT NULL", {}
+    wanted, params = "", {}
     if kind is not None:
-        wanted, params = f"{kind_sql} = :kind", {"kind": kind.value}
-    # The staged side drives, in its key (email) order: a page stops after `limit` changes.
+        wanted, params = " AND c.kind = :kind", {"kind": kind.value}
     rows = await run(
         conn,
-        f"SELECT s.email, {kind_sql} AS kind, r.first_name, r.last_name, r.status, r.attributes,"
+        f"SELECT c.email, c.kind, r.first_name, r.last_name, r.status, r.attributes,"
         f" {merged['first_name']}, {merged['last_name']}, {merged['status']},"
         f" {merged['attributes']}, s.first_name, s.last_name, COALESCE(s.status, 'ACTIVE'),"
-        f" s.attributes, CASE WHEN {STATUS_REFUSED} THEN 1 ELSE 0 END"
-        " FROM stage_final AS s LEFT JOIN recipient AS r ON r.group_id = :g AND r.email = s.email"
-        f" WHERE s.email > :after AND {wanted} ORDER BY s.email LIMIT :n",
+        f" s.attributes, c.kept FROM {CHANGE_TABLE} AS c"
+        " LEFT JOIN stage_final AS s ON s.email = c.email"
+        " LEFT JOIN recipient AS r ON r.group_id = :g AND r.email = c.email"
+        f" WHERE c.email > :after{wanted} ORDER BY c.email LIMIT :n",
         g=group_id,
         after=after_email or "",
         n=limit,
         **params,
     )
-    return [_staged_change(tuple(row)) for row in rows]
+    return [_change(tuple(row)) for row in rows]
 
 
-def _staged_change(row: tuple[object, ...]) -> PreviewChange:
+def _change(row: tuple[object, ...]) -> PreviewChange:
     email, kind = str(row[0]), ChangeKind(str(row[1]))
     if kind is ChangeKind.ADDED:
         return PreviewChange(email, kind, None, _values(email, row[10:14]), status_kept=False)
+    if kind is ChangeKind.REMOVED:
+        return PreviewChange(email, kind, _values(email, row[2:6]), None, status_kept=False)
     if kind is ChangeKind.SKIPPED and row[4] is None:  # a new address REFRESH leaves aside
         return PreviewChange(email, kind, None, None, status_kept=False)
     before = _values(email, row[2:6])
@@ -206,25 +241,6 @@ def _values(email: str, cells: tuple[object, ...]) -> RecipientValues:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-async def _removed(
-    conn: AsyncConnection, group_id: int, after_email: str | None, limit: int
-) -> list[PreviewChange]:
-    """REPLACE: the group's rows the source lacks, along the (group_id, email) index."""
-    rows = await run(
-        conn,
-        "SELECT r.email, r.first_name, r.last_name, r.status, r.attributes FROM recipient AS r"
-        " WHERE r.group_id = :g AND r.email > :after AND NOT EXISTS"
-        " (SELECT 1 FROM stage_final AS s WHERE s.email = r.email) ORDER BY r.email LIMIT :n",
-        g=group_id,
-        after=after_email or "",
-        n=limit,
-    )
-    return [
-        PreviewChange(str(r[0]), ChangeKind.REMOVED, _values(str(r[0]), tuple(r[1:5])), None, False)
-        for r in rows
-    ]
 
 
 async def create_row_error_table(conn: AsyncConnection) -> None:
