@@ -30,6 +30,7 @@ from api.graphql.context import Context
 from api.graphql.schema import build_schema
 from api.guard import GraphQLGuard
 from api.logs import configure_logging, request_logging
+from api.moment_downloads import MOMENT_DOWNLOAD_PATH, download_group_as_of
 from api.runtime import job_worker, running_loops
 from api.services import Services, build_services, services_in_use
 from api.settings import Settings
@@ -103,6 +104,7 @@ def create_app(
             Route(DOWNLOAD_PATH + "{token}", download_backup, methods=["GET"]),
             Route(REJECTS_PATH + "{token}", download_rejects, methods=["GET"]),
             Route(EXPORT_PATH + "{token}", download_group_export, methods=["GET"]),
+            Route(MOMENT_DOWNLOAD_PATH + "{token}", download_group_as_of, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             *(static_routes() if services.settings.graphiql else []),
         ],

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from api.backups import group_moment
 from api.downloads import download_expiry, download_path
 
 # The module, not its names: groups.py imports this module too (a group's backups), and
@@ -25,6 +26,7 @@ from api.graphql.pagination import (
     text_key,
     time_key,
 )
+from api.moment_downloads import moment_download_path
 from storage.db import read_transaction
 from storage.keyset import Window
 from storage.store.backup_reads import BackupRow, backup_count, backups_window
@@ -167,6 +169,47 @@ class Backup(relay.Node):
     ) -> list[Backup | None]:
         rows = await load_nodes(info.context.loaders.backups, node_ids)
         return [cls.from_row(row) if row is not None else None for row in rows]
+
+
+async def comparison_as_of(info: Info, *, group_id: int, as_of: datetime) -> BackupComparison:
+    """The group now compared with its state as of `as_of` (a userError raised when refused)."""
+    services = info.context.services
+    async with read_transaction(info.context.engine) as conn:
+        moment = await group_moment(
+            conn,
+            account_id=info.context.account_id,
+            group_id=group_id,
+            moment=as_of,
+            now=services.clock.now(),
+        )
+        found = await compare_with_current(conn, group_id=group_id, seq=moment.seq)
+    return BackupComparison(
+        unchanged=found.unchanged,
+        changed=found.changed,
+        added=found.added,
+        removed=found.removed,
+        group_id=group_id,
+        seq=moment.seq,
+    )
+
+
+async def download_url_as_of(info: Info, *, group_id: int, as_of: datetime) -> str:
+    """A signed URL of the group's CSV as of `as_of`, once the moment is checked."""
+    services = info.context.services
+    now = services.clock.now()
+    async with read_transaction(info.context.engine) as conn:
+        moment = await group_moment(
+            conn, account_id=info.context.account_id, group_id=group_id, moment=as_of, now=now
+        )
+    path = moment_download_path(
+        secret=services.settings.signing_key,
+        account_id=info.context.account_id,
+        group_id=group_id,
+        moment=moment.moment,
+        now=now,
+        ttl=services.settings.download_url_ttl_seconds,
+    )
+    return (services.settings.public_url or _request_base(info)).rstrip("/") + path
 
 
 def _request_base(info: Info) -> str:

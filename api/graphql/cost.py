@@ -58,6 +58,9 @@ FIELD_WEIGHTS: Mapping[tuple[str, str], int] = {
     ("BackupComparison", "differences"): 10,
     # Signs a link that streams the whole group at that point in time.
     ("Backup", "downloadUrl"): 10,
+    # The same, for a group as of a moment (a seq found in the write log first).
+    ("Group", "comparison"): 100,
+    ("Group", "downloadUrl"): 10,
     # Jobs that read and write a whole file or backup.
     ("Mutation", "importRecipients"): 20,
     ("Mutation", "restoreBackup"): 20,

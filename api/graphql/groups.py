@@ -33,7 +33,7 @@ from storage.reads import GroupRow, RecipientRow, recipients_of_status_count, re
 from storage.recipient_search import search_count, search_page, search_prefix
 
 if TYPE_CHECKING:
-    from api.graphql.backups import Backup
+    from api.graphql.backups import Backup, BackupComparison
     from api.graphql.jobs import ImportJob
 
 
@@ -122,6 +122,23 @@ class Group(relay.Node):
         return await group_backups.backups_connection(
             info, group_id=self.id, args=PageArgs(first, after, last, before)
         )
+
+    @strawberry.field(
+        description="The group now compared with its state as of a moment of the retention"
+        " period (continuous protection): what restoreBackup(asOf) would undo. A moment that"
+        " cannot be had (future, outside the period, backups off): an INVALID_INPUT error."
+    )
+    async def comparison(
+        self, info: Info, as_of: datetime
+    ) -> Annotated[BackupComparison, strawberry.lazy("api.graphql.backups")]:
+        return await group_backups.comparison_as_of(info, group_id=self.id, as_of=as_of)
+
+    @strawberry.field(
+        description="Short-lived URL of the CSV export of the group as of a moment (the same"
+        " CSV as a backup's downloadUrl): a plain GET with no Authorization header."
+    )
+    async def download_url(self, info: Info, as_of: datetime) -> str:
+        return await group_backups.download_url_as_of(info, group_id=self.id, as_of=as_of)
 
     @strawberry.field(description="This group's imports and restores, newest first.")
     async def jobs(
