@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
@@ -20,6 +21,7 @@ from sqlmodel import col
 from storage.models import RecipientGroup
 from storage.sql import run
 from storage.store.merge import history_horizon
+from storage.store.write_log import log_attribute_names
 from storage.store.writes import VERSION_COLUMNS, LockedGroup
 
 
@@ -41,8 +43,12 @@ async def rewrite_recipient(
     values: RecipientValues,
     now: datetime,
 ) -> None:
-    """Give one current recipient of the locked group new values, its old version kept first."""
+    """Give one current recipient of the locked group new values, its old version kept first.
+
+    Attribute names it brings join the group's (the header of its exports and backups).
+    """
     await _copy_to_history(conn, group=group, ids=[recipient_id])
+    await _add_attribute_names(conn, group=group, attributes=values.attributes)
     await run(
         conn,
         "UPDATE recipient SET first_name = :first, last_name = :last, status = :status,"
@@ -106,6 +112,23 @@ async def delete_recipients(
         .values(recipient_count=col(RecipientGroup.recipient_count) - removed)
     )
     return int(removed)
+
+
+async def _add_attribute_names(
+    conn: AsyncConnection, *, group: LockedGroup, attributes: str | None
+) -> None:
+    """Add the names of `attributes` (stored JSON) to the group's, as `write_recipients` does."""
+    known = set(group.attribute_names)
+    added = set(orjson.loads(attributes)) - known if attributes else set()
+    if not added:
+        return
+    names = sorted(known | added)
+    await conn.execute(
+        sa.update(RecipientGroup)
+        .where(col(RecipientGroup.id) == group.id)
+        .values(attribute_names=orjson.dumps(names).decode())
+    )
+    await log_attribute_names(conn, group_id=group.id, seq=group.seq, attribute_names=names)
 
 
 async def _copy_to_history(

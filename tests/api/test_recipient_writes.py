@@ -12,7 +12,7 @@ import pytest
 
 from tests.client import GraphQLClient
 from tests.server import LiveServer
-from tests.support.backups import restore
+from tests.support.backups import download, read_csv, restore
 from tests.support.recipients import attrs, by_email
 from tests.support.writes import (
     DELETE,
@@ -205,6 +205,22 @@ def test_update_keeps_clears_and_merges(server: LiveServer, client: GraphQLClien
     same = mutate(client, UPDATE, recipientId=ann, firstName="Ann")
     assert (same["backup"], same["userErrors"]) == (None, [])
     assert backup_reasons(server, group_id) == ["API", "API"]
+
+
+def test_attributes_an_update_adds_join_the_groups_header(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    group_id = new_list(server, client)
+    ann = ids_by_email(client, group_id)["ann@x.io"]
+    mutate(client, UPDATE, recipientId=ann, attributes={"lang": "fr"})
+    server.clock.advance(timedelta(hours=1))
+    backup = upsert(client, group_id, [{"email": "z@x.io"}])["backup"]
+    url = client.execute(
+        "query($id: ID!) { node(id: $id) { ... on Backup { downloadUrl } } }", {"id": backup["id"]}
+    )["node"]["downloadUrl"]
+    rows = read_csv(download(url))
+    assert rows[0] == ["email", "firstName", "lastName", "status", "city", "lang", "tier"]
+    assert rows[1] == ["ann@x.io", "Ann", "Lee", "ACTIVE", "Paris", "fr", ""]
 
 
 def test_update_checks_values_as_an_import_does(server: LiveServer, client: GraphQLClient) -> None:
