@@ -44,9 +44,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line."""
-    args = build_parser().parse_args(argv)
-    handler: Handler = args.handler
-    return handler(args, Settings())
+    from api.commands.console import EXIT_INTERRUPTED, EXIT_USAGE, settings_problem
+
+    try:
+        args = build_parser().parse_args(argv)
+        handler: Handler = args.handler
+        try:
+            settings = Settings()
+        except ValueError as error:  # pydantic's ValidationError: a LISTKEEPER_* variable
+            print(f"error: {settings_problem(error)}", file=sys.stderr)
+            return EXIT_USAGE
+        return handler(args, settings)
+    except KeyboardInterrupt:  # before a command's own handling (or in one that has none)
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,8 +7,22 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from api.commands.console import EXIT_OK, CliError, Output, Remote
-from api.commands.transfer import TARGET_HELP, add_target_options, guarded, target_of
+from api.commands.console import (
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    Output,
+    Remote,
+    exit_codes_help,
+)
+from api.commands.transfer import (
+    TARGET_EXITS,
+    TARGET_HELP,
+    add_target_options,
+    guarded,
+    target_of,
+)
 from api.settings import Settings
 
 EPILOG = f"""examples:
@@ -18,7 +32,9 @@ EPILOG = f"""examples:
 Prints one backup a line, newest first, tab-separated: id, number, group, reason, created,
 expires, recipients. Give the id (or, locally, the number) to `listkeeper export`.
 
-{TARGET_HELP}"""
+{TARGET_HELP}
+
+{exit_codes_help(*TARGET_EXITS)}"""
 
 QUERY = """query Backups($groupId: ID, $first: Int, $after: String) {
   backups(groupId: $groupId, first: $first, after: $after) {
@@ -67,7 +83,7 @@ def backups_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     if args.limit < 1:
-        raise CliError("--limit must be at least 1", 2)
+        raise CliError("--limit must be at least 1", EXIT_USAGE)
     target = target_of(args, settings)
     if isinstance(target, Remote):
         listed = _remote(target, args.group, args.limit)
@@ -110,14 +126,14 @@ def _remote(remote: Remote, group: str | None, limit: int) -> list[Listed]:
 
 
 async def _local(settings: Settings, account: str, group: str | None, limit: int) -> list[Listed]:
+    from api.commands.database import local_services
     from api.commands.transfer_local import account_id_named
     from api.global_ids import encode_id
-    from api.services import open_services
     from storage.db import read_transaction
     from storage.reads import live_groups_named
     from storage.store.backup_reads import backups_page
 
-    async with open_services(settings) as services:
+    async with local_services(settings) as services:
         account_id = await account_id_named(services.engine, account)
         async with read_transaction(services.engine) as conn:
             group_id = None
@@ -143,7 +159,7 @@ async def _local(settings: Settings, account: str, group: str | None, limit: int
 
 def _only_group(found: list[str], name: str) -> str:
     if not found:
-        raise CliError(f"no live group named {name!r}")
+        raise CliError(f"no live group named {name!r}", EXIT_NOT_FOUND)
     if len(found) > 1:
         raise CliError(f"{len(found)} live groups are named {name!r}: {', '.join(found)}")
     return found[0]

@@ -7,9 +7,10 @@ import's report is told the same way for both targets; an export lands in FILE.p
 from __future__ import annotations
 
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
@@ -18,12 +19,49 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, ProgressColumn, TaskID
 
+# One code per kind of failure, the same in every command (README's table is this one).
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_REJECTED_ROWS = 3
+EXIT_BAD_FILE = 4
+EXIT_NOT_FOUND = 5
+EXIT_TOKEN_REFUSED = 6
+EXIT_UNREACHABLE = 7
+EXIT_CANNOT_WRITE = 8
 EXIT_INTERRUPTED = 130
+EXIT_MEANINGS = {
+    EXIT_OK: "done",
+    EXIT_FAILED: "failed (the message says why): an import job failed or was cancelled (nothing"
+    " was changed), a request was refused for a reason not listed here, a retention item failed",
+    EXIT_USAGE: "wrong usage: options missing or contradicting each other, or a LISTKEEPER_*"
+    " setting that is not valid",
+    EXIT_REJECTED_ROWS: "the import succeeded but rejected some rows (the first are listed;"
+    " --rejects FILE writes them all)",
+    EXIT_BAD_FILE: "the file cannot be imported: missing, unreadable, not CSV, too large, no"
+    " email column, or a --map naming a column the file lacks (nothing was changed)",
+    EXIT_NOT_FOUND: "not found: no such account, group, backup or token (another account's"
+    " are not found either)",
+    EXIT_TOKEN_REFUSED: "the server refused the token (wrong, revoked or expired)",
+    EXIT_UNREACHABLE: "the server or the database cannot be reached, or the connection broke",
+    EXIT_CANNOT_WRITE: "a file cannot be written (the export or --rejects file: no permission,"
+    " disk full); no half-written file is left",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
 SHOWN_ROW_ERRORS = 10
+
+
+def exit_codes_help(*codes: int) -> str:
+    """The `exit codes:` block of a command's --help: the codes it can end with."""
+    lines = [
+        textwrap.fill(
+            EXIT_MEANINGS[code], width=88, initial_indent=f"  {code:<5}", subsequent_indent=" " * 7
+        )
+        for code in sorted(codes)
+    ]
+    return "exit codes:\n" + "\n".join(lines)
+
+
 PLAIN_EVERY_SECONDS = 10.0
 
 
@@ -44,14 +82,22 @@ class ImportRequest:
     group_id: str | None
     mode: str
     mapping: list[tuple[str, str]] | None
+    rejects: Path | None = None
 
 
 class CliError(Exception):
-    """A failure told to the operator in one line; `code` is the exit code."""
+    """A failure told to the operator in one message; `code` is the exit code."""
 
     def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
         super().__init__(message)
         self.code = code
+
+
+class Interrupted(CliError):
+    """Ctrl-C, with what became of the work (told as `interrupted: ...`)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_INTERRUPTED)
 
 
 class Meter(Protocol):
@@ -171,23 +217,33 @@ class ImportOutcome:
     row_errors: list[RowProblem]
     backup_id: str | None
     error: str | None
+    status_kept: int = 0
+    # Where every rejected row was written (--rejects), if it was.
+    rejects_file: str | None = None
 
 
 def report_import(out: Output, outcome: ImportOutcome) -> int:
     """Print the summary of a finished import; its exit code."""
+    if outcome.status == "CANCELLED":
+        raise CliError("the import was cancelled, nothing was changed")
     if outcome.status != "SUCCEEDED":
         reason = outcome.error or "no reason given"
-        out.error(f"error: the import failed, nothing was changed: {reason}")
-        return EXIT_FAILED
+        raise CliError(f"the import failed, nothing was changed: {reason}")
+    kept = f", kept unsubscribed: {outcome.status_kept:,}" if outcome.status_kept else ""
     out.say(
         f"Imported into {outcome.group}: {outcome.added:,} added, {outcome.updated:,} updated,"
         f" {outcome.unchanged:,} unchanged, {outcome.skipped:,} skipped,"
-        f" {outcome.rejected:,} rejected."
+        f" {outcome.rejected:,} rejected{kept}."
     )
     if outcome.backup_id is not None:
         out.say(f"Backup made before the import: {outcome.backup_id}")
     if not outcome.rejected:
         return EXIT_OK
+    _report_rejected(out, outcome)
+    return EXIT_REJECTED_ROWS
+
+
+def _report_rejected(out: Output, outcome: ImportOutcome) -> None:
     rows = "1 row was" if outcome.rejected == 1 else f"{outcome.rejected:,} rows were"
     out.error(f"{rows} rejected:")
     shown = outcome.row_errors[:SHOWN_ROW_ERRORS]
@@ -195,9 +251,11 @@ def report_import(out: Output, outcome: ImportOutcome) -> int:
         column = f", column {problem.column!r}" if problem.column else ""
         out.error(f"  row {problem.row}{column}: {problem.code}: {problem.message}")
     more = outcome.rejected - len({problem.row for problem in shown})
-    if more > 0:
-        out.error(f"  ... and {more:,} more")
-    return EXIT_REJECTED_ROWS
+    if outcome.rejects_file is not None:
+        every = "The rejected row is" if outcome.rejected == 1 else "All rejected rows are"
+        out.error(f"{every} in {outcome.rejects_file}: fix them there and import it again.")
+    elif more > 0:
+        out.error(f"  ... and {more:,} more: --rejects FILE writes every rejected row to FILE")
 
 
 def estimate_rows(path: Path) -> int | None:
@@ -212,7 +270,11 @@ def estimate_rows(path: Path) -> int | None:
 
 
 class ExportFile:
-    """An export's destination: FILE.part renamed to FILE once complete, or stdout for "-"."""
+    """An export's destination: FILE.part renamed to FILE once complete, or stdout for "-".
+
+    A write that fails (no permission, disk full) is a CliError(EXIT_CANNOT_WRITE), and the
+    part file is removed: FILE is either complete or untouched.
+    """
 
     def __init__(self, destination: str, meter: Meter, rows: int) -> None:
         self.destination = destination
@@ -224,28 +286,43 @@ class ExportFile:
 
     def __enter__(self) -> ExportFile:
         if self.part is not None:
-            try:
+            with self._writing():
                 self.stream = self.part.open("wb")
-            except OSError as error:
-                raise CliError(f"cannot write {self.part}: {error.strerror}") from None
         return self
 
     def write(self, chunk: bytes) -> None:
         """Write the next bytes of the CSV."""
-        self.stream.write(chunk)
+        with self._writing():
+            self.stream.write(chunk)
         # Rows counted by line ends: a value with a line break counts twice, so the bar is capped.
         self.lines += chunk.count(b"\n")
         self.meter.update(min(max(self.lines - 1, 0), self.rows))
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if self.part is None:
-            self.stream.flush()
+            with self._writing():
+                self.stream.flush()
             return
-        self.stream.close()
-        if kind is None:
-            self.part.replace(self.destination)
-        else:
+        try:
+            if kind is not None:
+                with suppress(OSError):  # the failure on its way out says what went wrong
+                    self.stream.close()
+                return
+            with self._writing():
+                self.stream.close()  # flushes: a full disk may show only now
+                self.part.replace(self.destination)
+        finally:
             self.part.unlink(missing_ok=True)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            yield
+        except BrokenPipeError:
+            raise  # the reader of stdout left: the command stops quietly
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise CliError(f"cannot write {self.name}: {reason}", EXIT_CANNOT_WRITE) from None
 
     @property
     def name(self) -> str:
@@ -258,11 +335,41 @@ def choose_group(request: ImportRequest, found: list[str], out: Output) -> str |
     name = request.group_name
     if len(found) > 1:
         ids = ", ".join(found)
-        raise CliError(f"{len(found)} groups are named {name!r} ({ids}): use --group-id")
+        message = f"{len(found)} groups are named {name!r} ({ids}): use --group-id"
+        raise CliError(message, EXIT_USAGE)
     if found:
         out.say(f"Importing {request.path} into the existing group {name!r} ({found[0]}).")
         return found[0]
     if request.mode == "REFRESH":
-        raise CliError(f"no group named {name!r}: --mode refresh only updates existing recipients")
+        message = f"no group named {name!r}: --mode refresh only updates existing recipients"
+        raise CliError(message, EXIT_NOT_FOUND)
     out.say(f"Importing {request.path} into a new group {name!r}.")
     return None
+
+
+def settings_problem(error: ValueError) -> str:
+    """A settings failure (pydantic's ValidationError) named by its LISTKEEPER_* variables."""
+    problems = getattr(error, "errors", None)
+    if not callable(problems):
+        return f"a setting is not valid: {error}"
+    parts = []
+    for problem in problems():
+        names = [f"LISTKEEPER_{str(part).upper()}" for part in problem.get("loc", ())]
+        secret = any("TOKEN" in name or "SECRET" in name for name in names)
+        shown = names and "input" in problem and not secret
+        value = f" (got {problem['input']!r})" if shown else ""
+        where = f"{', '.join(names)}: " if names else ""
+        message = str(problem.get("msg", "not valid")).removeprefix("Value error, ")
+        parts.append(f"{where}{message}{value}")
+    return "a setting is not valid: " + "; ".join(parts)
+
+
+def refusal_exit_code(code: str, field: list[str] | None) -> int:
+    """The exit code of a refused request (a user error's code and field)."""
+    if code == "NOT_FOUND":
+        return EXIT_NOT_FOUND
+    if code in ("UNSUPPORTED_FILE", "FILE_TOO_LARGE"):
+        return EXIT_BAD_FILE
+    if field and field[-1] in ("file", "fieldMapping"):
+        return EXIT_BAD_FILE
+    return EXIT_FAILED

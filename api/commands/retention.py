@@ -8,13 +8,21 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from api.commands.console import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    Output,
+    exit_codes_help,
+)
 from api.settings import Settings
 
 if TYPE_CHECKING:
     from api.retention import SweepReport
 
-EXIT_OK = 0
-EXIT_FAILED = 1
+EXITS = (EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_INTERRUPTED)
 
 DESCRIPTION = """Run one retention sweep now and print what it deleted.
 
@@ -28,18 +36,16 @@ The server runs the same sweep in the background every hour
 (LISTKEEPER_RETENTION_INTERVAL_SECONDS); running it by hand is safe at any
 time, also while servers run: a second sweep finds nothing left to delete."""
 
-EPILOG = """examples:
+EPILOG = f"""examples:
   listkeeper retention --dry-run
   listkeeper retention
   listkeeper retention --dry-run --as-of 2026-03-01T00:00:00Z
 
 The database is the one of LISTKEEPER_DATABASE_URL (or the SQLite file in
-LISTKEEPER_DATA_DIR); migrations are applied first.
+LISTKEEPER_DATA_DIR); migrations are applied first. Items that fail are listed and logged,
+and the next sweep tries them again (exit code 1).
 
-exit codes:
-  0  done
-  1  some items failed (they are listed and logged; the next sweep tries again)
-  2  wrong usage"""
+{exit_codes_help(*EXITS)}"""
 
 
 def register(commands: Any) -> None:
@@ -80,23 +86,28 @@ def parse_as_of(value: str) -> datetime:
 
 def handler(args: argparse.Namespace, settings: Settings) -> int:
     """Run the sweep on the configured database and print its summary."""
+    from api.commands.transfer import guarded
     from api.logs import configure_logging
 
     configure_logging(settings)
     # The summary tells what happened; the log carries only problems (not migration chatter).
     logging.getLogger().setLevel(logging.WARNING)
     as_of: datetime = args.as_of or datetime.now(UTC)
-    report = asyncio.run(_sweep(settings, as_of=as_of, dry_run=args.dry_run))
+    return guarded(Output(quiet=False), lambda: _run(settings, as_of, args.dry_run))
+
+
+def _run(settings: Settings, as_of: datetime, dry_run: bool) -> int:
+    report = asyncio.run(_sweep(settings, as_of=as_of, dry_run=dry_run))
     print(summary(report))
     return EXIT_FAILED if report.failures else EXIT_OK
 
 
 async def _sweep(settings: Settings, *, as_of: datetime, dry_run: bool) -> SweepReport:
     # Imported here: `listkeeper --help` and the other commands need not load the server.
+    from api.commands.database import local_services
     from api.retention import sweep
-    from api.services import open_services
 
-    async with open_services(settings) as services:
+    async with local_services(settings) as services:
         return await sweep(engine=services.engine, as_of=as_of, dry_run=dry_run)
 
 

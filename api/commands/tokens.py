@@ -14,7 +14,17 @@ import sys
 from datetime import datetime, timedelta
 from typing import Any
 
-from api.commands.console import EXIT_OK, EXIT_USAGE, CliError, Output
+from api.commands.console import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    CliError,
+    Output,
+    exit_codes_help,
+)
 from api.commands.retention import parse_as_of
 from api.commands.transfer import guarded
 from api.settings import Settings
@@ -22,23 +32,31 @@ from api.settings import Settings
 DURATION = re.compile(r"([1-9][0-9]{0,4})([mhdw])")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 COLUMNS = ("id", "name", "created", "expires", "last used")
+# The codes these commands can end with (console.EXIT_MEANINGS words them).
+EXITS = (EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_UNREACHABLE, EXIT_INTERRUPTED)
 
-CREATE_EPILOG = """examples:
+CREATE_EPILOG = f"""examples:
   TOKEN=$(listkeeper create-token --account acme)
   listkeeper create-token --account acme --name "nightly export" --expires-in 90d
   listkeeper create-token --account acme --name ci --expires-at 2027-01-01T00:00:00Z
 
-The token is printed alone on stdout and never again: only its hash is stored."""
+The token is printed alone on stdout and never again: only its hash is stored.
 
-LIST_EPILOG = """Prints one token a line, oldest first, tab-separated (a table on a terminal): id,
+{exit_codes_help(*EXITS, EXIT_FAILED)}"""
+
+LIST_EPILOG = f"""Prints one token a line, oldest first, tab-separated (a table on a terminal): id,
 name, created, expires, last used ("never" when there is none). Last use is recorded at
-most once a minute. The tokens themselves are never shown: they are not stored."""
+most once a minute. The tokens themselves are never shown: they are not stored.
 
-REVOKE_EPILOG = """example:
+{exit_codes_help(*EXITS)}"""
+
+REVOKE_EPILOG = f"""example:
   listkeeper revoke-token --account acme 3
 
 The id is the first column of `listkeeper tokens` (or the token's GraphQL id). The next
-request with the token gets 401."""
+request with the token gets 401.
+
+{exit_codes_help(*EXITS)}"""
 
 
 def register(commands: Any) -> None:
@@ -119,10 +137,10 @@ def _create(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _new_token(settings: Settings, args: argparse.Namespace) -> str:
     from api.auth import create_token
+    from api.commands.database import local_services
     from api.errors import UserFacingError
-    from api.services import open_services
 
-    async with open_services(settings) as services:
+    async with local_services(settings) as services:
         now = services.clock.now()
         expires_at: datetime | None = args.expires_at
         if args.expires_in is not None:
@@ -136,7 +154,7 @@ async def _new_token(settings: Settings, args: argparse.Namespace) -> str:
                 expires_at=expires_at,
             )
         except UserFacingError as error:
-            raise CliError(error.message, EXIT_USAGE if error.field else 1) from None
+            raise CliError(error.message, EXIT_USAGE if error.field else EXIT_FAILED) from None
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
@@ -157,10 +175,10 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _token_rows(settings: Settings, account: str) -> list[tuple[str, ...]]:
     from api.auth import list_tokens
+    from api.commands.database import local_services
     from api.commands.transfer_local import account_id_named
-    from api.services import open_services
 
-    async with open_services(settings) as services:
+    async with local_services(settings) as services:
         account_id = await account_id_named(services.engine, account)
         tokens = await list_tokens(engine=services.engine, account_id=account_id)
     return [
@@ -186,13 +204,13 @@ def _revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _revoke_local(settings: Settings, account: str, token_id: int) -> None:
     from api.auth import revoke_token
+    from api.commands.database import local_services
     from api.commands.transfer_local import account_id_named
     from api.errors import NotFound
-    from api.services import open_services
 
-    async with open_services(settings) as services:
+    async with local_services(settings) as services:
         account_id = await account_id_named(services.engine, account)
         try:
             await revoke_token(engine=services.engine, account_id=account_id, token_id=token_id)
         except NotFound:
-            raise CliError(f"account {account!r} has no token {token_id}") from None
+            raise CliError(f"account {account!r} has no token {token_id}", EXIT_NOT_FOUND) from None

@@ -18,14 +18,24 @@ from pathlib import Path
 from typing import Any
 
 from api.commands.console import (
+    EXIT_BAD_FILE,
+    EXIT_CANNOT_WRITE,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_REJECTED_ROWS,
+    EXIT_TOKEN_REFUSED,
+    EXIT_UNREACHABLE,
     EXIT_USAGE,
+    SHOWN_ROW_ERRORS,
     CliError,
     ImportOutcome,
     ImportRequest,
+    Interrupted,
     Output,
     Remote,
+    exit_codes_help,
     report_import,
 )
 from api.settings import Settings
@@ -38,12 +48,13 @@ MODES = {
     if mode is not WriteMode.REPLACE
 }
 
-EXIT_CODES = """exit codes:
-  0  done (an import with no rejected rows)
-  1  failed: the job failed, the server refused the request, an unknown id, a network error
-  2  wrong usage (options missing or contradicting each other)
-  3  the import succeeded but rejected some rows (they are listed)
-  130  interrupted"""
+# Each command's --help lists the codes it can end with (console.EXIT_MEANINGS words them).
+TARGET_EXITS = (
+    *(EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND),
+    *(EXIT_TOKEN_REFUSED, EXIT_UNREACHABLE, EXIT_INTERRUPTED),
+)
+IMPORT_EXITS = (*TARGET_EXITS, EXIT_REJECTED_ROWS, EXIT_BAD_FILE, EXIT_CANNOT_WRITE)
+EXPORT_EXITS = (*TARGET_EXITS, EXIT_CANNOT_WRITE)
 
 TARGET_HELP = """target:
   Remote when --server (or LISTKEEPER_SERVER) is given, with --token (or LISTKEEPER_TOKEN;
@@ -54,15 +65,23 @@ IMPORT_EPILOG = f"""examples:
   listkeeper import people.csv --group Newsletter --server https://lists.example.com
   listkeeper import people.csv --group Newsletter --mode refresh-and-add --account acme
   listkeeper import export.txt --group Shop --map "E-Mail=email" --map "Kundennr=customerId"
+  listkeeper import people.csv --group Newsletter --account acme --rejects rejected.csv
 
 The group is the live group of that name if there is one (its recipients are backed up
 first), else a new group of that name; --group-id names an existing group by id instead.
 Modes: add (only new addresses, the default), refresh-and-add (update existing, add new),
-refresh (update existing only; the group must exist).
+refresh (update existing only; the group must exist). An import never resubscribes an
+unsubscribed recipient: rows saying otherwise are counted as "kept unsubscribed".
+
+The file is checked here first (encoding, header, email column, --map), so a file that cannot
+be imported is refused before anything is sent. The summary lists the first
+{SHOWN_ROW_ERRORS} rejected rows; --rejects FILE writes every one of them to FILE as CSV: the
+file's own columns plus error_row, error_column, error_code and error_message, to fix and
+import again.
 
 {TARGET_HELP}
 
-{EXIT_CODES}"""
+{exit_codes_help(*IMPORT_EXITS)}"""
 
 EXPORT_EPILOG = f"""examples:
   listkeeper export QmFja3VwOjQy -o newsletter.csv --server https://lists.example.com
@@ -75,7 +94,7 @@ replaced. The CSV re-imports losslessly.
 
 {TARGET_HELP}
 
-{EXIT_CODES}"""
+{exit_codes_help(*EXPORT_EXITS)}"""
 
 
 def register(commands: Any) -> None:
@@ -109,6 +128,12 @@ def _add_import(commands: Any) -> None:
         action="append",
         help="map a column to email, firstName, lastName, status or an attribute; an empty FIELD"
         " skips the column; repeat for each column (default: the header's own names)",
+    )
+    parser.add_argument(
+        "--rejects",
+        metavar="FILE",
+        type=Path,
+        help="write every rejected row to FILE (CSV: the file's columns and the error)",
     )
     add_target_options(parser)
     parser.set_defaults(handler=import_command)
@@ -151,9 +176,12 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def guarded(out: Output, action: Callable[[], int]) -> int:
-    """Run a command, turning its failures into messages and exit codes."""
+    """Run a command, turning each failure into one message and its exit code."""
     try:
         return action()
+    except Interrupted as error:
+        out.error(f"interrupted: {error}")
+        return EXIT_INTERRUPTED
     except CliError as error:
         out.error(f"error: {error}")
         return error.code
@@ -165,13 +193,23 @@ def guarded(out: Output, action: Callable[[], int]) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except OSError as error:
-        out.error(f"error: {error}")
+        out.error(f"error: {error.strerror or error}")
+        return EXIT_FAILED
+    except Exception as error:  # a bug still gets one line, not a traceback
+        first_line = str(error).strip().partition("\n")[0]
+        out.error(
+            f"error: unexpected failure ({type(error).__name__}: {first_line}); please report it"
+        )
         return EXIT_FAILED
 
 
 def _import(args: argparse.Namespace, settings: Settings, out: Output) -> int:
+    from api.commands.file_check import check_import_file
+
     request = _import_request(args)
     target = target_of(args, settings)
+    check_import_file(request.path, request.mapping)
+    check_writable(request.rejects)
     outcome: ImportOutcome
     # Imported on use: each target loads only its own stack (httpx, or the database and jobs).
     if isinstance(target, Remote):
@@ -215,16 +253,25 @@ def target_of(args: argparse.Namespace, settings: Settings) -> Remote | str:
 
 
 def _import_request(args: argparse.Namespace) -> ImportRequest:
-    path: Path = args.file
-    if not path.is_file():
-        raise CliError(f"no such file: {path}", EXIT_FAILED)
     return ImportRequest(
-        path=path,
+        path=args.file,
         group_name=args.group.strip() if args.group is not None else None,
         group_id=args.group_id,
         mode=MODES[args.mode],
         mapping=[_mapping_pair(item) for item in args.map] if args.map else None,
+        rejects=args.rejects,
     )
+
+
+def check_writable(destination: Path | None) -> None:
+    """Refuse before the import a --rejects FILE whose folder is missing or is FILE itself."""
+    if destination is None or str(destination) == "-":
+        return
+    if destination.is_dir():
+        raise CliError(f"--rejects {destination} is a directory, not a file", EXIT_CANNOT_WRITE)
+    if not destination.resolve().parent.is_dir():
+        message = f"cannot write {destination}: its folder does not exist"
+        raise CliError(message, EXIT_CANNOT_WRITE)
 
 
 def _mapping_pair(item: str) -> tuple[str, str]:

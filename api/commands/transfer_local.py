@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import aiofiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.commands.console import (
+    EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
     SHOWN_ROW_ERRORS,
@@ -15,17 +17,20 @@ from api.commands.console import (
     ExportFile,
     ImportOutcome,
     ImportRequest,
+    Interrupted,
     Meter,
     Output,
     RowProblem,
     choose_group,
     estimate_rows,
+    refusal_exit_code,
 )
+from api.commands.database import local_services
 from api.errors import NotFound, UserFacingError
 from api.global_ids import decode_id, encode_id
 from api.imports import UploadSource, start_import
 from api.runtime import job_worker
-from api.services import Services, open_services
+from api.services import Services
 from api.settings import Settings
 from api.worker import Worker
 from storage.db import read_transaction, write_transaction
@@ -44,7 +49,8 @@ async def account_id_named(engine: AsyncEngine, name: str) -> int:
     if found is None:
         raise CliError(
             f"no account named {name!r} in this database"
-            " (`listkeeper create-token --account NAME` creates one)"
+            " (`listkeeper create-token --account NAME` creates one)",
+            EXIT_NOT_FOUND,
         )
     return found
 
@@ -63,7 +69,7 @@ async def import_local(
     settings: Settings, account: str, request: ImportRequest, out: Output
 ) -> ImportOutcome:
     """Queue the import, run the job in this process while showing progress; its outcome."""
-    async with open_services(settings) as services:
+    async with local_services(settings) as services:
         account_id = await account_id_named(services.engine, account)
         group_id = await _target_group(services.engine, account_id, request, out)
         job_id = await _start(services, account_id, group_id, request)
@@ -80,7 +86,7 @@ async def _target_group(
         async with read_transaction(engine) as conn:
             found = await groups_by_id(conn, account_id=account_id, ids=[wanted] if wanted else [])
         if wanted is None or wanted not in found:
-            raise CliError(f"no group with id {request.group_id}")
+            raise CliError(f"no group with id {request.group_id}", EXIT_NOT_FOUND)
         out.say(f"Importing {request.path} into group {found[wanted].name!r} ({_gid(wanted)}).")
         return wanted
     if request.group_name is None:
@@ -114,9 +120,8 @@ async def _start(
                 now=services.clock.now(),
             )
         except UserFacingError as error:
-            raise CliError(
-                f"the import was refused: {error.message} ({error.code.value})"
-            ) from None
+            message = f"the import was refused: {error.message} ({error.code.value})"
+            raise CliError(message, refusal_exit_code(error.code, error.field)) from None
 
 
 async def _run(services: Services, job_id: int, estimate: int | None, out: Output) -> JobRow:
@@ -130,7 +135,8 @@ async def _run(services: Services, job_id: int, estimate: int | None, out: Outpu
         await _stop(work)
         # Otherwise a server would requeue the job, whose upload is gone, at its next start.
         await _fail_unfinished(services, job_id)
-        raise
+        # Raised in place of the cancellation, so asyncio.run hands it on as it is.
+        raise Interrupted("the import was stopped and rolled back; nothing was changed") from None
     finally:
         await _stop(work)
 
@@ -206,6 +212,7 @@ async def _outcome(engine: AsyncEngine, job: JobRow) -> ImportOutcome:
         unchanged=job.unchanged,
         skipped=job.skipped,
         rejected=job.rejected,
+        status_kept=job.status_kept,
         row_errors=[RowProblem(e.row, e.column, e.code, e.message) for e in errors],
         backup_id=f"{encode_id('Backup', job.backup_id)} (number {job.backup_id})"
         if job.backup_id is not None
@@ -218,7 +225,7 @@ async def export_local(
     settings: Settings, account: str, backup_ref: str, destination: str, out: Output
 ) -> int:
     """Write the backup's CSV to `destination`; the exit code."""
-    async with open_services(settings) as services:
+    async with local_services(settings) as services:
         engine = services.engine
         account_id = await account_id_named(engine, account)
         backup = await _backup(engine, account_id, backup_ref)
@@ -227,12 +234,24 @@ async def export_local(
             out.meter("Exporting", unit="rows", total=rows) as meter,
             ExportFile(destination, meter, rows) as sink,
         ):
-            async for chunk in export_backup_csv(engine, backup):
-                sink.write(chunk)
+            # Closed at once when the write fails (a full disk, `| head`), not at garbage
+            # collection, when its database thread would find the loop gone.
+            chunks = export_backup_csv(engine, backup)
+            try:
+                async for chunk in chunks:
+                    sink.write(chunk)
+            finally:
+                await _close(chunks)
     out.say(
         f"Wrote {rows:,} recipients of {backup.group_name!r} (backup {backup.id}) to {sink.name}."
     )
     return EXIT_OK
+
+
+async def _close(chunks: AsyncIterator[bytes]) -> None:
+    close = getattr(chunks, "aclose", None)
+    if close is not None:
+        await close()
 
 
 async def _backup(engine: AsyncEngine, account_id: int, backup_ref: str) -> BackupRow:
@@ -240,5 +259,6 @@ async def _backup(engine: AsyncEngine, account_id: int, backup_ref: str) -> Back
     async with read_transaction(engine) as conn:
         found = await backups_by_id(conn, account_id=account_id, ids=[wanted] if wanted else [])
     if wanted is None or wanted not in found:
-        raise CliError(f"no backup with id {backup_ref} for this account (it may have expired)")
+        message = f"no backup with id {backup_ref} for this account (it may have expired)"
+        raise CliError(message, EXIT_NOT_FOUND)
     return found[wanted]

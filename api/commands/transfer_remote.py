@@ -12,18 +12,24 @@ import httpx
 import orjson
 
 from api.commands.console import (
+    EXIT_NOT_FOUND,
     EXIT_OK,
+    EXIT_TOKEN_REFUSED,
+    EXIT_UNREACHABLE,
     EXIT_USAGE,
+    SHOWN_ROW_ERRORS,
     CliError,
     ExportFile,
     ImportOutcome,
     ImportRequest,
+    Interrupted,
     Meter,
     Output,
     Remote,
     RowProblem,
     choose_group,
     estimate_rows,
+    refusal_exit_code,
 )
 
 POLL_SECONDS = 0.3
@@ -32,8 +38,8 @@ TIMEOUT_SECONDS = 60.0
 GROUPS = """query Groups($after: String) { groups(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor } edges { node { id name } } } }"""
 GROUP = "query Group($id: ID!) { node(id: $id) { __typename ... on Group { id name } } }"
-JOB_FIELDS = """id status processedRows totalRows added updated unchanged skipped rejected error
-  group { id name } backup { id }"""
+JOB_FIELDS = """id status processedRows totalRows added updated unchanged skipped rejected
+  statusKept error group { id name } backup { id }"""
 IMPORT = (
     "mutation Import($input: ImportRecipientsInput!) { importRecipients(input: $input) {"
     f" job {{ {JOB_FIELDS} }} userErrors {{ field message code }} }} }}"
@@ -93,13 +99,17 @@ class RemoteApi:
                 for chunk in response.iter_bytes():
                     sink.write(chunk)
         except httpx.HTTPError as error:
-            raise CliError(f"the download from {self.server} broke off: {error}") from None
+            message = f"the download from {self.server} broke off: {error}"
+            raise CliError(message, EXIT_UNREACHABLE) from None
 
     def _data(self, send: Callable[[], httpx.Response]) -> dict[str, Any]:
         try:
             response = send()
         except httpx.HTTPError as error:
-            raise CliError(f"cannot talk to {self.server}: {error}") from None
+            raise CliError(f"cannot talk to {self.server}: {error}", EXIT_UNREACHABLE) from None
+        if response.status_code == 401:
+            message = f"{self.server} refused the token (401): check LISTKEEPER_TOKEN or --token"
+            raise CliError(message, EXIT_TOKEN_REFUSED)
         try:
             body = response.json()
         except ValueError:
@@ -145,7 +155,7 @@ def _target_group(api: RemoteApi, request: ImportRequest, out: Output) -> str | 
     if request.group_id is not None:
         node = api.execute(GROUP, {"id": request.group_id})["node"]
         if node is None or node.get("__typename") != "Group":
-            raise CliError(f"no group with id {request.group_id}")
+            raise CliError(f"no group with id {request.group_id}", EXIT_NOT_FOUND)
         out.say(f"Importing {request.path} into group {node['name']!r} ({node['id']}).")
         return str(node["id"])
     if request.group_name is None:
@@ -180,7 +190,11 @@ def _start(
     ):
         payload = api.upload(IMPORT, {"input": fields}, file, request.path.name)["importRecipients"]
     if payload["userErrors"]:
-        raise CliError("the server refused the import: " + _user_errors(payload["userErrors"]))
+        first = payload["userErrors"][0]
+        raise CliError(
+            "the server refused the import: " + _user_errors(payload["userErrors"]),
+            refusal_exit_code(first["code"], first.get("field")),
+        )
     job: dict[str, Any] = payload["job"]
     return job
 
@@ -205,11 +219,10 @@ def _follow(
                 done = job["processedRows"]
                 meter.update(done, max(done, job["totalRows"] or estimate or 0) or None)
     except KeyboardInterrupt:
-        out.error(f"Stopped following; the import goes on on the server (job {job['id']}).")
-        raise
-    finished: dict[str, Any] = api.execute(FINISHED_JOB, {"id": job["id"], "first": 10})[
-        "importJob"
-    ]
+        message = f"stopped following; the import goes on on the server (job {job['id']})"
+        raise Interrupted(message) from None
+    variables = {"id": job["id"], "first": SHOWN_ROW_ERRORS}
+    finished: dict[str, Any] = api.execute(FINISHED_JOB, variables)["importJob"]
     return finished
 
 
@@ -223,6 +236,7 @@ def _outcome(job: dict[str, Any]) -> ImportOutcome:
         unchanged=job["unchanged"],
         skipped=job["skipped"],
         rejected=job["rejected"],
+        status_kept=job["statusKept"],
         row_errors=[
             RowProblem(e["row"], e["column"], e["code"], e["message"])
             for e in job.get("rowErrors", [])
@@ -237,7 +251,8 @@ def export_remote(remote: Remote, backup_ref: str, destination: str, out: Output
     with RemoteApi(remote) as api:
         node = api.execute(BACKUP, {"id": backup_global_id(backup_ref)})["node"]
         if node is None or node.get("__typename") != "Backup":
-            raise CliError(f"no backup with id {backup_ref} (it may have expired)")
+            message = f"no backup with id {backup_ref} (it may have expired)"
+            raise CliError(message, EXIT_NOT_FOUND)
         rows = int(node["recipientCount"])
         with (
             out.meter("Exporting", unit="rows", total=rows) as meter,

@@ -8,6 +8,13 @@ import contextlib
 import signal
 from typing import Any
 
+from api.commands.console import (
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    Output,
+    exit_codes_help,
+)
 from api.settings import Settings
 
 DESCRIPTION = """Run the job worker (imports and restores) and the retention loop without the
@@ -17,6 +24,10 @@ poll. The API instances and the workers must share LISTKEEPER_DATA_DIR, where up
 for their job. To keep the API processes from running jobs themselves, start them with
 LISTKEEPER_WORKER=false."""
 
+EPILOG = f"""It runs until SIGINT (Ctrl-C) or SIGTERM, then ends with 0.
+
+{exit_codes_help(EXIT_OK, EXIT_USAGE, EXIT_UNREACHABLE)}"""
+
 
 def register(commands: Any) -> None:
     """Add the `worker` subcommand."""
@@ -24,26 +35,33 @@ def register(commands: Any) -> None:
         "worker",
         help="run jobs and retention in a separate process (no HTTP)",
         description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(handler=handler)
 
 
 def handler(args: argparse.Namespace, settings: Settings) -> int:
     """Work until SIGINT or SIGTERM."""
+    from api.commands.transfer import guarded
     from api.logs import configure_logging
 
     configure_logging(settings)
+    return guarded(Output(quiet=False), lambda: _work(settings))
+
+
+def _work(settings: Settings) -> int:
     asyncio.run(run_worker(settings))
-    return 0
+    return EXIT_OK
 
 
 async def run_worker(settings: Settings) -> None:
     """Claim and run jobs, and sweep retention, until told to stop."""
+    from api.commands.database import local_services
     from api.runtime import job_worker, running_loops
-    from api.services import open_services
 
     async with (
-        open_services(settings) as services,
+        local_services(settings) as services,
         running_loops(services, worker=job_worker(services)),
     ):
         await _until_stopped()

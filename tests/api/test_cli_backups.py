@@ -29,7 +29,7 @@ def test_lists_backups_newest_first_remote(
         (first["id"], "One", "IMPORT", "1"),
     ]
     assert [line.split("\t")[0] for line in only_one.stdout.splitlines()] == [first["id"]]
-    assert (missing.returncode, missing.stdout) == (1, "")
+    assert (missing.returncode, missing.stdout) == (5, "")
     assert "no live group named 'Nope'" in missing.stderr
     assert str(client.token) not in listed.stdout + listed.stderr
 

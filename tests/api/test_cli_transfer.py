@@ -155,35 +155,41 @@ def test_unknown_ids_are_clear_errors(
     foreign = other_client.import_file(PEOPLE.encode(), groupName="Theirs")["group"]["id"]
     for unknown in (foreign, "nonsense"):
         result = run_cli("import", "people.csv", "--group-id", unknown, env=remote, cwd=tmp_path)
-        assert result.returncode == 1, result.stderr
+        assert result.returncode == 5, result.stderr
         assert f"error: no group with id {unknown}" in result.stderr
     for unknown in ("999999", "QmFja3VwOjk5OTk5OQ=="):
         result = run_cli("export", unknown, "-o", "out.csv", env=remote, cwd=tmp_path)
-        assert result.returncode == 1, result.stderr
+        assert result.returncode == 5, result.stderr
         assert f"error: no backup with id {unknown}" in result.stderr
     assert not (tmp_path / "out.csv").exists()
     assert other_client.recipients(foreign) != []
 
 
 def test_refused_import_prints_user_errors(remote: dict[str, str], tmp_path: Path) -> None:
-    (tmp_path / "names.csv").write_text("first name,last name\nAnn,Lee\n")
-    result = run_cli("import", "names.csv", "--group", "G", env=remote, cwd=tmp_path)
-    assert result.returncode == 1
+    (tmp_path / "people.csv").write_text(PEOPLE)
+    # A group name of spaces only: the file is fine, the server refuses the request.
+    result = run_cli("import", "people.csv", "--group", "  ", env=remote, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("Importing people.csv into a new group ''.\n")
     assert "error: the server refused the import:" in result.stderr
-    assert "INVALID_INPUT" in result.stderr
+    assert "(INVALID_INPUT [groupName])" in result.stderr
+    assert result.stderr.count("error:") == 1
 
 
 def test_bad_token_and_unreachable_server(server: LiveServer, tmp_path: Path) -> None:
     (tmp_path / "people.csv").write_text(PEOPLE)
     env = {"LISTKEEPER_SERVER": server.url, "LISTKEEPER_TOKEN": "lk_wrong-token"}
     refused = run_cli("import", "people.csv", "--group", "G", env=env, cwd=tmp_path)
-    assert refused.returncode == 1
-    assert "401" in refused.stderr
-    assert "lk_wrong-token" not in refused.stderr
+    assert refused.returncode == 6
+    assert refused.stderr == (
+        f"error: {server.url} refused the token (401): check LISTKEEPER_TOKEN or --token\n"
+    )
     env["LISTKEEPER_SERVER"] = "http://127.0.0.1:9"
     unreachable = run_cli("export", "1", "-o", "x.csv", env=env, cwd=tmp_path)
-    assert unreachable.returncode == 1
-    assert "error: cannot talk to http://127.0.0.1:9" in unreachable.stderr
+    assert unreachable.returncode == 7
+    assert unreachable.stderr.startswith("error: cannot talk to http://127.0.0.1:9: ")
+    assert unreachable.stderr.count("\n") == 1
+    assert not (tmp_path / "x.csv").exists()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -273,10 +279,10 @@ def test_local_errors(local: dict[str, str], tmp_path: Path) -> None:
     nobody = run_cli(
         "import", "people.csv", "--group", "G", "--account", "nobody", env=local, cwd=tmp_path
     )
-    assert nobody.returncode == 1
+    assert nobody.returncode == 5
     assert "error: no account named 'nobody'" in nobody.stderr
     missing = run_cli("export", "42", "-o", "x.csv", "--account", "acme", env=local, cwd=tmp_path)
-    assert missing.returncode == 1
+    assert missing.returncode == 5
     assert "error: no backup with id 42" in missing.stderr
     refresh = run_cli(
         "import",
@@ -290,7 +296,7 @@ def test_local_errors(local: dict[str, str], tmp_path: Path) -> None:
         env=local,
         cwd=tmp_path,
     )
-    assert refresh.returncode == 1
+    assert refresh.returncode == 5
     assert "error: no group named 'G'" in refresh.stderr
     unmapped = run_cli(
         "import",
@@ -381,7 +387,7 @@ def _run_on_terminal(args: list[str], *, env: dict[str, str], cwd: Path) -> str:
         ([], ["import", "export"]),
         (
             ["import"],
-            ["--group", "--group-id", "--mode", "--map", "--server", "--token", "--account"],
+            ["--group", "--group-id", "--mode", "--map", "--rejects", "--server", "--account"],
         ),
         (["export"], ["BACKUP_ID", "-o FILE", "--server", "--token", "--account", "FILE.part"]),
     ],

@@ -262,7 +262,7 @@ def test_cli_creates_lists_and_revokes(
     assert revoked.returncode == 0, revoked.stderr
     assert deploy.post(VIEWER).status_code == 401
     again = run_cli("revoke-token", "--account", account, rows[0][0], env=env, cwd=tmp_path)
-    assert again.returncode == 1
+    assert again.returncode == 5  # not found (api/commands/console.py EXIT_NOT_FOUND)
     assert f"account {account!r} has no token {rows[0][0]}" in again.stderr
     after = run_cli("tokens", "--account", account, env=env, cwd=tmp_path).stdout
     assert [line.split("\t")[0] for line in after.splitlines()] == [rows[1][0]]
