@@ -92,6 +92,14 @@ async def fetch_model(
 RowsToModels = Callable[[tuple[str, ...], Iterable[Sequence[Any]]], list[Any]]
 
 
+def models_of_rows(
+    model: type[Model],
+) -> Callable[[tuple[str, ...], Iterable[Sequence[Any]]], list[Model]]:
+    """fetch_models' cheap builder, for rows that carry a model's columns under their names
+    beside others (the caller cuts the others off)."""
+    return _rows_to_models(model)  # type: ignore[arg-type]
+
+
 @functools.lru_cache(maxsize=512)  # the statements built once; keeps the entity lookup off calls
 def _builder(query: SelectOfScalar[Any]) -> RowsToModels:
     return _rows_to_models(query.column_descriptions[0]["entity"])

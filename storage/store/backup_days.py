@@ -22,13 +22,14 @@ from sqlmodel import col
 
 from storage.local_days import OffsetPeriod, day_start, local_day_sql, offset_periods
 from storage.models import Backup
-from storage.sql import possible_ids
+from storage.sql import models_of_rows, possible_ids
 from storage.store.backup_reads import FAR_FUTURE, FAR_PAST, backup_span
 
 SLACK = timedelta(days=1)
 FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)
 
 _FIELDS = tuple(Backup.model_fields)
+backup_models = models_of_rows(Backup)
 _CREATED: sa.ColumnElement[datetime] = Backup.__table__.c.created_at  # type: ignore[attr-defined]
 
 
@@ -68,15 +69,19 @@ async def days_of_groups(
     if not wanted or query.days == 0 or span is None:
         return found
     periods = tuple(offset_periods(zone, *span))
-    statement = _days_statement(periods, _is_sqlite(conn), query.oldest_first)
-    params = {
-        "account_id": account_id,
-        "ids": wanted,
-        "days": query.days if query.days is not None else 2**31 - 1,
-        **_bounds(query, zone),
-    }
-    for row in await conn.execute(statement, params):
-        _add(found[row.group_id], row)
+    params: dict[str, object] = {"account_id": account_id, "ids": wanted}
+    if query == DaysQuery():  # every day: no bounds to test, no ranks to count
+        statement = _every_day_statement(periods, _is_sqlite(conn))
+    else:
+        statement = _days_statement(periods, _is_sqlite(conn), query.oldest_first)
+        params |= {"days": query.days if query.days is not None else 2**31 - 1}
+        params |= _bounds(query, zone)
+    result = await conn.execute(statement, params)
+    names = tuple(result.keys())
+    rows = result.all()
+    backups = backup_models(names[:-1], (row[:-1] for row in rows))
+    for backup, row in zip(backups, rows, strict=True):
+        _add(found[backup.group_id], backup, row[-1])
     return found
 
 
@@ -107,13 +112,12 @@ async def day_counts(
     return counts
 
 
-def _add(days: list[DayOfBackups], row: Any) -> None:
-    day = date.fromisoformat(row.day)
-    backup = Backup.model_construct(**{name: getattr(row, name) for name in _FIELDS})
+def _add(days: list[DayOfBackups], backup: Backup, day_text: str) -> None:
+    day = date.fromisoformat(day_text)
     if days and days[-1].day == day:
         days[-1].backups.append(backup)
     else:
-        days.append(DayOfBackups(row.group_id, day, [backup]))
+        days.append(DayOfBackups(backup.group_id, day, [backup]))
 
 
 def _is_sqlite(conn: AsyncConnection) -> bool:
@@ -152,8 +156,18 @@ def _days_statement(
     newest_first = (c.day.desc(), c.created_at.desc(), c.id.desc())
     in_order = (c.day.asc(), c.created_at.asc(), c.id.asc()) if oldest_first else newest_first
     return (
-        sa.select(ranked).where(c.day_rank <= sa.bindparam("days")).order_by(c.group_id, *in_order)
+        sa.select(*[c[name] for name in _FIELDS], c.day)
+        .where(c.day_rank <= sa.bindparam("days"))
+        .order_by(c.group_id, *in_order)
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _every_day_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.Select[Any]:
+    day = local_day_sql(_CREATED, periods, sqlite=sqlite).label("day")
+    columns: list[Any] = [col(getattr(Backup, name)) for name in _FIELDS]
+    newest_first = (day.desc(), _CREATED.desc(), col(Backup.id).desc())
+    return sa.select(*columns, day).where(*_MINE).order_by(col(Backup.group_id), *newest_first)
 
 
 @functools.lru_cache(maxsize=256)
