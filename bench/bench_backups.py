@@ -12,15 +12,23 @@ that its latest backup reads current rows and history rows:
 8. `backupOverview(first: 50)` over HTTP for an account with 500 groups and 10,000 backups
    (inserted with SQL): median of 20 requests after 3 warm-ups;
 9. 20 imports of 1,000 changed rows into the big group with backups on: new
-   `recipient_version` rows and database growth.
+   `recipient_version` rows and database growth; then (with `restore`) `run_restore` of the
+   big group as of a moment between the 10th and the 11th of them into a new group: rows/s,
+   beside the backup restore of 6 (issue 10 point 2);
+10. `protection`, the cost of continuous protection (issue 10 point 2): writes of 1,000 changed
+   rows into the big group through the write path, with a backup in between (as imports make
+   one) and without (as API writes inside the backup window), each under the rule before
+   continuous protection (history only for rows a backup sees) and after it (every replaced
+   row): history rows written, database growth, median write time and the after/before ratio.
 
     .venv/bin/python -m bench.bench_backups [--rows 1000000] [--backend sqlite|postgresql|both]
-        [--cases live,restore,growth,delete] [--trace]
+        [--cases live,restore,growth,delete,protection] [--trace]
 """
 
 from __future__ import annotations
 
 import asyncio
+import csv
 import os
 import secrets
 import socket
@@ -28,17 +36,18 @@ import sqlite3
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
+import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.backups import delete_group
+from api.backups import delete_group, run_restore
 from api.global_ids import encode_id
 from bench.common import (
     CLOCK,
@@ -48,12 +57,15 @@ from bench.common import (
     RssSampler,
     arguments,
     chosen_backends,
+    finished_job,
     fresh_database,
     log,
     median,
     migrated_engine,
     new_account,
+    no_progress,
     print_table,
+    queue_job,
     sqlite_bytes,
     status_mb,
     timed_import,
@@ -65,10 +77,22 @@ from bench.common import (
 from storage.db import write_transaction
 from storage.files import FileStore
 from storage.sql import run, scalar, statement
+from storage.store import merge
+from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import create_group
-from storage.store.write_path import RECIPIENT_COLUMNS
+from storage.store.write_path import (
+    RECIPIENT_COLUMNS,
+    StagedSource,
+    WriteMode,
+    create_stage,
+    drop_stage,
+    latest_backup_seq,
+    lock_group,
+    stage_rows,
+    write_recipients,
+)
 
-CASES = ("live", "restore", "growth", "delete")
+CASES = ("live", "restore", "growth", "delete", "protection")
 EXPORT_TARGET = {"sqlite": 100_000.0, "postgresql": 200_000.0}
 EXPORT_MEMORY_LIMIT_MB = 50.0
 RESTORE_TARGET = 200_000.0
@@ -81,6 +105,9 @@ OVERVIEW_RUNS = 20
 OVERVIEW_WARMUPS = 3
 GROWTH_IMPORTS = 20
 GROWTH_ROWS = 1_000
+PROTECTION_WRITES = 10
+# An extra history row per changed row is the price; the write itself may cost this much more.
+PROTECTION_OVERHEAD_LIMIT = 1.10
 
 OVERVIEW_QUERY = (
     "{ backupOverview(first: 50) { totalCount edges { cursor node { groupId groupName"
@@ -478,8 +505,9 @@ async def count_rows(bench: Bench, table: str) -> int:
         return int(await scalar(conn, f"SELECT count(*) FROM {table}"))
 
 
-async def growth_figures(bench: Bench, big: BackedUpGroup) -> list[Result]:
-    """GROWTH_IMPORTS imports of GROWTH_ROWS changed rows into the big group, backups on."""
+async def growth_figures(bench: Bench, big: BackedUpGroup) -> tuple[list[Result], datetime]:
+    """GROWTH_IMPORTS imports of GROWTH_ROWS changed rows into the big group, backups on; and
+    a moment between the middle two of them."""
     versions, size = await count_rows(bench, "recipient_version"), await database_bytes(bench)
     recipients = await count_rows(bench, "recipient")
     times = []
@@ -498,6 +526,10 @@ async def growth_figures(bench: Bench, big: BackedUpGroup) -> list[Result]:
         if job.updated != GROWTH_ROWS or job.backup_id is None:
             raise RuntimeError(f"unexpected outcome of a growth import: {job}")
         times.append(seconds * 1000)
+        if n == GROWTH_IMPORTS // 2 - 1:
+            await asyncio.sleep(0.01)
+            moment = CLOCK.now()
+            await asyncio.sleep(0.01)
     new_versions = await count_rows(bench, "recipient_version") - versions
     grown = await database_bytes(bench) - size
     per_copy = size / recipients * big.rows
@@ -520,6 +552,197 @@ async def growth_figures(bench: Bench, big: BackedUpGroup) -> list[Result]:
             "MB",
             floor=f"before {size / 1e6:.0f} MB; one full copy of the group"
             f" ~{per_copy / 1e6:.0f} MB",
+        ),
+    ], moment
+
+
+async def as_of_restore_figure(bench: Bench, big: BackedUpGroup, moment: datetime) -> Result:
+    """`run_restore` of the big group as of `moment` into a new group: rows/s."""
+    job = await queue_job(
+        bench.engine,
+        account_id=bench.account_id,
+        kind="RESTORE",
+        mode="REFRESH_AND_ADD",
+        group_id=None,
+        new_group_name="restored as of",
+        source_group_id=big.group_id,
+        source_as_of=moment,
+    )
+    with traced(bench.engine, bench.trace, "the restore as of a moment"):
+        start = time.perf_counter()
+        await run_restore(
+            job, engine=bench.engine, files=bench.files, now=CLOCK.now, progress=no_progress
+        )
+        seconds = time.perf_counter() - start
+    done = await finished_job(bench.engine, job.id)
+    if done.status != "SUCCEEDED" or done.added < big.rows:
+        raise RuntimeError(f"unexpected outcome of the restore as of a moment: {done}")
+    return Result(
+        f"restore of the {big.rows:,}-row group as of a moment between {GROWTH_IMPORTS} imports"
+        " (run_restore, asOf)",
+        bench.database.backend,
+        done.added / seconds,
+        "rows/s",
+        RESTORE_TARGET,
+        floor=f"{seconds:.1f} s, {done.added:,} rows; the backup restore above is the same job",
+    )
+
+
+# --- the cost of continuous protection --------------------------------------------------------
+
+
+async def _backup_rule_horizon(conn: Any, *, group: Any) -> int | None:
+    """The rule before continuous protection: history only for rows a backup sees."""
+    return await latest_backup_seq(conn, group_id=group.id)
+
+
+def changed_rows(bench: Bench, big: BackedUpGroup, batch: int) -> list[tuple[Any, ...]]:
+    """GROWTH_ROWS existing addresses of the big group with changed names, as staged rows."""
+    path = bench.folder / f"protection-{batch}.csv"
+    write_changes_csv(path, group_rows=big.rows, batch=batch, updates=GROWTH_ROWS, new=0)
+    with path.open(encoding="utf-8", newline="") as file:
+        reader = csv.reader(file)
+        names = next(reader)[3:]
+        return [
+            (
+                rn,
+                cells[0],
+                cells[1],
+                cells[2],
+                None,
+                orjson.dumps(dict(zip(names, cells[3:], strict=True))).decode(),
+            )
+            for rn, cells in enumerate(reader, start=2)
+        ]
+
+
+async def direct_write(
+    bench: Bench, group_id: int, rows: list[tuple[Any, ...]], *, backup: bool
+) -> float:
+    """One write as a job does it (stage, then lock, maybe back up, write, commit): seconds of
+    the write transaction."""
+    async with bench.engine.connect() as conn:
+        await create_stage(conn)
+        await stage_rows(conn, rows)
+        await conn.commit()
+        await conn.execution_options(immediate=True)
+        start = time.perf_counter()
+        async with conn.begin():
+            group = await lock_group(conn, group_id=group_id, now=CLOCK.now())
+            if group is None:
+                raise RuntimeError(f"group {group_id} is gone")
+            if backup:
+                await take_backup(conn, group=group, reason=BackupReason.IMPORT, now=CLOCK.now())
+            await write_recipients(
+                conn,
+                group=group,
+                source=StagedSource(),
+                mode=WriteMode.REFRESH_AND_ADD,
+                now=CLOCK.now(),
+            )
+        seconds = time.perf_counter() - start
+        await drop_stage(conn)
+        await conn.commit()
+    return seconds
+
+
+@dataclass
+class ProtectionArm:
+    """What the writes of one rule and one arm cost, summed write by write."""
+
+    history_rows: int = 0
+    growth_bytes: int = 0
+    times_ms: list[float] = field(default_factory=list)
+
+
+def with_rule(rule: str) -> Any:
+    """The history rule in force: "before" continuous protection, or "after" (the code's)."""
+    return _backup_rule_horizon if rule == "before" else ORIGINAL_HORIZON
+
+
+ORIGINAL_HORIZON = merge.history_horizon
+
+
+async def measured_write(
+    bench: Bench,
+    big: BackedUpGroup,
+    rows: list[tuple[Any, ...]],
+    arm: ProtectionArm,
+    *,
+    backup: bool,
+) -> None:
+    """One write, its history rows, growth and time added to `arm`."""
+    versions, size = await count_rows(bench, "recipient_version"), await database_bytes(bench)
+    arm.times_ms.append(await direct_write(bench, big.group_id, rows, backup=backup) * 1000)
+    arm.history_rows += await count_rows(bench, "recipient_version") - versions
+    arm.growth_bytes += await database_bytes(bench) - size
+
+
+def renamed(rows: list[tuple[Any, ...]], n: int) -> list[tuple[Any, ...]]:
+    """The same addresses with another first name (the n-th change of the same rows)."""
+    return [(rn, email, f"Again{n}", *rest) for rn, email, _first, *rest in rows]
+
+
+async def protection_figures(bench: Bench, big: BackedUpGroup) -> list[Result]:
+    """Writes with a backup in between (distinct rows each, as imports) and without (the same
+    rows again and again, as API writes inside the backup window), the rules alternated write
+    by write so that both see the same machine."""
+    arms = {
+        (rule, backup): ProtectionArm() for rule in ("before", "after") for backup in (True, False)
+    }
+    again = {rule: changed_rows(bench, big, 400 + i) for i, rule in enumerate(("before", "after"))}
+    try:
+        # The arm with backups first: a backup between the writes of the other arm would
+        # make the rule before copy its rows again.
+        for backup in (True, False):
+            for n in range(PROTECTION_WRITES):
+                for i, rule in enumerate(("before", "after")):
+                    merge.history_horizon = with_rule(rule)
+                    if backup:
+                        rows = changed_rows(bench, big, 500 + 2 * n + i)
+                    else:
+                        rows = renamed(again[rule], n)
+                    await measured_write(bench, big, rows, arms[rule, backup], backup=backup)
+    finally:
+        merge.history_horizon = ORIGINAL_HORIZON
+    return [
+        result
+        for backup in (True, False)
+        for result in protection_results(
+            bench, big, arms["before", backup], arms["after", backup], backup
+        )
+    ]
+
+
+def protection_results(
+    bench: Bench, big: BackedUpGroup, before: ProtectionArm, after: ProtectionArm, backup: bool
+) -> list[Result]:
+    """The history rows and the time ratio of one arm, before and after."""
+    name = (
+        "with a backup before each (distinct rows)"
+        if backup
+        else "without a backup (the same rows again)"
+    )
+    writes = f"{PROTECTION_WRITES} writes of {GROWTH_ROWS:,} changed rows into {big.rows:,}, {name}"
+    return [
+        Result(
+            f"{writes}: history rows after continuous protection",
+            bench.database.backend,
+            after.history_rows,
+            "rows",
+            float(PROTECTION_WRITES * GROWTH_ROWS),
+            higher_is_better=False,
+            floor=f"before: {before.history_rows:,} rows; growth {before.growth_bytes / 1e6:.1f} MB"
+            f" before, {after.growth_bytes / 1e6:.1f} MB after",
+        ),
+        Result(
+            f"{writes}: write time after / before",
+            bench.database.backend,
+            median(after.times_ms) / median(before.times_ms),
+            "x",
+            PROTECTION_OVERHEAD_LIMIT,
+            higher_is_better=False,
+            floor=f"median {median(before.times_ms):.0f} ms -> {median(after.times_ms):.0f} ms",
         ),
     ]
 
@@ -552,7 +775,14 @@ async def bench_backend(
             results += [restore] if "restore" in cases else []
         if "growth" in cases:
             log(f"{backend}: storage growth")
-            results += await growth_figures(bench, big)
+            growth, moment = await growth_figures(bench, big)
+            results += growth
+            if "restore" in cases:
+                log(f"{backend}: restore as of a moment")
+                results.append(await as_of_restore_figure(bench, big, moment))
+        if "protection" in cases:
+            log(f"{backend}: the cost of continuous protection")
+            results += await protection_figures(bench, big)
         if restored is not None and "delete" in cases:
             log(f"{backend}: deleteGroup")
             results.append(await delete_figure(bench, big, restored))

@@ -1,8 +1,10 @@
-"""Point-in-time reads: the state of a group at a backup's seq.
+"""Point-in-time reads: the state of a group at a seq, a backup's or any other.
 
 The one query behind exports, comparisons, restores, erasure and retention: the current
 rows written at or before the seq, plus the history rows current at it. `seen_at` is its
-predicate, `state_sql` the query; nothing else writes either.
+predicate, `state_sql` the query; nothing else writes either. Any seq a backup stands for
+can be rebuilt, and, under continuous protection, any seq of the retention period: a moment
+is mapped to its seq by the write log (`storage.store.write_log`), then read here.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def state_sql(
     columns: str = STATE_COLUMNS,
     ordered: bool = False,
 ) -> str:
-    """SQL for the rows of `group_id` as they were at `seq` (both trusted ints).
+    """SQL for the rows of `group_id` as they were at `seq` (both trusted ints), any seq whose
+    versions are kept.
 
     `parts` picks the current rows, the history rows or both (UNION ALL). `ordered` sorts
     by email: the current part alone by walking the (group_id, email) index, no sort.
