@@ -2,7 +2,9 @@
 
 Inspecting reads the encoding and delimiter (as the import will), the header, and the first
 rows: a few samples per column, and the rows' average size for an estimate of how many the
-file has. Each column gets the field an import would likely want: a recipient field its
+file has. The one part of the sniff that needs the whole file, how much of it is UTF-8, is
+counted while the upload is saved (`FileStore.save` feeds each chunk to a `Utf8Count`), so
+that after the upload only the file's first KB are read. Each column gets the field an import would likely want: a recipient field its
 header is an alias of, else the account's attribute of that name, else a new attribute.
 """
 
@@ -24,7 +26,7 @@ from api.imports import UploadSource
 from storage.codec.errors import CsvFileError
 from storage.codec.export import is_export_header
 from storage.codec.header import MAX_ATTRIBUTE_NAME_LENGTH, field_of_header, read_header
-from storage.codec.sniff import SURROGATE, UNDECODABLE, sniff_file
+from storage.codec.sniff import SURROGATE, UNDECODABLE, Utf8Count, sniff_file
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore, TooLarge
 from storage.jobs import file_name_of
@@ -85,8 +87,9 @@ async def stage_file(
     A file no import could read at all (binary, empty, no header) is refused with the
     import's own errors, and not kept.
     """
+    counted = Utf8Count()
     try:
-        key = await files.save(upload.read, max_bytes=max_bytes)
+        key = await files.save(upload.read, max_bytes=max_bytes, on_chunk=counted.feed)
     except TooLarge:
         raise FileTooLarge(
             f"The file is larger than {max_bytes // (1024 * 1024)} MB.", field=["file"]
@@ -96,7 +99,7 @@ async def stage_file(
             names = await account_attribute_names(conn, account_id=account_id)
         path = files.path(key)
         size = (await aiofiles.os.stat(path)).st_size
-        found = await asyncio.to_thread(_inspect_or_refuse, path, size, names)
+        found = await asyncio.to_thread(_inspect_or_refuse, path, size, names, counted)
         async with write_transaction(engine) as conn:
             return await create_staged_file(
                 conn,
@@ -116,9 +119,11 @@ async def stage_file(
         raise
 
 
-def _inspect_or_refuse(path: Path, size: int, attribute_names: Sequence[str]) -> Inspection:
+def _inspect_or_refuse(
+    path: Path, size: int, attribute_names: Sequence[str], counted: Utf8Count
+) -> Inspection:
     try:
-        return inspect_file(path, size, attribute_names)
+        return inspect_file(path, size, attribute_names, counted)
     except CsvFileError as error:
         field = [error.field] if error.field else None
         if error.code == "UNSUPPORTED_FILE":
@@ -126,9 +131,14 @@ def _inspect_or_refuse(path: Path, size: int, attribute_names: Sequence[str]) ->
         raise InvalidInput(str(error), field=field) from None
 
 
-def inspect_file(path: Path, size: int, attribute_names: Sequence[str]) -> Inspection:
-    """Sniff the file, read its header and first rows; raises CsvFileError."""
-    encoding, delimiter = sniff_file(path)
+def inspect_file(
+    path: Path, size: int, attribute_names: Sequence[str], counted: Utf8Count | None = None
+) -> Inspection:
+    """Sniff the file, read its header and first rows; raises CsvFileError.
+
+    `counted`: the file's bytes counted as they were saved (else the sniff reads them all).
+    """
+    encoding, delimiter = sniff_file(path, counted)
     with path.open(encoding=encoding, errors=UNDECODABLE, newline="") as stream:
         records = csv.reader(stream, delimiter=delimiter, skipinitialspace=True)
         _, header = read_header(records)

@@ -13,12 +13,26 @@ from pathlib import Path
 
 import aiofiles
 import aiofiles.os
+from aiofiles.threadpool.binary import AsyncBufferedIOBase
 
 CHUNK = 1024 * 1024
 
 
 class TooLarge(Exception):
     """The stream went past the size it may have."""
+
+
+async def _write(
+    out: AsyncBufferedIOBase, chunk: bytes, on_chunk: Callable[[bytes], None] | None
+) -> None:
+    """Write `chunk`; meanwhile (aiofiles writes in a thread) give it to `on_chunk`."""
+    writing = asyncio.ensure_future(out.write(chunk))
+    try:
+        if on_chunk is not None:
+            await asyncio.sleep(0)  # the write starts in its thread before the look here
+            on_chunk(chunk)
+    finally:
+        await writing
 
 
 class FileStore:
@@ -34,8 +48,19 @@ class FileStore:
             raise ValueError("bad file key")
         return self.uploads / key
 
-    async def save(self, read: Callable[[int], Awaitable[bytes]], *, max_bytes: int) -> str:
-        """Stream `read(n)` chunks to a new file; raise TooLarge past `max_bytes`."""
+    async def save(
+        self,
+        read: Callable[[int], Awaitable[bytes]],
+        *,
+        max_bytes: int,
+        on_chunk: Callable[[bytes], None] | None = None,
+    ) -> str:
+        """Stream `read(n)` chunks to a new file; raise TooLarge past `max_bytes`.
+
+        `on_chunk` is given each chunk in order (e.g. the sniff's `Utf8Count.feed`), while
+        the chunk is being written: the file is written in a thread, the chunk looked at here
+        meanwhile, so that looking costs little more than the copy.
+        """
         await aiofiles.os.makedirs(self.uploads, exist_ok=True)
         key = secrets.token_hex(16) + ".upload"
         size = 0
@@ -45,7 +70,7 @@ class FileStore:
                     size += len(chunk)
                     if size > max_bytes:
                         raise TooLarge
-                    await out.write(chunk)
+                    await _write(out, chunk, on_chunk)
         except BaseException:
             await self.delete(key)
             raise

@@ -1,9 +1,11 @@
 """Find out what an uploaded file is: refuse binary files, pick the encoding and the delimiter.
 
-`sniff_file` reads a sample of the file for the delimiter and, without a BOM, reads the whole file
-to choose between UTF-8 and cp1252 (`_utf8_or_cp1252` states the rule); `UNDECODABLE` is the
-error handler the file is then decoded with, which turns each byte the encoding cannot decode into
-a lone surrogate (`SURROGATE` finds them), so a bad byte becomes a row error, not a failed file.
+`sniff_file` reads a sample of the file for the delimiter and, without a BOM, counts the whole
+file's UTF-8 to choose between UTF-8 and cp1252 (`Utf8Count` states the rule): it reads the file
+for that, unless it is given the count made while the file was written (`FileStore.save` feeds
+each chunk of an upload to one). `UNDECODABLE` is the error handler the file is then decoded
+with, which turns each byte the encoding cannot decode into a lone surrogate (`SURROGATE` finds
+them), so a bad byte becomes a row error, not a failed file.
 """
 
 from __future__ import annotations
@@ -52,12 +54,16 @@ def _as_surrogates(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(UNDECODABLE, _as_surrogates)
 
 
-def sniff_file(path: Path) -> tuple[str, str]:
-    """Return the (encoding, delimiter) of the file at `path`; raises CsvFileError."""
+def sniff_file(path: Path, counted: Utf8Count | None = None) -> tuple[str, str]:
+    """Return the (encoding, delimiter) of the file at `path`; raises CsvFileError.
+
+    `counted`: the whole file's bytes already fed to a Utf8Count (the file is then not read
+    past its sample); None: the file is read whole here when it has no BOM.
+    """
     with path.open("rb") as raw:
         sample = raw.read(_SAMPLE_BYTES)
     complete = len(sample) < _SAMPLE_BYTES
-    encoding = _sniff_encoding(sample) or _utf8_or_cp1252(path)
+    encoding = _sniff_encoding(sample) or (counted or count_utf8(path)).encoding()
     delimiter = _sniff_delimiter(_decode_sample(sample, encoding, complete), complete)
     return encoding, delimiter
 
@@ -78,41 +84,76 @@ def _sniff_encoding(sample: bytes) -> str | None:
     return None
 
 
-def _utf8_or_cp1252(path: Path) -> str:
-    """The rule for a file without BOM, from the whole file: UTF-8 unless it looks like cp1252.
+class Utf8Count:
+    """How much of a file reads as UTF-8, from its bytes fed in pieces of any size.
 
-    UTF-8 when it has at least as many valid multi-byte UTF-8 characters as invalid
-    sequences (pure ASCII is UTF-8 too); cp1252 when invalid sequences outnumber them,
-    e.g. when nothing but ASCII decodes. A cp1252 file almost never holds a valid UTF-8
-    sequence (an accented capital followed by a symbol such as `Ã©`), and UTF-8 with a few
-    bad bytes stays UTF-8: each bad byte becomes a row error, where the wrong guess would
-    silently store mojibake (`ZoÃ«`) in every row.
+    The decision (`encoding`) is UTF-8 when the file has at least as many valid multi-byte
+    UTF-8 characters as invalid sequences (pure ASCII is UTF-8 too), cp1252 when invalid
+    sequences outnumber them, e.g. when nothing but ASCII decodes. A cp1252 file almost never
+    holds a valid UTF-8 sequence (an accented capital followed by a symbol such as `Ã©`), and
+    UTF-8 with a few bad bytes stays UTF-8: each bad byte becomes a row error, where the wrong
+    guess would silently store mojibake (`ZoÃ«`) in every row.
+
+    The counts do not depend on where the pieces were cut: the incremental decoder carries a
+    sequence split between two pieces over to the next. C speed throughout, and cheap enough
+    to run on each chunk of an upload: ASCII pieces are skipped, and text that decodes within
+    Latin-1 (most European files) is counted from lengths alone.
     """
-    multibyte, invalid = _count_utf8(path)
-    return "utf-8" if multibyte >= invalid else "cp1252"
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.multibyte = 0
+        self.invalid = 0
+
+    def feed(self, piece: bytes) -> None:
+        """Count the next bytes of the file."""
+        carried: bytes = self._decoder.getstate()[0]
+        if not carried and piece.isascii():
+            return
+        text: str = self._decoder.decode(piece)
+        if _within_latin1(text):
+            # Only 2-byte characters and no U+FFFD: each one is one byte more than its text.
+            decoded = len(carried) + len(piece) - len(self._decoder.getstate()[0])
+            self.multibyte += decoded - len(text)
+            return
+        # A U+FFFD the file really holds (EF BF BD, possibly begun in the carried bytes) is
+        # valid, not a replacement; EF never continues a sequence, so each one decodes so.
+        replaced = text.count(_REPLACEMENT) - (carried + piece).count(_ENCODED_REPLACEMENT)
+        non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+        self.multibyte += non_ascii - replaced
+        self.invalid += replaced
+
+    def counts(self) -> tuple[int, int]:
+        """(valid multi-byte characters, invalid sequences) of the bytes fed so far, as a file.
+
+        A sequence cut off by the end of the file is invalid too. Feeding may go on after.
+        """
+        ending = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        ending.setstate(self._decoder.getstate())
+        return self.multibyte, self.invalid + len(ending.decode(b"", final=True))
+
+    def encoding(self) -> str:
+        """The encoding of a file without BOM whose bytes were all fed: utf-8 or cp1252."""
+        multibyte, invalid = self.counts()
+        return "utf-8" if multibyte >= invalid else "cp1252"
 
 
-def _count_utf8(path: Path) -> tuple[int, int]:
-    """(valid multi-byte characters, invalid sequences) when the file is read as UTF-8.
-
-    C speed throughout (~0.1 s for 60 MB): ASCII chunks are skipped, the others decoded
-    with `replace`, which puts one U+FFFD for each invalid sequence.
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    multibyte = invalid = 0
+def count_utf8(path: Path) -> Utf8Count:
+    """The whole file at `path` fed to a Utf8Count (~0.1 s for 60 MB)."""
+    counted = Utf8Count()
     with path.open("rb") as raw:
         while chunk := raw.read(_CHUNK_BYTES):
-            if chunk.isascii() and not decoder.getstate()[0]:
-                continue
-            text: str = decoder.decode(chunk)
-            # A U+FFFD the file really holds (EF BF BD) is valid, not a replacement.
-            replaced = text.count(_REPLACEMENT) - chunk.count(_ENCODED_REPLACEMENT)
-            non_ascii = len(text) - len(text.encode("ascii", "ignore"))
-            multibyte += non_ascii - replaced
-            invalid += replaced
-        tail = decoder.decode(b"", final=True)
-    # A sequence cut off by the end of the file is invalid too.
-    return multibyte, invalid + len(tail)
+            counted.feed(chunk)
+    return counted
+
+
+def _within_latin1(text: str) -> bool:
+    """Whether every character is below U+0100 (a copy of the text's bytes, at memcpy speed)."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _unsupported(message: str) -> CsvFileError:

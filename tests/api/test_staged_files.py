@@ -15,6 +15,7 @@ from typing import Any
 from api.global_ids import decode_id
 from api.retention import sweep_uploads
 from storage.db import read_transaction
+from storage.files import CHUNK
 from storage.sql import run
 from tests.client import GraphQLClient
 from tests.server import LiveServer
@@ -149,6 +150,28 @@ def test_row_estimate_of_a_big_file_comes_from_the_first_rows(client: GraphQLCli
     found = staged(client, ("email,firstName\n" + rows).encode())
     # The first rows hold shorter names than the later ones: an estimate, within 10%.
     assert 18_000 <= found["rowEstimate"] <= 22_000
+
+
+def upload_chunk_rows(rows_before: int) -> bytes:
+    """ASCII rows up to just short of the upload's first 1 MiB chunk (CHUNK, as saved)."""
+    head = b"email,firstName\n" + b"".join(
+        b"user%07d@example.com,Ann\n" % i for i in range(rows_before)
+    )
+    return head + b"x@example.com," + b"a" * (CHUNK - len(head) - len(b"x@example.com,") - 1)
+
+
+def test_the_encoding_is_decided_over_the_whole_upload_across_its_chunks(
+    client: GraphQLClient,
+) -> None:
+    # Past the sniff's sample, a "é" whose two bytes fall in two chunks of the upload, and one
+    # bad byte: one valid character, one invalid: UTF-8. Split wrong, it would be cp1252.
+    utf8 = upload_chunk_rows(2_000) + "é\n".encode() + b"y@example.com,Ren\xe9\n"
+    assert utf8.index("é".encode()) == CHUNK - 1
+    assert staged(client, utf8)["encoding"] == "utf-8"
+    # The same place in a cp1252 file: two bad bytes, no valid character.
+    cp1252 = upload_chunk_rows(2_000) + "é\n".encode("cp1252") + b"y@example.com,Ren\xe9\n"
+    found = staged(client, cp1252)
+    assert (found["encoding"], found["rowEstimate"] > 2_000) == ("cp1252", True)
 
 
 def test_a_file_refused_whole_gives_the_imports_errors(

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from storage.codec.errors import CsvFileError
+from storage.codec.sniff import Utf8Count, count_utf8, sniff_file
+from storage.files import FileStore
 from tests.storage.csv_files import SAMPLE, codes, read_all, write_bytes
 
 ZOE_ROWS = "".join(f"zoe{n}@example.com,Zoë\n" for n in range(5_000)).encode()
@@ -83,3 +90,114 @@ def test_character_cut_by_the_end_of_the_file_counts_as_bad(tmp_path: Path) -> N
     assert layout.encoding == "utf-8"
     assert [row[2] for row in rows] == ["Zoë"]
     assert codes(errors) == [(3, "firstName", "UNDECODABLE_BYTES")]
+
+
+# Pieces that stress the count: valid 2-, 3- and 4-byte characters, real U+FFFD, cut and
+# broken sequences, cp1252 accents, and ASCII runs.
+TRICKY = (
+    "é".encode(),
+    "€".encode(),
+    "😀".encode(),
+    b"\xef\xbf\xbd",
+    b"\xc3",
+    b"\xe2\x82",
+    b"\xf0\x9f\x98",
+    b"\xe0\x80",
+    b"\xed\xa0\x80",
+    b"\xff",
+    "Zoë".encode("cp1252"),
+    b"a@x.io,Ann\n",
+)
+FILES = st.lists(
+    st.one_of(st.sampled_from(TRICKY), st.binary(max_size=6), st.text(max_size=4).map(str.encode)),
+    max_size=40,
+).map(b"".join)
+
+
+def decoded_at_once(data: bytes) -> tuple[int, int]:
+    """(multi-byte characters, invalid sequences) from one decode of the whole bytes."""
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    return sum(1 for char in text if ord(char) > 0x7F) - replaced, replaced
+
+
+def cut(data: bytes, at: list[int]) -> list[bytes]:
+    """`data` cut at the offsets `at` (any order, repeats give empty pieces)."""
+    edges = [0, *sorted(at), len(data)]
+    return [data[start:end] for start, end in itertools.pairwise(edges)]
+
+
+def fed(pieces: list[bytes]) -> Utf8Count:
+    counted = Utf8Count()
+    for piece in pieces:
+        counted.feed(piece)
+    return counted
+
+
+def sniffed(path: Path, counted: Utf8Count | None) -> tuple[str, str] | str:
+    """The sniff's answer, or its error's code."""
+    try:
+        return sniff_file(path, counted)
+    except CsvFileError as error:
+        return error.code
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=FILES, cuts=st.lists(st.integers(min_value=0), max_size=12))
+def test_the_count_does_not_depend_on_where_the_bytes_were_cut(
+    data: bytes, cuts: list[int]
+) -> None:
+    pieces = cut(data, [at % (len(data) + 1) for at in cuts])
+    assert b"".join(pieces) == data
+    assert fed(pieces).counts() == fed([data]).counts() == decoded_at_once(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=FILES, cuts=st.lists(st.integers(min_value=0), max_size=12))
+def test_the_sniff_from_a_count_made_while_saving_equals_the_whole_file_sniff(
+    data: bytes, cuts: list[int]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "file.csv"
+        # Header first: the delimiter sniff has a line to read, the encoding is the file's.
+        content = b"email,name\n" + data
+        path.write_bytes(content)
+        pieces = cut(content, [at % (len(content) + 1) for at in cuts])
+        assert sniffed(path, fed(pieces)) == sniffed(path, None)
+        assert count_utf8(path).counts() == decoded_at_once(content)
+
+
+def test_a_character_across_the_read_chunks_of_a_big_file_is_one_character(
+    tmp_path: Path,
+) -> None:
+    # One "é" split by the 1 MiB chunks the sniff reads, and one bad byte: UTF-8 (1 >= 1);
+    # counted as two broken halves it would be cp1252 (0 < 3).
+    head = b"email,name\n" + b"a" * (1024 * 1024 - 13) + b","
+    data = head + "é".encode() + b"\nb@x.io,\xff\n"
+    assert data.index("é".encode()) == 1024 * 1024 - 1
+    path = write_bytes(tmp_path, data)
+    assert count_utf8(path).counts() == (1, 1)
+    assert sniff_file(path)[0] == "utf-8"
+
+
+async def test_save_gives_each_chunk_in_order_while_it_writes(tmp_path: Path) -> None:
+    data = b"email\n" + "zoë@x.io\n".encode() * 300_000 + b"\xe9\n"
+    store = FileStore(tmp_path)
+    offset = 0
+
+    async def read(size: int) -> bytes:
+        nonlocal offset
+        piece = data[offset : offset + size]
+        offset += len(piece)
+        return piece
+
+    counted, seen = Utf8Count(), []
+
+    def look(chunk: bytes) -> None:
+        seen.append(chunk)
+        counted.feed(chunk)
+
+    key = await store.save(read, max_bytes=len(data), on_chunk=look)
+    assert store.path(key).read_bytes() == data == b"".join(seen)
+    assert len(seen) > 1
+    assert counted.counts() == count_utf8(store.path(key)).counts() == (300_000, 1)
