@@ -7,9 +7,12 @@ and with the group's recipients before and after the import.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from storage.db import read_transaction
 from storage.sql import run, scalar
@@ -309,3 +312,48 @@ def test_a_bad_mapping_is_invalid_input(client: GraphQLClient) -> None:
     }
     errors = preview_page(client, fields)["userErrors"]
     assert [e["code"] for e in errors] == ["INVALID_INPUT"]
+
+
+# Small random groups and files: a preview must count what the import then does, whatever
+# the mix of new, matched, duplicate, suppressed, emptied and rejected rows. Live server,
+# several requests an example: few examples, no deadline, no example database in the tree.
+PREVIEW_PROPERTY = settings(
+    max_examples=12,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Few values each, so that matches, refused statuses and changed names meet often.
+ADDRESSES = ("a@x.io", "A@x.io", "b@x.io", "not-an-address")
+NAMES = ("", "Ann", "Bob")
+STATUSES = ("", "active", "unsubscribed", "BOUNCED", "inactive", "nonsense")
+CITIES = ("", "Paris")
+ROW = st.tuples(
+    st.sampled_from(ADDRESSES),
+    st.sampled_from(NAMES),
+    st.sampled_from(STATUSES),
+    st.sampled_from(CITIES),
+)
+
+
+def csv_of(rows: list[tuple[str, str, str, str]]) -> bytes:
+    """A file of (email, first name, status, city) rows."""
+    lines = ["email,first name,status,city", *(",".join(row) for row in rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@PREVIEW_PROPERTY
+@given(
+    group_rows=st.lists(ROW, min_size=1, max_size=5),
+    file_rows=st.lists(ROW, min_size=1, max_size=6),
+    mode=st.sampled_from(["ADD", "REFRESH_AND_ADD", "REFRESH"]),
+)
+def test_any_preview_counts_what_the_import_does(
+    client: GraphQLClient,
+    group_rows: list[tuple[str, str, str, str]],
+    file_rows: list[tuple[str, str, str, str]],
+    mode: str,
+) -> None:
+    group = import_job(client, csv_of(group_rows), groupName=f"g-{uuid.uuid4().hex}")
+    target = {"groupId": group["group"]["id"]}
+    check_preview_is_the_import(client, csv_of(file_rows), target, mode)
