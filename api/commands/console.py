@@ -330,6 +330,29 @@ class ExportFile:
         return "stdout" if self.part is None else self.destination
 
 
+@contextmanager
+def rejects_sink(out: Output, destination: Path, rejected: int) -> Iterator[ExportFile]:
+    """The --rejects FILE being written; a failure to write it says the import itself is done."""
+    try:
+        with (
+            out.meter("Writing rejected rows", unit="rows", total=rejected) as meter,
+            ExportFile(str(destination), meter, rejected) as sink,
+        ):
+            yield sink
+    except CliError as error:
+        if error.code != EXIT_CANNOT_WRITE:
+            raise
+        done = f"the import is done ({rejected:,} rejected), but {error}"
+        raise CliError(done, EXIT_CANNOT_WRITE) from None
+
+
+def copy_into(path: Path, sink: ExportFile) -> None:
+    """Stream the file at `path` into `sink`."""
+    with path.open("rb") as source:
+        while chunk := source.read(1024 * 1024):
+            sink.write(chunk)
+
+
 def choose_group(request: ImportRequest, found: list[str], out: Output) -> str | None:
     """The group id among the live groups of the name (None: a new group), or CliError."""
     name = request.group_name

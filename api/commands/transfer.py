@@ -220,7 +220,10 @@ def _import(args: argparse.Namespace, settings: Settings, out: Output) -> int:
         from api.commands.transfer_local import import_local
 
         outcome = asyncio.run(import_local(settings, target, request, out))
-    return report_import(out, outcome)
+    code = report_import(out, outcome)
+    if request.rejects is not None and code == EXIT_OK:
+        out.say(f"No row was rejected: {request.rejects} was not written.")
+    return code
 
 
 def _export(args: argparse.Namespace, settings: Settings, out: Output) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
 
 import aiofiles
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,13 +24,16 @@ from api.commands.console import (
     Output,
     RowProblem,
     choose_group,
+    copy_into,
     estimate_rows,
     refusal_exit_code,
+    rejects_sink,
 )
 from api.commands.database import local_services
 from api.errors import NotFound, UserFacingError
 from api.global_ids import decode_id, encode_id
 from api.imports import UploadSource, start_import
+from api.rejects import rejects_file_path
 from api.runtime import job_worker
 from api.services import Services
 from api.settings import Settings
@@ -74,7 +79,25 @@ async def import_local(
         group_id = await _target_group(services.engine, account_id, request, out)
         job_id = await _start(services, account_id, group_id, request)
         job = await _run(services, job_id, estimate_rows(request.path), out)
-        return await _outcome(services.engine, job)
+        outcome = await _outcome(services.engine, job)
+        written = await _write_rejects(services, job, request.rejects, out)
+        return replace(outcome, rejects_file=written)
+
+
+async def _write_rejects(
+    services: Services, job: JobRow, destination: Path | None, out: Output
+) -> str | None:
+    """Copy the job's file of rejected rows to --rejects FILE; the name written, if any."""
+    if destination is None or job.status != "SUCCEEDED" or not job.rejected:
+        return None
+    path = await rejects_file_path(
+        engine=services.engine, files=services.files, account_id=job.account_id, job_id=job.id
+    )
+    if path is None:
+        raise CliError(f"job {job.id} kept no file of its rejected rows")
+    with rejects_sink(out, destination, job.rejected) as sink:
+        await asyncio.to_thread(copy_into, path, sink)
+    return sink.name
 
 
 async def _target_group(

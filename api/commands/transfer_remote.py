@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from api.commands.console import (
     choose_group,
     estimate_rows,
     refusal_exit_code,
+    rejects_sink,
 )
 
 POLL_SECONDS = 0.3
@@ -46,7 +48,7 @@ IMPORT = (
 )
 JOB = f"query Job($id: ID!) {{ importJob(id: $id) {{ {JOB_FIELDS} }} }}"
 FINISHED_JOB = f"""query Job($id: ID!, $first: Int) {{ importJob(id: $id) {{ {JOB_FIELDS}
-  rowErrors(first: $first) {{ row column message code }} }} }}"""
+  rowErrors(first: $first) {{ row column message code }} rejectedRowsUrl }} }}"""
 BACKUP = """query Backup($id: ID!) { node(id: $id) { __typename
   ... on Backup { id groupName recipientCount downloadUrl } } }"""
 
@@ -147,7 +149,22 @@ def import_remote(remote: Remote, request: ImportRequest, out: Output) -> Import
         group_id = _target_group(api, request, out)
         job = _start(api, request, group_id, out)
         job = _follow(api, job, estimate_rows(request.path), out)
-    return _outcome(job)
+        written = _write_rejects(api, job, request.rejects, out)
+    return replace(_outcome(job), rejects_file=written)
+
+
+def _write_rejects(
+    api: RemoteApi, job: dict[str, Any], destination: Path | None, out: Output
+) -> str | None:
+    """Download the job's rejected rows to --rejects FILE; the name written, if any."""
+    if destination is None or job["status"] != "SUCCEEDED" or not job["rejected"]:
+        return None
+    url = job.get("rejectedRowsUrl")
+    if url is None:
+        raise CliError(f"job {job['id']} kept no file of its rejected rows")
+    with rejects_sink(out, destination, job["rejected"]) as sink:
+        api.download(url, sink)
+    return sink.name
 
 
 def _target_group(api: RemoteApi, request: ImportRequest, out: Output) -> str | None:

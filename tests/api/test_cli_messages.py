@@ -305,3 +305,64 @@ def test_ctrl_c_rolls_the_local_import_back(local: dict[str, str], tmp_path: Pat
     assert rest == "interrupted: the import was stopped and rolled back; nothing was changed\n"
     listed = run_cli("backups", "--account", "acme", env=local, cwd=tmp_path)
     assert (listed.returncode, listed.stdout) == (0, "")  # the import's backup rolled back too
+
+
+BAD_ROWS = (
+    "email,first name,status,city\nok@x.io,Ok,ACTIVE,Paris\n"
+    + "".join(f"bad{i}-at-x.io,B{i},ACTIVE,Rome\n" for i in range(12))
+    + "st@x.io,St,WEIRD,Oslo\nmore@x.io,M,ACTIVE,Lyon,extra\n"
+)
+REJECTS_HEADER = "email,first name,status,city,error_row,error_column,error_code,error_message"
+
+
+def fixed(rejects: str) -> str:
+    """The rejected rows as an operator fixes them: each error corrected in place."""
+    return rejects.replace("-at-", "@").replace("WEIRD", "ACTIVE").replace(",extra\n", "\n")
+
+
+def check_rejects(first: subprocess.CompletedProcess[str], rejects: Path) -> None:
+    """The run that wrote --rejects: exit 3, the first rows listed, every row in the file."""
+    assert first.returncode == 3, first.stderr
+    assert "14 rows were rejected:" in first.stderr
+    assert "  row 12, column 'email': INVALID_EMAIL: " in first.stderr
+    assert "row 13," not in first.stderr  # the first 10 only
+    assert "more:" not in first.stderr
+    assert f"All rejected rows are in {rejects.name}: fix them there" in first.stderr
+    lines = rejects.read_text().splitlines()
+    assert lines[0] == REJECTS_HEADER
+    codes = [line.split(",")[6] for line in lines[1:]]
+    assert codes == ["INVALID_EMAIL"] * 12 + ["INVALID_STATUS", "TOO_MANY_COLUMNS"]
+    assert not rejects.with_name(rejects.name + ".part").exists()
+
+
+def test_rejects_file_locally(local: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "bad.csv").write_text(BAD_ROWS)
+    base = ("--account", "acme")
+    plain = run_cli("import", "bad.csv", "--group", "G", *base, env=local, cwd=tmp_path)
+    assert plain.returncode == 3, plain.stderr
+    assert "  ... and 4 more: --rejects FILE writes every rejected row to FILE\n" in plain.stderr
+    first = run_cli(
+        "import", "bad.csv", "--group", "H", *base, "--rejects", "r.csv", env=local, cwd=tmp_path
+    )
+    check_rejects(first, tmp_path / "r.csv")
+    (tmp_path / "r.csv").write_text(fixed((tmp_path / "r.csv").read_text()))
+    again = run_cli(
+        "import", "r.csv", "--group", "H", *base, "--rejects", "r2.csv", env=local, cwd=tmp_path
+    )
+    assert again.returncode == 0, again.stderr
+    assert "14 added, 0 updated, 0 unchanged, 0 skipped, 0 rejected." in again.stderr
+    assert "No row was rejected: r2.csv was not written." in again.stderr
+    assert not (tmp_path / "r2.csv").exists()
+
+
+def test_rejects_file_remotely(client: GraphQLClient, server: LiveServer, tmp_path: Path) -> None:
+    (tmp_path / "bad.csv").write_text(BAD_ROWS)
+    env = {"LISTKEEPER_SERVER": server.url, "LISTKEEPER_TOKEN": str(client.token)}
+    first = run_cli(
+        "import", "bad.csv", "--group", "G", "--rejects", "r.csv", env=env, cwd=tmp_path
+    )
+    check_rejects(first, tmp_path / "r.csv")
+    (tmp_path / "r.csv").write_text(fixed((tmp_path / "r.csv").read_text()))
+    again = run_cli("import", "r.csv", "--group", "G", env=env, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "14 added, 0 updated, 0 unchanged, 0 skipped, 0 rejected." in again.stderr
