@@ -14,6 +14,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from api.commands import backups_list, retention, tokens, transfer, worker
+    from api.commands.console import EXIT_OK, EXIT_USAGE, exit_codes_help
 
     parser = argparse.ArgumentParser(
         prog="listkeeper",
@@ -26,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the server (SQLite and ./data unless configured)",
         description="Start the HTTP server: GraphQL at /graphql, GraphiQL in a browser there."
         " Migrations are applied on start.",
+        epilog="It runs until SIGINT (Ctrl-C) or SIGTERM, then ends with 0.\n\n"
+        + exit_codes_help(EXIT_OK, EXIT_USAGE),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"

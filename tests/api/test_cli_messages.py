@@ -23,7 +23,8 @@ from tests.support.processes import REPO, run_cli
 JOBS = "query { jobs(first: 10) { edges { node { id } } } }"
 GROUPS = "query { groups(first: 10) { edges { node { name } } } }"
 COMMANDS = [
-    "import", "export", "backups", "create-token", "tokens", "revoke-token", "retention", "worker",
+    "serve", "import", "export", "backups", "create-token", "tokens", "revoke-token", "retention",
+    "worker",
 ]  # fmt: skip
 
 
