@@ -34,6 +34,7 @@ from api.moment_downloads import MOMENT_DOWNLOAD_PATH, download_group_as_of
 from api.runtime import job_worker, running_loops
 from api.services import Services, build_services, services_in_use
 from api.settings import Settings
+from api.webapp import webapp_routes
 
 
 class ListkeeperGraphQL(GraphQL[Context, None]):
@@ -107,6 +108,7 @@ def create_app(
             Route(MOMENT_DOWNLOAD_PATH + "{token}", download_group_as_of, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             *(static_routes() if services.settings.graphiql else []),
+            *webapp_routes(),
         ],
         lifespan=lifespan,
     )

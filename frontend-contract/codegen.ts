@@ -29,6 +29,8 @@ const config: CodegenConfig = {
           DateTime: "string", // ISO 8601 with time zone
           Date: "string", // YYYY-MM-DD
           Upload: "File", // sent as a GraphQL multipart request
+          // listkeeper's JSON values are recipient attributes: names to strings (null: no value)
+          JSON: "Record<string, string | null>",
         },
         enumsAsTypes: true,
         useTypeImports: true,

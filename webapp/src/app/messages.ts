@@ -1,0 +1,46 @@
+import { defineMessages } from "../i18n/i18n";
+
+export const shellMessages = defineMessages({
+  en: {
+    appName: "listkeeper",
+    skipToContent: "Skip to content",
+    navigation: "Main",
+    language: "Language",
+    signOut: "Sign out",
+    account: (name: string) => `Account: ${name}`,
+    notFoundTitle: "Page not found",
+    notFoundText: "There is no page at this address.",
+    notFoundLink: "Go to the backups",
+    tokenTitle: "Sign in with an API token",
+    tokenIntro:
+      "Paste an API token of your account (listkeeper create-token gives one). It is kept in this tab only, until you close it.",
+    tokenLabel: "API token",
+    tokenSubmit: "Sign in",
+    tokenChecking: "Checking the token…",
+    tokenEmpty: "Paste a token first.",
+    tokenRefused: "This token was refused: it may be mistyped, expired or revoked.",
+    tokenExpired: "Your token has expired or was revoked. Paste a valid token to continue.",
+    signedOut: "You are signed out.",
+  },
+  fr: {
+    appName: "listkeeper",
+    skipToContent: "Aller au contenu",
+    navigation: "Principale",
+    language: "Langue",
+    signOut: "Se déconnecter",
+    account: (name: string) => `Compte : ${name}`,
+    notFoundTitle: "Page introuvable",
+    notFoundText: "Il n’y a pas de page à cette adresse.",
+    notFoundLink: "Aller aux sauvegardes",
+    tokenTitle: "Se connecter avec un jeton d’API",
+    tokenIntro:
+      "Collez un jeton d’API de votre compte (listkeeper create-token en donne un). Il n’est gardé que dans cet onglet, jusqu’à sa fermeture.",
+    tokenLabel: "Jeton d’API",
+    tokenSubmit: "Se connecter",
+    tokenChecking: "Vérification du jeton…",
+    tokenEmpty: "Collez d’abord un jeton.",
+    tokenRefused: "Ce jeton a été refusé : il est peut-être mal copié, expiré ou révoqué.",
+    tokenExpired: "Votre jeton a expiré ou a été révoqué. Collez un jeton valide pour continuer.",
+    signedOut: "Vous êtes déconnecté.",
+  },
+});

@@ -1,0 +1,15 @@
+import type { ScreenProps } from "../../app/route";
+import { useMessages } from "../../i18n/i18n";
+import { ScreenHeading } from "../../ui/ScreenHeading";
+import { EmptyState } from "../../ui/states";
+import { backupsMessages } from "./messages";
+
+export function BackupsScreen(_props: ScreenProps) {
+  const t = useMessages(backupsMessages);
+  return (
+    <section aria-labelledby="screen-title">
+      <ScreenHeading>{t.title}</ScreenHeading>
+      <EmptyState title={t.placeholder} />
+    </section>
+  );
+}
