@@ -19,11 +19,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from api.export_cache import backup_export_response
 from storage.db import read_transaction
 from storage.jobs import JobRow, job_by_id
 from storage.reads import GroupRow, groups_by_id
 from storage.store.backup_reads import BackupRow, backup_by_id
-from storage.store.exports import export_backup_csv, export_group_csv
+from storage.store.exports import export_group_csv
 
 SALT = "listkeeper.backup-download"
 DOWNLOAD_PATH = "/downloads/backups/"
@@ -144,15 +145,15 @@ async def download_backup(request: Request) -> Response:
         return refusal(404, "NOT_FOUND", "This backup has expired or was deleted.")
     if backup.account_id != account_id:
         return refusal(*INVALID)
-    body: AsyncIterator[bytes] = export_backup_csv(services.engine, backup)
-    return StreamingResponse(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{export_filename(backup)}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
+    headers = {
+        "Content-Disposition": f'attachment; filename="{export_filename(backup)}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    # A backup's state never changes (but for erasures): its export is written once and
+    # served as a file from then on (api/export_cache.py).
+    return await backup_export_response(
+        request, engine=services.engine, files=services.files, backup=backup, headers=headers
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.errors import InvalidInput
+from api.export_cache import forget_exports
 from api.rejects import forget_rejects_holding
 from storage.codec import normalise_email
 from storage.db import write_transaction
@@ -20,7 +21,8 @@ async def erase_recipient(
 
     Any spelling finds it: the address is compared in its canonical form (NFC, lower-case,
     Unicode domain), the one imports store. A file of rejects holding it is deleted whole
-    (its job keeps its counts and row errors; `rejectedRowsUrl` becomes null).
+    (its job keeps its counts and row errors; `rejectedRowsUrl` becomes null), and so is
+    the materialised export of every backup that held it.
     """
     address = normalise_email(email)
     if not address or len(address) > 254:
@@ -36,4 +38,7 @@ async def erase_recipient(
     # task's orphan sweep deletes.
     for key in holding:
         await files.delete(key)
+    # Exports of the backups that held the address (the others stay valid); one written
+    # meanwhile by a first download is caught by its backup's lowered count.
+    await forget_exports(files, list(erased.backup_ids))
     return erased

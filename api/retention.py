@@ -12,7 +12,9 @@ Backups that a queued or running restore reads are kept until the job ends.
 Files go too (`sweep_uploads`): the uploads of ended jobs, expired staged files, and the files
 of rejected rows (api/rejects.py) once their account's backup retention period has passed since
 their job ended (they hold the same people's data as backups do), or at once when no job names
-them (a job that failed, was cancelled, or whose worker died).
+them (a job that failed, was cancelled, or whose worker died). The materialised exports of
+deleted backups go after their group's transaction, and `sweep_uploads` deletes any left by a
+crash (api/export_cache.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.export_cache import forget_exports, sweep_stale_exports
 from api.rejects import sweep_expired_rejects, sweep_orphan_rejects
 from api.services import Services
 from storage.db import read_transaction, write_transaction
@@ -107,7 +110,9 @@ async def retention_loop(services: Services) -> None:
     """Sweep now, then every `retention_interval_seconds`, forever; a failure is logged."""
     while True:
         try:
-            report = await sweep(engine=services.engine, as_of=services.clock.now())
+            report = await sweep(
+                engine=services.engine, as_of=services.clock.now(), files=services.files
+            )
             if report.changed_anything:
                 log.info("retention sweep", extra=report.counts())
             removed = await sweep_uploads(
@@ -121,18 +126,32 @@ async def retention_loop(services: Services) -> None:
 
 
 async def sweep(
-    *, engine: AsyncEngine, as_of: datetime, dry_run: bool = False, purge_batch: int = PURGE_BATCH
+    *,
+    engine: AsyncEngine,
+    as_of: datetime,
+    dry_run: bool = False,
+    purge_batch: int = PURGE_BATCH,
+    files: FileStore | None = None,
 ) -> SweepReport:
-    """One retention pass as of `as_of` (naive means UTC); what it deleted or would delete."""
+    """One retention pass as of `as_of` (naive means UTC); what it deleted or would delete.
+
+    With `files`, the materialised exports of the deleted backups go right after each
+    group's transaction (without, `sweep_uploads` finds them later).
+    """
     as_of = as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
     report = SweepReport(as_of=as_of, dry_run=dry_run)
     async with read_transaction(engine) as conn:
         expired = await retention.expired_backups(conn, as_of=as_of)
     report.kept_backup_ids = [b.id for b in expired if b.in_use]
+    deleted_ids = report.deleted_backup_ids  # filled by the loop below
     counted: dict[int, int] = {}
     for group_id, ids in _deletable_by_group(expired).items():
         expire = partial(_expire_group, engine, report, counted, group_id=group_id, ids=ids)
         await _attempt(report, f"backups of group {group_id}", expire)
+    if files is not None and not dry_run:
+        await _attempt(
+            report, "exports of deleted backups", partial(forget_exports, files, deleted_ids)
+        )
     async with read_transaction(engine) as conn:
         aged = await history_retention.groups_with_old_writes(conn, as_of=as_of)
     for group_id in aged:
@@ -168,6 +187,7 @@ async def sweep_uploads(
         removed += await _sweep_staged_files(engine, files, as_of)
         removed += await sweep_expired_rejects(engine=engine, files=files, as_of=as_of)
     removed += await sweep_orphan_rejects(engine=engine, files=files)
+    removed += await sweep_stale_exports(engine=engine, files=files)
     ages = await files.upload_ages()
     if not ages:
         return removed

@@ -108,7 +108,9 @@ async def _sweep(settings: Settings, *, as_of: datetime, dry_run: bool) -> Sweep
     from api.retention import sweep
 
     async with local_services(settings) as services:
-        return await sweep(engine=services.engine, as_of=as_of, dry_run=dry_run)
+        return await sweep(
+            engine=services.engine, as_of=as_of, dry_run=dry_run, files=services.files
+        )
 
 
 def summary(report: SweepReport) -> str:

@@ -4,7 +4,8 @@ The one deliberate exception to "history is kept": the recipient's current rows,
 history versions (what backups read) and its activities all go, and the backups that
 contained it count one recipient less, so that every backup stays exact. The files of
 rejected rows that hold the address are deleted in the same transaction's wake
-(`api.rejects.forget_rejects_holding`, called by `api.erasure`: files are the API's side).
+(`api.rejects.forget_rejects_holding`, called by `api.erasure`: files are the API's side), and
+so are the materialised exports of the backups that held it (`Erasure.backup_ids`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Erasure:
     recipients: int
     versions: int
     backups_touched: int
+    # The backups that held the address: their materialised exports are stale.
+    backup_ids: tuple[int, ...] = ()
 
 
 async def erase_address(conn: AsyncConnection, *, account_id: int, email: str) -> Erasure:
@@ -58,10 +61,11 @@ async def erase_address(conn: AsyncConnection, *, account_id: int, email: str) -
         "UPDATE backup SET recipient_count = recipient_count"
         f" - (SELECT count(*) {current_seen}) - (SELECT count(*) {history_seen})"
         f" WHERE {in_groups} AND (EXISTS (SELECT 1 {current_seen})"
-        f" OR EXISTS (SELECT 1 {history_seen}))",
+        f" OR EXISTS (SELECT 1 {history_seen})) RETURNING id",
         e=email,
         groups=groups,
     )
+    touched_ids = tuple(sorted(int(row.id) for row in touched))
     current = f"SELECT id FROM recipient WHERE {in_groups} AND email = :e"
     await run(
         conn, f"DELETE FROM activity WHERE recipient_id IN ({current})", e=email, groups=groups
@@ -82,4 +86,4 @@ async def erase_address(conn: AsyncConnection, *, account_id: int, email: str) -
         e=email,
         groups=groups,
     )
-    return Erasure(recipients.rowcount, versions.rowcount, touched.rowcount)
+    return Erasure(recipients.rowcount, versions.rowcount, len(touched_ids), touched_ids)
