@@ -96,9 +96,12 @@ async def write_at(conn: AsyncConnection, *, group_id: int, moment: datetime) ->
     ).first()
     if row is None:
         return None
+    written_at = as_utc(row.written_at)
+    if written_at is None:  # the column is NOT NULL
+        raise ValueError(f"group {group_id}'s write {row.seq} has no time")
     return LoggedWrite(
         seq=int(row.seq),
-        written_at=as_utc(row.written_at),
+        written_at=written_at,
         attribute_names=tuple(orjson.loads(row.attribute_names)),
         rebuildable=bool(row.rebuildable),
     )
