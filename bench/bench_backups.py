@@ -3,9 +3,13 @@
 For each backend, on a fresh database with groups of `--rows` and `--rows / 10` recipients,
 each imported through `run_import` and then imported into twice (500 changed, 500 new rows) so
 that its latest backup reads current rows and history rows:
-5. the export download of both latest backups through the real HTTP route of a `listkeeper
-   serve` subprocess: rows/s, and the server's peak RSS above idle (VmRSS sampled every 5 ms
-   during the download, idle read just before it, after a warm-up download);
+5. `download`: the big group's latest backup through the real HTTP route of a `listkeeper
+   serve` subprocess (issue 12 point 2): its first download (streamed from the database while
+   the export is materialised; twice, the file deleted in between) beside the floor of its
+   query measured in the same run (SQLite: the same statement on a plain `sqlite3` connection,
+   rows written by `csv.writer`; PostgreSQL: `COPY (the statement) TO STDOUT` read by asyncpg;
+   the faster of two runs), with the server's peak RSS above idle (VmRSS sampled every 5 ms);
+   then repeats from the materialised file, gzip as stored and decompressed, against the first;
 6. `run_restore` of the big backup into a new group: rows/s;
 7. `delete_group` of three groups of `--rows` recipients (the restored one and two SQL copies):
    median ms;
@@ -22,7 +26,7 @@ that its latest backup reads current rows and history rows:
    row): history rows written, database growth, median write time and the after/before ratio.
 
     .venv/bin/python -m bench.bench_backups [--rows 1000000] [--backend sqlite|postgresql|both]
-        [--cases live,restore,growth,delete,protection] [--trace]
+        [--cases live,download,restore,growth,delete,protection] [--trace]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import asyncio
 import csv
 import os
 import secrets
+import shutil
 import socket
 import sqlite3
 import sys
@@ -43,6 +48,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import asyncpg
 import httpx
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -74,11 +80,13 @@ from bench.common import (
     write_changes_csv,
     write_recipients_csv,
 )
+from storage.codec.export import export_header
 from storage.db import write_transaction
 from storage.files import FileStore
 from storage.sql import run, scalar, statement
 from storage.store import merge
 from storage.store.backups import BackupReason, take_backup
+from storage.store.exports import StatePoint, copy_export_sql, sqlite_export_sql
 from storage.store.groups import create_group
 from storage.store.write_path import (
     RECIPIENT_COLUMNS,
@@ -92,9 +100,12 @@ from storage.store.write_path import (
     write_recipients,
 )
 
-CASES = ("live", "restore", "growth", "delete", "protection")
+CASES = ("live", "download", "restore", "growth", "delete", "protection")
 EXPORT_TARGET = {"sqlite": 100_000.0, "postgresql": 200_000.0}
 EXPORT_MEMORY_LIMIT_MB = 50.0
+# Issue 12 point 2: the first download at 0.9x its query's floor, a repeat 5x the first.
+DOWNLOAD_FLOOR_RATIO = 0.9
+REPEAT_RATIO = 5.0
 RESTORE_TARGET = 200_000.0
 DELETE_LIMIT_MS = 50.0
 DELETE_RUNS = 3
@@ -248,6 +259,8 @@ class ServerProcess:
         self.database = database
         self.folder = folder
         self.log_path = folder / "server.log"
+        # One data folder per database: materialised exports are named by backup id.
+        self.data_dir = folder / f"server-data-{database.backend}"
         self.process: asyncio.subprocess.Process | None = None
 
     @property
@@ -261,7 +274,7 @@ class ServerProcess:
         env = dict(os.environ)
         env.update(
             LISTKEEPER_DATABASE_URL=self.database.url,
-            LISTKEEPER_DATA_DIR=str(self.folder / "server-data"),
+            LISTKEEPER_DATA_DIR=str(self.data_dir),
             LISTKEEPER_SECRET_KEY=secrets.token_urlsafe(32),
         )
         with self.log_path.open("wb") as out:
@@ -368,17 +381,11 @@ async def timed_overview(server: ServerProcess, token: str) -> list[float]:
     return times
 
 
-async def live_figures(
-    bench: Bench, small: BackedUpGroup, big: BackedUpGroup, overview_token: str
-) -> list[Result]:
-    """Exports (rate and server memory) and the backups page, on a server subprocess."""
+async def live_figures(bench: Bench, overview_token: str) -> list[Result]:
+    """The backups page, on a server subprocess (downloads: `download_figures`)."""
     server = ServerProcess(bench.database, bench.folder)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=server.url, timeout=600) as client:
-            log("export downloads: warm-up, then measured")
-            await download(client, bench.token, server, small)
-            measured = [(g, await download(client, bench.token, server, g)) for g in (small, big)]
         overview = await timed_overview(server, overview_token)
     except BaseException:
         print(server.log_tail(), file=sys.stderr)
@@ -386,8 +393,7 @@ async def live_figures(
     finally:
         await server.stop()
     backend = bench.database.backend
-    results = [r for group, d in measured for r in export_results(backend, group, d)]
-    results.append(
+    return [
         Result(
             f"backupOverview(first: 50), {OVERVIEW_GROUPS} groups / "
             f"{OVERVIEW_GROUPS * OVERVIEW_BACKUPS_PER_GROUP:,} backups, HTTP"
@@ -399,8 +405,7 @@ async def live_figures(
             higher_is_better=False,
             floor=f"min {min(overview):.0f} ms, max {max(overview):.0f} ms",
         )
-    )
-    return results
+    ]
 
 
 def export_results(backend: str, group: BackedUpGroup, measured: Download) -> list[Result]:
@@ -426,6 +431,181 @@ def export_results(backend: str, group: BackedUpGroup, measured: Download) -> li
             f" VmHWM {measured.hwm_mb:.0f} MB",
         ),
     ]
+
+
+# --- downloads: the first at the floor of its query, repeats from the materialised file -------
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One download: bytes on the wire, seconds, and the CSV's rows."""
+
+    wire_bytes: int
+    seconds: float
+    rows: int
+
+
+async def fetch_download(client: httpx.AsyncClient, url: str, encoding: str) -> Transfer:
+    """GET `url` with `Accept-Encoding: encoding`, reading the bytes as sent (curl's way);
+    lines are counted in the CSV only (`rows` 0 for gzip: inflating is the client's work)."""
+    lines = size = 0
+    start = time.perf_counter()
+    async with client.stream("GET", url, headers={"Accept-Encoding": encoding}) as response:
+        if response.status_code != 200:
+            raise RuntimeError(f"download failed: {response.status_code}")
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if encoding == "identity":
+                lines += chunk.count(b"\n")
+    return Transfer(size, time.perf_counter() - start, max(0, lines - 1))
+
+
+def sqlite_floor(database: Database, backup: dict[str, Any]) -> float:
+    """Seconds for the backup's export statement on a plain `sqlite3` connection, its rows
+    written by `csv.writer` (to /dev/null), in this process: the first download's floor."""
+    assert database.path is not None
+    point = StatePoint(backup["seq"], backup["names"])
+    with sqlite3.connect(database.path) as conn, open(os.devnull, "w", newline="") as sink:
+        start = time.perf_counter()
+        history = conn.execute(
+            "SELECT 1 FROM recipient_version WHERE group_id = ? AND valid_to > ?"
+            " AND valid_from <= ? LIMIT 1",
+            (backup["group_id"], point.seq, point.seq),
+        ).fetchone()
+        sql, parameters = sqlite_export_sql(backup["group_id"], point, history=history is not None)
+        writer = csv.writer(sink, lineterminator="\n")
+        writer.writerow(export_header(point.names))
+        cursor = conn.execute(sql, parameters)
+        while rows := cursor.fetchmany(5_000):
+            writer.writerows(rows)
+        return time.perf_counter() - start
+
+
+async def postgres_floor(database: Database, backup: dict[str, Any]) -> float:
+    """Seconds for `COPY (the backup's export statement) TO STDOUT` read by asyncpg."""
+    point = StatePoint(backup["seq"], backup["names"])
+    conn = await asyncpg.connect(database.url)
+    try:
+        received = 0
+
+        async def sink(data: bytes) -> None:
+            nonlocal received
+            received += len(data)
+
+        start = time.perf_counter()
+        sql = copy_export_sql(backup["group_id"], point)
+        await conn.copy_from_query(sql, *point.names, output=sink, format="csv")
+        return time.perf_counter() - start
+    finally:
+        await conn.close()
+
+
+async def download_floor(database: Database, backup: dict[str, Any]) -> float:
+    """The faster of two runs of the floor (the first warms the cache as a download would)."""
+    runs = []
+    for _ in range(2):
+        if database.backend == "sqlite":
+            runs.append(await asyncio.to_thread(sqlite_floor, database, backup))
+        else:
+            runs.append(await postgres_floor(database, backup))
+    return min(runs)
+
+
+async def backup_facts(engine: AsyncEngine, backup_id: int) -> dict[str, Any]:
+    """What the floors need of a backup: group, seq, attribute names, count."""
+    async with write_transaction(engine) as conn:
+        row = (
+            await run(
+                conn,
+                "SELECT group_id, seq, attribute_names, recipient_count FROM backup WHERE id = :b",
+                b=backup_id,
+            )
+        ).one()
+    return {
+        "group_id": int(row.group_id),
+        "seq": int(row.seq),
+        "names": orjson.loads(row.attribute_names),
+        "rows": int(row.recipient_count),
+    }
+
+
+async def download_figures(bench: Bench, small: BackedUpGroup, big: BackedUpGroup) -> list[Result]:
+    """First download (streamed and materialised) beside its floor, measured twice (the file
+    deleted in between), then repeats from the file: as stored (gzip) and decompressed."""
+    server = ServerProcess(bench.database, bench.folder)
+    await server.start()
+    facts = await backup_facts(bench.engine, big.backup_id)
+    exports = server.data_dir / "exports" / f"backup-{big.backup_id}"
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=600) as client:
+            log("downloads: warm-up (small group), floor, first (twice), repeats")
+            await download(client, bench.token, server, small)
+            floor = await download_floor(bench.database, facts)
+            firsts: list[Download] = []
+            for _ in range(2):
+                shutil.rmtree(exports, ignore_errors=True)
+                firsts.append(await download(client, bench.token, server, big))
+            url = await latest_download_url(client, bench.token, big)
+            repeats = {e: await fetch_download(client, url, e) for e in ("gzip", "identity")}
+    except BaseException:
+        print(server.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        await server.stop()
+    stored = sum(p.stat().st_size for p in exports.iterdir())
+    if repeats["identity"].rows != facts["rows"]:
+        raise RuntimeError(
+            f"the repeat has {repeats['identity'].rows:,} rows, not {facts['rows']:,}"
+        )
+    return first_and_repeat_results(bench.database.backend, big, floor, firsts, repeats, stored)
+
+
+async def latest_download_url(client: httpx.AsyncClient, token: str, group: BackedUpGroup) -> str:
+    """The downloadUrl of the group's latest backup."""
+    data = await graphql(
+        client, token, LATEST_BACKUP_QUERY, {"g": encode_id("Group", group.group_id)}
+    )
+    return str(data["backups"]["edges"][0]["node"]["downloadUrl"])
+
+
+def first_and_repeat_results(
+    backend: str,
+    big: BackedUpGroup,
+    floor: float,
+    firsts: list[Download],
+    repeats: dict[str, Transfer],
+    stored: int,
+) -> list[Result]:
+    """The first download against its floor, the repeats against the first."""
+    first = min(firsts, key=lambda d: d.seconds)
+    rows = first.rows
+    floor_name = "sqlite3 + csv.writer" if backend == "sqlite" else "COPY ... TO STDOUT"
+    results = [
+        Result(
+            f"first download of a {rows:,}-row backup / floor ({floor_name}, same run)",
+            backend,
+            floor / first.seconds,
+            "x",
+            DOWNLOAD_FLOOR_RATIO,
+            floor=f"first {rows / first.seconds:,.0f} rows/s"
+            f" (runs {', '.join(f'{d.seconds:.2f}' for d in firsts)} s);"
+            f" floor {rows / floor:,.0f} rows/s ({floor:.2f} s)",
+        ),
+        *export_results(backend, big, first),
+    ]
+    for encoding, transfer in repeats.items():
+        results.append(
+            Result(
+                f"repeat download ({encoding}) / first download",
+                backend,
+                first.seconds / transfer.seconds,
+                "x",
+                REPEAT_RATIO,
+                floor=f"{transfer.seconds:.2f} s, {rows / transfer.seconds:,.0f} rows/s,"
+                f" {transfer.wire_bytes / 1e6:.0f} MB sent; stored file {stored / 1e6:.0f} MB",
+            )
+        )
+    return results
 
 
 # --- restore, deletion, growth ----------------------------------------------------------------
@@ -766,8 +946,11 @@ async def bench_backend(
         big = await backed_up_group(bench, sources[big_rows], big_rows, "big")
         if "live" in cases:
             overview_token = await fill_overview_account(engine)
-            log(f"{backend}: live server: exports and backupOverview")
-            results += await live_figures(bench, small, big, overview_token)
+            log(f"{backend}: live server: backupOverview")
+            results += await live_figures(bench, overview_token)
+        if "download" in cases:
+            log(f"{backend}: live server: downloads, first and repeated, and their floor")
+            results += await download_figures(bench, small, big)
         restored = None
         if "restore" in cases or "delete" in cases:
             log(f"{backend}: restore")

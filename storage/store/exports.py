@@ -123,10 +123,25 @@ def _cells(names: Sequence[str], *, escape: str, attribute: Callable[[int], str]
     return ", ".join(cells)
 
 
+def sqlite_export_sql(group_id: int, point: StatePoint, *, history: bool) -> tuple[str, list[str]]:
+    """The SQLite statement of an export's rows and its parameters (the benchmark's floor
+    runs the same statement on a plain `sqlite3` connection)."""
+    escape = "'=', '+', '-', '@', char(9), char(13), ''''"
+    reads, parameters = _sqlite_attribute_reads(point.names)
+    cells = _cells(point.names, escape=escape, attribute=reads.__getitem__)
+    parts: tuple[StatePart, ...] = BOTH_PARTS if history else ("current",)
+    state = state_sql(group_id, point.seq, parts=parts, ordered=True)
+    return f"SELECT {cells} FROM ({state})", parameters
+
+
+def copy_export_sql(group_id: int, point: StatePoint) -> str:
+    """The statement a backup's export COPYs on PostgreSQL (parameters: `point.names`)."""
+    return _copy_sql(group_id, point, BOTH_PARTS)
+
+
 async def _sqlite_rows(
     engine: AsyncEngine, group_id: int, point: StatePoint | None
 ) -> AsyncIterator[bytes]:
-    escape = "'=', '+', '-', '@', char(9), char(13), ''''"
     async with engine.connect() as conn:
         driver = await driver_connection(conn)
         # One read transaction: the group, the history check and the rows see one snapshot.
@@ -138,11 +153,7 @@ async def _sqlite_rows(
             else:
                 history = await _has_history(driver, group_id, point.seq)
             yield _header(point.names)
-            reads, parameters = _sqlite_attribute_reads(point.names)
-            cells = _cells(point.names, escape=escape, attribute=reads.__getitem__)
-            parts: tuple[StatePart, ...] = BOTH_PARTS if history else ("current",)
-            state = state_sql(group_id, point.seq, parts=parts, ordered=True)
-            sql = f"SELECT {cells} FROM ({state})"
+            sql, parameters = sqlite_export_sql(group_id, point, history=history)
             async with driver.execute(sql, parameters) as cursor:
                 while rows := await cursor.fetchmany(CHUNK_ROWS):
                     yield export_text(rows).encode()
