@@ -46,6 +46,7 @@ from storage.store.exports import export_backup_csv
 
 log = logging.getLogger("listkeeper.downloads")
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+COALESCE = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ async def _materialising(
     pending: asyncio.Future[None] | None = None
     kept = False
     try:
-        async for chunk in export_backup_csv(engine, backup):
+        async for chunk in _coalesced(export_backup_csv(engine, backup)):
             writer, pending = await _written(writer, pending)
             if writer is not None:
                 pending = asyncio.ensure_future(asyncio.to_thread(writer.add, chunk))
@@ -105,6 +106,21 @@ async def _materialising(
             with contextlib.suppress(Exception):
                 await _written(writer, pending)
             writer.discard()
+
+
+async def _coalesced(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The chunks joined into pieces of at least COALESCE bytes: COPY hands out small
+    buffers, and each piece costs a thread hop (compression) and a send."""
+    pieces: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        pieces.append(chunk)
+        size += len(chunk)
+        if size >= COALESCE:
+            yield b"".join(pieces)
+            pieces, size = [], 0
+    if pieces:
+        yield b"".join(pieces)
 
 
 async def _written(
