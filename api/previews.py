@@ -34,6 +34,7 @@ from storage.store.preview import (
     PreviewCounts,
     PreviewRowError,
     add_row_errors,
+    allow_preview_memory,
     create_row_error_table,
     preview_changes,
     preview_counts,
@@ -102,6 +103,7 @@ async def preview_import(
             conn = await conn.execution_options(isolation_level="REPEATABLE READ")
         transaction = await conn.begin()
         try:
+            await allow_preview_memory(conn)
             path = await _staged_path(conn, files, request, now)
             parsed = await _stage(conn, path, mapping)
             return await _read_preview(conn, request, parsed)

