@@ -1,8 +1,11 @@
 """API tokens: random, shown once, stored as SHA-256 hashes; named, optionally expiring.
 
-A token opens the door until it expires or is revoked (its row deleted): both take effect
-on the very next request. Its last use is recorded at most once a minute, in the background,
-so that authentication stays a single indexed read.
+A token opens the door until it expires or is revoked (its row deleted). A verified token is
+kept in memory for LISTKEEPER_TOKEN_CACHE_SECONDS (5 s) so that a request reads no token:
+expiry is still checked on every request, a revocation through this process (revokeToken)
+drops the token at once, and one made elsewhere (the CLI's revoke-token, another instance)
+is seen within those seconds. Its last use is recorded at most once a minute, in the
+background, so that authentication stays at most a single indexed read.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import asyncio
 import hashlib
 import logging
 import secrets
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -34,6 +38,8 @@ TOKEN_PREFIX = "lk_"
 MAX_TOKENS_PER_ACCOUNT = 50
 MAX_NAME_CHARS = 100
 LAST_USE_PRECISION = timedelta(minutes=1)
+# Verified tokens kept per database; past this many the oldest is dropped.
+MAX_CACHED_TOKENS = 10_000
 
 log = logging.getLogger("listkeeper.auth")
 
@@ -41,6 +47,26 @@ log = logging.getLogger("listkeeper.auth")
 # per token hash, so that a slow write (SQLite's lock is held for a whole import) does not
 # pile up one waiting task per request.
 _recording: dict[str, asyncio.Task[None]] = {}
+
+
+@dataclass
+class VerifiedToken:
+    """A token row as read at `read_at`, and its last use as this process knows it."""
+
+    token: TokenRow
+    read_at: datetime
+    last_used_at: datetime | None
+
+
+# Per engine (each database its own tokens): token hash -> what was read.
+_verified: weakref.WeakKeyDictionary[AsyncEngine, dict[str, VerifiedToken]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def verified_tokens(engine: AsyncEngine) -> dict[str, VerifiedToken]:
+    """The tokens verified lately on `engine`'s database, by hash."""
+    return _verified.setdefault(engine, {})
 
 
 @dataclass(frozen=True)
@@ -137,6 +163,9 @@ async def revoke_token(*, engine: AsyncEngine, account_id: int, token_id: int) -
     async with write_transaction(engine) as conn:
         if not await delete_token(conn, account_id=account_id, token_id=token_id):
             raise NotFound("No token with this id.", field=["tokenId"])
+    verified = verified_tokens(engine)
+    for token_hash in [h for h, v in verified.items() if v.token.id == token_id]:
+        del verified[token_hash]
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -158,19 +187,44 @@ async def authenticate(
 
 
 async def authenticated_token(
-    *, engine: AsyncEngine, authorization: str | None, now: datetime
+    *, engine: AsyncEngine, authorization: str | None, now: datetime, cache_seconds: float = 0.0
 ) -> TokenRow | None:
-    """The valid, unexpired bearer token at `now` (its account and name), else None."""
+    """The valid, unexpired bearer token at `now` (its account and name), else None; a token
+    read less than `cache_seconds` ago is not read again."""
     token = bearer_token(authorization)
     if token is None:
         return None
-    async with read_transaction(engine) as conn:
-        found = await token_by_hash(conn, token_hash=hash_token(token))
-    if found is None or token_expired(found, now):
+    token_hash = hash_token(token)
+    verified = verified_tokens(engine)
+    entry = verified.get(token_hash)
+    if entry is None or not 0 <= (now - entry.read_at).total_seconds() < cache_seconds:
+        entry = await _read_token(engine, token_hash, now)
+        if entry is None:
+            verified.pop(token_hash, None)
+            return None
+        if cache_seconds > 0:
+            _keep(verified, token_hash, entry)
+    if token_expired(entry.token, now):
         return None
-    if found.last_used_at is None or found.last_used_at < now - LAST_USE_PRECISION:
-        _record_use_soon(engine, found, now)
-    return found
+    if entry.last_used_at is None or entry.last_used_at < now - LAST_USE_PRECISION:
+        _record_use_soon(engine, entry.token, now)
+        entry.last_used_at = now
+    return entry.token
+
+
+async def _read_token(engine: AsyncEngine, token_hash: str, now: datetime) -> VerifiedToken | None:
+    async with read_transaction(engine) as conn:
+        found = await token_by_hash(conn, token_hash=token_hash)
+    if found is None:
+        return None
+    return VerifiedToken(token=found, read_at=now, last_used_at=found.last_used_at)
+
+
+def _keep(verified: dict[str, VerifiedToken], token_hash: str, entry: VerifiedToken) -> None:
+    verified.pop(token_hash, None)
+    verified[token_hash] = entry
+    if len(verified) > MAX_CACHED_TOKENS:
+        del verified[next(iter(verified))]
 
 
 def _record_use_soon(engine: AsyncEngine, token: TokenRow, now: datetime) -> None:

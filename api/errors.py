@@ -58,6 +58,12 @@ class RequestErrorCode(enum.StrEnum):
     INVALID_PAGE_SIZE = "INVALID_PAGE_SIZE"
     # Past LISTKEEPER_QUERY_TIME_LIMIT_SECONDS of database time.
     TIMEOUT = "TIMEOUT"
+    # A persisted query's hash the server does not know: send the text with the hash.
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    # A persisted query's hash that is not the SHA-256 of the text sent with it.
+    PERSISTED_QUERY_INVALID = "PERSISTED_QUERY_INVALID"
+    # A document outside the registered ones, under LISTKEEPER_TRUSTED_DOCUMENTS_ONLY.
+    DOCUMENT_NOT_REGISTERED = "DOCUMENT_NOT_REGISTERED"
     # Anything unexpected, masked as "Unexpected error.".
     INTERNAL = "INTERNAL_SERVER_ERROR"
 

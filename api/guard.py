@@ -65,6 +65,7 @@ class GraphQLGuard:
             engine=self.services.engine,
             authorization=headers.get("authorization"),
             now=self.services.clock.now(),
+            cache_seconds=self.services.settings.token_cache_seconds,
         )
         if token is None:
             await _error(
@@ -96,9 +97,11 @@ class GraphQLGuard:
 
     def _is_ide_page(self, scope: Scope, headers: Headers) -> bool:
         query = scope.get("query_string", b"")
+        # A GET carrying a document or a persisted query's hash is an operation.
         return (
             scope["method"] == "GET"
             and b"query=" not in query
+            and b"extensions=" not in query
             and "text/html" in headers.get("accept", "")
             and self.services.settings.graphiql
         )

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import PositiveFloat, PositiveInt, SecretStr, model_validator
+from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     max_tokens: int = 4000
     # The cost of an operation (api/graphql/cost.py); every frontend operation costs less.
     max_query_cost: PositiveInt = 50_000
+    # Only the registered documents run (api/graphql/persisted.py): for production, once the
+    # web app sends only its operations; any other document gets DOCUMENT_NOT_REGISTERED.
+    trusted_documents_only: bool = False
+    # The manifest of registered documents (hash -> text); frontend-contract's when unset.
+    persisted_documents_file: Path | None = None
+    # A verified token is trusted this long without reading it again: a token revoked in
+    # another process (the CLI, another instance) is refused within this many seconds
+    # (revokeToken through this process, and expiry, take effect at once). 0: read every time.
+    token_cache_seconds: NonNegativeFloat = 5.0
     # Database time a GraphQL query or mutation may take (jobs and downloads are not limited).
     query_time_limit_seconds: PositiveFloat = 5.0
     # A request body must have arrived after this grace time plus one second per

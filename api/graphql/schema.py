@@ -1,7 +1,9 @@
 """The schema, its protective extensions, and the SDL export.
 
 Every operation is checked before it runs: at most LISTKEEPER_MAX_TOKENS tokens, depth
-and aliases within their limits, a cost within LISTKEEPER_MAX_QUERY_COST (cost.py).
+and aliases within their limits, a cost within LISTKEEPER_MAX_QUERY_COST (cost.py); each
+distinct document is parsed and checked once (document_cache.py). A client may send a
+registered document's hash instead of its text (persisted.py).
 While it runs, its database reads stop after LISTKEEPER_QUERY_TIME_LIMIT_SECONDS.
 Every top-level error carries `extensions.code` (error_codes.py).
 """
@@ -13,24 +15,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
+from graphql import ASTValidationRule, GraphQLError, specified_rules
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.websockets import WebSocket
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from api.errors import InvalidInput, RequestErrorCode, UserFacingError
 from api.graphql.accounts import Account
 from api.graphql.backups import Backup
 from api.graphql.cost import cost_limit_rule
+from api.graphql.document_cache import CachedDocuments, DocumentCache
 from api.graphql.error_codes import (
     CodedMaskErrors,
     ValidationErrorCodes,
@@ -42,6 +37,7 @@ from api.graphql.groups import Group
 from api.graphql.jobs import ImportJob
 from api.graphql.mutations import Mutation
 from api.graphql.pagination import PageArgumentError
+from api.graphql.persisted import PersistedDocuments, PersistedQueries
 from api.graphql.queries import Query
 from api.graphql.recipients import Recipient
 from api.graphql.staged_files import StagedFile
@@ -91,10 +87,10 @@ def should_mask(error: GraphQLError) -> bool:
 
 
 def validation_rules(settings: Settings) -> list[type[ASTValidationRule]]:
-    """Our rules, made once per schema: strawberry's validation cache is keyed by the rule
-    classes, so a rule class made per request (QueryDepthLimiter(...) in a factory) would
-    make every request validate again."""
+    """graphql-core's rules and ours, made once per schema: a rule class made per request
+    (QueryDepthLimiter(...) in a factory) would make every request validate again."""
     rules = [
+        *specified_rules,
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
         cost_limit_rule(settings.max_query_cost),
@@ -104,22 +100,25 @@ def validation_rules(settings: Settings) -> list[type[ASTValidationRule]]:
     return rules
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> ListkeeperSchema:
     """The schema with token, depth, alias, cost and time limits, caches and error masking."""
     settings = settings or Settings()
     limits = settings
     rules = validation_rules(settings)
+    # One per schema: every request of this schema shares what they found.
+    documents = DocumentCache(max_tokens=settings.max_tokens)
+    persisted = PersistedDocuments.from_file(
+        settings.persisted_documents_file, trusted_only=settings.trusted_documents_only
+    )
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        lambda: AddValidationRules(rules),
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        lambda: PersistedQueries(persisted),
+        lambda: CachedDocuments(documents, rules),
         ValidationErrorCodes,
         lambda: CodedMaskErrors(should_mask_error=should_mask),
         SubscriptionsOverWebSocket,
         lambda: ReadTimeLimit(limits.query_time_limit_seconds),
     ]
-    return ListkeeperSchema(
+    schema = ListkeeperSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -127,6 +126,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions=extensions,
         hide_suggestions=not settings.introspection,
     )
+    schema.documents = documents
+    schema.persisted = persisted
+    return schema
 
 
 def export_sdl() -> str:
@@ -141,6 +143,8 @@ class ListkeeperSchema(strawberry.Schema):
         super().__init__(*args, **kwargs)
         # Without introspection, "Did you mean 'viewer'?" would still spell out the schema.
         self.hide_suggestions = hide_suggestions
+        self.documents = DocumentCache(max_tokens=0)
+        self.persisted = PersistedDocuments({}, trusted_only=False)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Every error passes here once, before masking: code it, then log the unexpected."""

@@ -260,6 +260,8 @@ def test_cli_creates_lists_and_revokes(
     ]
     revoked = run_cli("revoke-token", "--account", account, rows[0][0], env=env, cwd=tmp_path)
     assert revoked.returncode == 0, revoked.stderr
+    # Revoked by another process: the server sees it within its token cache's seconds.
+    server.clock.advance(timedelta(seconds=server.settings.token_cache_seconds))
     assert deploy.post(VIEWER).status_code == 401
     again = run_cli("revoke-token", "--account", account, rows[0][0], env=env, cwd=tmp_path)
     assert again.returncode == 5  # not found (api/commands/console.py EXIT_NOT_FOUND)
