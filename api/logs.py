@@ -8,11 +8,12 @@ never logged.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,6 +32,9 @@ REDACTED_PATH = DOWNLOAD_PATH + "<redacted>"
 MAX_PATH_CHARS = 200
 
 access_log = logging.getLogger("listkeeper.access")
+# Request ids: uuid4 per request cost a urandom call each (1.6% of a small operation's CPU).
+_PROCESS_ID = secrets.token_hex(8)
+_REQUEST_COUNT = itertools.count(1)
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 account_id_var: ContextVar[int | None] = ContextVar("account_id", default=None)
@@ -214,6 +218,11 @@ def logged_path(path: str) -> str:
     return path[:MAX_PATH_CHARS]
 
 
+def new_request_id() -> str:
+    """32 hex digits, unique: this process's random half, then a count (no system call)."""
+    return f"{_PROCESS_ID}{next(_REQUEST_COUNT):016x}"
+
+
 def incoming_request_id(scope: Scope) -> str | None:
     """The client's `X-Request-ID` if it is a short plain token, else None."""
     for name, value in scope.get("headers", []):
@@ -238,7 +247,7 @@ class RequestLogging:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = incoming_request_id(scope) or new_request_id()
         tokens = (request_id_var.set(request_id), account_id_var.set(None))
         started = time.perf_counter()
         status = 500

@@ -15,6 +15,7 @@ RUNS = {
     "bench_preview": ["--rows", "2000"],
     "bench_backups": ["--rows", "2000"],
     "bench_reads": ["--runs", "5"],
+    "bench_small_ops": ["--rounds", "1", "--seconds", "0.5", "--connections", "2"],
     "bench_writes": ["--rows", "2000", "--runs", "2"],
 }
 

@@ -9,7 +9,7 @@ id of another account's object loads as None.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -35,33 +35,60 @@ Row = TypeVar("Row")
 ReadByIds = Callable[[AsyncConnection, int, list[int]], Awaitable[Mapping[int, Row]]]
 
 
-@dataclass(frozen=True)
 class Loaders:
-    """The loaders of one request (or one WebSocket operation)."""
+    """The loaders of one request (or one WebSocket operation), each made when first used:
+    most requests use one or two of them, and a DataLoader costs to make."""
 
-    account: DataLoader[int, AccountRow]
-    groups: DataLoader[int, GroupRow | None]
-    recipients: DataLoader[int, RecipientRow | None]
-    activities: DataLoader[int, list[ActivityRow]]
-    backups: DataLoader[int, BackupRow | None]
-    jobs: DataLoader[int, JobRow | None]
-    # By backup id: the job whose automatic backup it is (None for other backups).
-    jobs_of_backups: DataLoader[int, JobRow | None]
-    tokens: DataLoader[int, TokenRow | None]
+    def __init__(self, engine: AsyncEngine, account_id: int) -> None:
+        self.engine = engine
+        self.account_id = account_id
 
     @classmethod
     def for_request(cls, engine: AsyncEngine, account_id: int) -> Loaders:
         """Fresh loaders for a request of `account_id`."""
-        return cls(
-            account=DataLoader(load_fn=lambda ids: _accounts(engine, ids)),
-            groups=_by_id(engine, account_id, _live_groups),
-            recipients=_by_id(engine, account_id, _recipients),
-            activities=DataLoader(load_fn=lambda ids: _activities(engine, ids)),
-            backups=_by_id(engine, account_id, _backups),
-            jobs=_by_id(engine, account_id, _jobs),
-            jobs_of_backups=_by_id(engine, account_id, _jobs_of_backups),
-            tokens=_by_id(engine, account_id, _tokens),
-        )
+        return cls(engine, account_id)
+
+    @cached_property
+    def account(self) -> DataLoader[int, AccountRow]:
+        """The request's account."""
+        engine = self.engine
+        return DataLoader(load_fn=lambda ids: _accounts(engine, ids))
+
+    @cached_property
+    def groups(self) -> DataLoader[int, GroupRow | None]:
+        """Live groups by id."""
+        return _by_id(self.engine, self.account_id, _live_groups)
+
+    @cached_property
+    def recipients(self) -> DataLoader[int, RecipientRow | None]:
+        """Recipients by id."""
+        return _by_id(self.engine, self.account_id, _recipients)
+
+    @cached_property
+    def activities(self) -> DataLoader[int, list[ActivityRow]]:
+        """A recipient's activities by recipient id."""
+        engine = self.engine
+        return DataLoader(load_fn=lambda ids: _activities(engine, ids))
+
+    @cached_property
+    def backups(self) -> DataLoader[int, BackupRow | None]:
+        """Backups by id."""
+        return _by_id(self.engine, self.account_id, _backups)
+
+    @cached_property
+    def jobs(self) -> DataLoader[int, JobRow | None]:
+        """Jobs by id."""
+        return _by_id(self.engine, self.account_id, _jobs)
+
+    @cached_property
+    def jobs_of_backups(self) -> DataLoader[int, JobRow | None]:
+        """By backup id: the job whose automatic backup it is (None for other backups)."""
+        return _by_id(self.engine, self.account_id, _jobs_of_backups)
+
+    @cached_property
+    def tokens(self) -> DataLoader[int, TokenRow | None]:
+        """API tokens by id."""
+        return _by_id(self.engine, self.account_id, _tokens)
 
 
 async def load_nodes(
