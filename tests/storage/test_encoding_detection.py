@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.codec.errors import CsvFileError
-from storage.codec.sniff import Utf8Count, count_utf8, sniff_file
+from storage.codec.sniff import Utf8Count, _within_latin1, count_utf8, sniff_file
 from storage.files import FileStore
 from tests.storage.csv_files import SAMPLE, codes, read_all, write_bytes
 
@@ -201,3 +201,22 @@ async def test_save_gives_each_chunk_in_order_while_it_writes(tmp_path: Path) ->
     assert store.path(key).read_bytes() == data == b"".join(seen)
     assert len(seen) > 1
     assert counted.counts() == count_utf8(store.path(key)).counts() == (300_000, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "within"),
+    [
+        ("", True),
+        ("email,name\n" * 1000, True),
+        ("Zoë\xff" * 1000, True),
+        ("Zoë" * 1000 + "\u0100", False),
+        ("€", False),
+        ("😀", False),
+        ("\ufffd", False),
+        (b"a@x.io,Zo\xc3\xab\n".decode() * 50_000, True),
+        (b"a@x.io,Zo\xc3\xab\xe2\x82\xac\n".decode() * 50_000, False),
+    ],
+)
+def test_the_string_width_tells_latin1_text(text: str, within: bool) -> None:
+    assert _within_latin1(text) is within
+    assert all(ord(char) < 0x100 for char in text) is within
