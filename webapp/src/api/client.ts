@@ -49,14 +49,18 @@ function graphqlError(errors: GraphQLErrorShape[]): ApiError {
   return new ApiError("graphql", errors.map((e) => e.message).join("\n"), code);
 }
 
-/** Sets the value at a dotted path ("input.file") of a copy of `variables` to null. */
-function withNullAt(variables: unknown, path: string): unknown {
-  const [key, ...rest] = path.split(".");
-  const copy = Array.isArray(variables) ? [...variables] : { ...(variables as object) };
-  (copy as Record<string, unknown>)[key ?? ""] = rest.length
-    ? withNullAt((variables as Record<string, unknown>)[key ?? ""], rest.join("."))
-    : null;
-  return copy;
+/** `value` with every File replaced by null, and the variable path of each file taken out. */
+function extractFiles(value: unknown, path: string, files: Map<string, File>): unknown {
+  if (value instanceof File) {
+    files.set(path, value);
+    return null;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => extractFiles(item, `${path}.${i}`, files));
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => [k, extractFiles(v, `${path}.${k}`, files)]);
+    return Object.fromEntries(entries);
+  }
+  return value;
 }
 
 export class GraphQLClient {
@@ -78,20 +82,17 @@ export class GraphQLClient {
   }
 
   /**
-   * Runs a mutation with files (the GraphQL multipart request spec): `files` maps a variable
-   * path such as "input.file" to the file sent there.
+   * Runs an operation whose variables hold files (File objects anywhere in them), sent as a
+   * GraphQL multipart request: `client.upload(StageFileDocument, { file })`.
    */
-  async upload<R, V>(
-    document: TypedDocumentString<R, V>,
-    variables: V,
-    files: Record<string, File>,
-  ): Promise<R> {
-    const paths = Object.keys(files);
-    const operations = paths.reduce<unknown>(withNullAt, variables);
+  async upload<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> {
+    const files = new Map<string, File>();
+    const operations = { query: document.toString(), variables: extractFiles(variables, "variables", files) };
     const form = new FormData();
-    form.append("operations", JSON.stringify({ query: document.toString(), variables: operations }));
-    form.append("map", JSON.stringify(Object.fromEntries(paths.map((p, i) => [i, [`variables.${p}`]]))));
-    paths.forEach((path, i) => form.append(String(i), files[path] as File));
+    form.append("operations", JSON.stringify(operations));
+    const paths = [...files.keys()];
+    form.append("map", JSON.stringify(Object.fromEntries(paths.map((p, i) => [i, [p]]))));
+    paths.forEach((path, i) => form.append(String(i), files.get(path) as File));
     // The server's CSRF prevention asks multipart requests for this header.
     return this.send<R>(form, { "Apollo-Require-Preflight": "true" });
   }
