@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser(
         "serve",
         help="start the server (SQLite and ./data unless configured)",
-        description="Start the HTTP server: GraphQL at /graphql, GraphiQL in a browser there."
+        description="Start the HTTP server: the web app at /, GraphQL at /graphql, GraphiQL in a browser there."
         " Migrations are applied on start.",
         epilog="It runs until SIGINT (Ctrl-C) or SIGTERM, then ends with 0.\n\n"
         + exit_codes_help(EXIT_OK, EXIT_USAGE),
@@ -79,10 +79,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def serve_banner(settings: Settings, *, host: str, port: int) -> str:
     """Where the API answers and how to get a token, for the one who just started it."""
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/graphql"
+    base = f"http://{shown}:{port}"
     ide = " (GraphiQL opens there in a browser)" if settings.graphiql else ""
     return (
-        f"listkeeper: GraphQL API at {url}{ide}\n"
+        f"listkeeper: the web app at {base}/ (paste an API token into it)\n"
+        f"listkeeper: GraphQL API at {base}/graphql{ide}\n"
         "listkeeper: get an API token with `listkeeper create-token --account NAME`"
         " and send it as `Authorization: Bearer <token>`"
     )
