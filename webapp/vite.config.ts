@@ -15,6 +15,11 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
     reportCompressedSize: false,
+    rolldownOptions: {
+      // src/gql/ makes every operation of frontend-contract/ a module-level
+      // `new TypedDocumentString(...)`: marked pure, the ones no screen uses are left out.
+      treeshake: { manualPureFunctions: ["TypedDocumentString"] },
+    },
   },
   server: {
     proxy: {
