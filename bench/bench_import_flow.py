@@ -8,9 +8,12 @@ sniff the server runs once the upload is saved (`inspect_file` given the `Utf8Co
 while saving), that count's own work over the file's 1 MiB chunks (what the save adds), and
 the whole-file sniff it replaces.
 (b) `cancelJob` of a running import of `--rows` rows (half of them changes, half new) into a
-group of `--rows` recipients, sent once the job is inside its write (SQLite: the write lock is
-held; PostgreSQL: its backend runs a write statement): the time from the cancelJob response
-to the job's CANCELLED status, and the group's rows, versions, backups and seq before and after.
+group of `--rows` recipients, sent once the job is RUNNING and inside its write (SQLite: the
+write lock is held; PostgreSQL: its backend runs a write statement): the request -> response
+time beside a status query's just before (the server's latency while the job writes) and, on
+SQLite, whether the job still held the write lock after the response; the time from the
+response to the job's CANCELLED status; the group's rows, versions, backups and seq before
+and after.
 """
 
 from __future__ import annotations
@@ -312,6 +315,11 @@ def _write_locked(path: Path) -> bool:
         probe.close()
 
 
+def _status(server: Server, job_id: str) -> str:
+    status: str = server.gql(STATUS, {"id": job_id})["importJob"]["status"]
+    return status
+
+
 async def bench_cancel(
     server: Server, database: Database, backend: str, folder: Path, rows: int
 ) -> list[Result]:
@@ -335,15 +343,19 @@ async def bench_cancel(
             changes,
         )["importRecipients"]
         job_id = started["job"]["id"]
-        while not await writing(engine, database):
-            status = server.gql(STATUS, {"id": job_id})["importJob"]["status"]
+        # RUNNING first: the write lock may be held before the job is even claimed.
+        while not (_status(server, job_id) == "RUNNING" and await writing(engine, database)):
+            status = _status(server, job_id)
             if status in ENDED:  # too small a file to be caught in its write
                 log(f"{backend}: the import ended ({status}) before it could be cancelled")
                 return [Result(f"{case}: not caught, the import ended {status}", backend, 0, "x")]
             await asyncio.sleep(0.01)
+        # The server's latency in this state: a status query just before the cancel.
+        probe = timed_ms(lambda: _status(server, job_id))[0]
         asked = time.perf_counter()
         answer = server.gql(CANCEL, {"input": {"jobId": job_id}})["cancelJob"]
         answered = time.perf_counter()
+        held = database.path is not None and _write_locked(database.path)
         status = server.wait(job_id, every=0.01)["status"]
         if answer["userErrors"]:  # CONFLICT: it had ended meanwhile (too small a file)
             return [Result(f"{case}: not caught, the import ended {status}", backend, 0, "x")]
@@ -359,6 +371,8 @@ async def bench_cancel(
             (answered - asked) * 1000,
             "ms",
             higher_is_better=False,
+            floor=f"status query just before: {probe:.0f} ms"
+            + (f"; write lock held after the response: {held}" if database.path else ""),
         ),
         Result(
             f"{case}: response -> {status}",
