@@ -12,6 +12,7 @@ from typing import TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.keyset import Window
 from storage.models import Account, Recipient, RecipientGroup
@@ -47,16 +48,33 @@ _ANY_GROUPS_BY_ID = select(RecipientGroup).where(
     col(RecipientGroup.account_id) == _ACCOUNT_ID, col(RecipientGroup.id).in_(_IDS)
 )
 _LIVE_GROUPS_BY_ID = _ANY_GROUPS_BY_ID.where(LIVE)
-_RECIPIENTS_PAGE = (
-    select(Recipient)
-    .where(
-        col(Recipient.group_id) == sa.bindparam("group_id"),
-        col(Recipient.email) > sa.bindparam("after_email"),
+_email = col(Recipient.email)
+
+
+def recipients_window_query(
+    *, bounded: bool, backward: bool, of_status: bool
+) -> SelectOfScalar[Recipient]:
+    """A group's recipients by email between `:after` and (when `bounded`) `:before`."""
+    query = select(Recipient).where(
+        col(Recipient.group_id) == sa.bindparam("group_id"), _email > sa.bindparam("after")
     )
-    .order_by(col(Recipient.email))
-    .limit(sa.bindparam("limit"))
-)
-_RECIPIENTS_OF_STATUS_PAGE = _RECIPIENTS_PAGE.where(col(Recipient.status) == sa.bindparam("status"))
+    if bounded:
+        query = query.where(_email < sa.bindparam("before"))
+    if of_status:
+        query = query.where(col(Recipient.status) == sa.bindparam("status"))
+    order = _email.desc() if backward else _email.asc()
+    return query.order_by(order).limit(sa.bindparam("limit", type_=sa.Integer))
+
+
+# (bounded by `before`, backward, of one status): each shape of window read (storage.keyset)
+_RECIPIENTS_WINDOWS = {
+    (bounded, backward, of_status): recipients_window_query(
+        bounded=bounded, backward=backward, of_status=of_status
+    )
+    for bounded in (False, True)
+    for backward in (False, True)
+    for of_status in (False, True)
+}
 _RECIPIENTS_OF_STATUS_COUNT = (
     select(sa.func.count())
     .select_from(Recipient)
@@ -126,21 +144,17 @@ async def groups_by_id(
     return {g.id: g for g in found}
 
 
-async def recipients_page(
-    conn: AsyncConnection,
-    *,
-    group_id: int,
-    first: int,
-    after_email: str | None,
-    status: str | None = None,
+async def recipients_window(
+    conn: AsyncConnection, *, group_id: int, window: Window[str], status: str | None = None
 ) -> list[Recipient]:
-    """The group's recipients (of `status` if given) by email, after the keyset `after_email`."""
-    page = {"group_id": group_id, "after_email": after_email or "", "limit": first + 1}
-    if status is None:
-        return await fetch_models(conn, _RECIPIENTS_PAGE, page)
-    # No (group_id, status) index: the email index is walked and filtered, a cost that
-    # follows the rows skipped (an index more would cost every import).
-    return await fetch_models(conn, _RECIPIENTS_OF_STATUS_PAGE, page | {"status": status})
+    """The group's recipients (of `status` if given) by email, in the keyset window."""
+    shape = (window.before is not None, window.backward, status is not None)
+    params = {"group_id": group_id, "after": window.after or "", "limit": window.limit}
+    params |= {"before": window.before} if window.before is not None else {}
+    # No (group_id, status) index: the email index is walked (either way) and filtered, a
+    # cost that follows the rows skipped (an index more would cost every import).
+    params |= {"status": status} if status is not None else {}
+    return await fetch_models(conn, _RECIPIENTS_WINDOWS[shape], params)
 
 
 async def recipients_of_status_count(conn: AsyncConnection, *, group_id: int, status: str) -> int:

@@ -14,8 +14,11 @@ left (`É` or `é` for `é`), for the first `MAX_CASED_LETTERS` of them (beyond,
 lower-case letter only), in NFC and in NFD (names are not normalised on import).
 
 A page is the union of one bounded, index-driven branch per range, ordered by email in code
-point order (the search's cursor is the last email); its cost follows the matches, never
-the size of the group.
+point order (the search's cursor is an email); its cost follows the matches, never the size
+of the group. A keyset window (`storage.keyset.Window`) bounds every branch by email on
+both sides, and a backward window reads each branch and the union in descending order:
+the last rows before a cursor are among the last rows of each branch, and every range
+index is walked backward as readily as forward.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.keyset import Window
 from storage.models import Recipient
 from storage.sql import run
 
@@ -111,7 +115,7 @@ def _keys(dialect: str) -> dict[str, str]:
 
 
 def prefix_ranges(prefix: str, dialect: str) -> list[PrefixRange]:
-    """The index ranges to read for `prefix`: the email's, then each name spelling's."""
+    """The index ranges to read for `prefix`: the email's (first), then each name spelling's."""
     keys = _keys(dialect)
     ranges = [PrefixRange(keys["email"], prefix, successor(prefix), order=keys["email"])]
     for spelling in name_prefixes(prefix):
@@ -140,26 +144,87 @@ def _parameters(ranges: list[PrefixRange]) -> dict[str, str]:
     return values
 
 
-def _filters(status: str | None, order: str, paged: bool) -> str:
+def _filters(status: str | None, order: str, bounds: WindowShape) -> str:
     status_filter = " AND status = :status" if status is not None else ""
-    after = f" AND {order} > :after" if paged else ""
-    return status_filter + after
+    after = f" AND {order} > :after" if bounds.after else ""
+    before = f" AND {order} < :before" if bounds.before else ""
+    return status_filter + after + before
+
+
+@dataclass(frozen=True)
+class WindowShape:
+    """Which bounds a window query has, and its direction: what its SQL depends on."""
+
+    after: bool = False
+    before: bool = False
+    backward: bool = False
+
+    @classmethod
+    def of(cls, window: Window[str]) -> WindowShape:
+        return cls(window.after is not None, window.before is not None, window.backward)
+
+
+def search_window_sql(
+    dialect: str, *, prefix: str, status: str | None, shape: WindowShape
+) -> tuple[str, dict[str, str]]:
+    """The window query (parameters :group_id, :limit, [:status], [:after], [:before]) and
+    its ranges'; rows in list order, or nearest `before` first when backward."""
+    email_key = _keys(dialect)["email"]
+    ranges = prefix_ranges(prefix, dialect)
+    direction = " DESC" if shape.backward else ""
+    # Each branch stops after `limit` rows in the window's order; the union is as small.
+    branches = " UNION ".join(
+        f"SELECT id FROM ({_branch(n, r, _filters(status, r.order, shape))}"
+        f" ORDER BY {r.order}{direction} LIMIT :limit) AS b{n}"
+        for n, r in enumerate(ranges)
+    )
+    sql = (
+        f"SELECT * FROM recipient WHERE id IN ({branches})"
+        f" ORDER BY {email_key}{direction} LIMIT :limit"
+    )
+    return sql, _parameters(ranges)
 
 
 def search_page_sql(
     dialect: str, *, prefix: str, status: str | None, paged: bool
 ) -> tuple[str, dict[str, str]]:
-    """The page query (parameters :group_id, :limit, [:status], [:after]) and its ranges'."""
-    email_key = _keys(dialect)["email"]
-    ranges = prefix_ranges(prefix, dialect)
-    # Each branch stops after `limit` rows in email order; the union is as small.
-    branches = " UNION ".join(
-        f"SELECT id FROM ({_branch(n, r, _filters(status, r.order, paged))}"
-        f" ORDER BY {r.order} LIMIT :limit) AS b{n}"
-        for n, r in enumerate(ranges)
+    """The forward page query (parameters :group_id, :limit, [:status], [:after])."""
+    return search_window_sql(dialect, prefix=prefix, status=status, shape=WindowShape(paged))
+
+
+def email_range_within(window: Window[str], ranges: dict[str, str]) -> dict[str, str]:
+    """The ranges' parameters, the email's (the first) narrowed to the window's cursors.
+
+    The email branch has two lower bounds on its key (the prefix's, the `after` cursor) and
+    two upper ones, and SQLite's index walk starts from one of each, whichever it meets
+    first: from the prefix's, a page deep in a large match walked every row before it
+    (measured: 154 ms backward, 218 ms forward from the middle of 1,000,000 matches). Both
+    bounds of a side made the tighter one, either serves. Python compares in code point
+    order, as the keys are compared.
+    """
+    narrowed = dict(ranges)
+    if window.after is not None:
+        narrowed["low0"] = max(ranges["low0"], window.after)
+    if window.before is not None and "high0" in ranges:
+        narrowed["high0"] = min(ranges["high0"], window.before)
+    return narrowed
+
+
+async def search_window(
+    conn: AsyncConnection, *, group_id: int, prefix: str, status: str | None, window: Window[str]
+) -> list[Recipient]:
+    """The recipients matching `prefix` (and `status`) in the keyset window, by email."""
+    sql, ranges = search_window_sql(
+        conn.dialect.name, prefix=prefix, status=status, shape=WindowShape.of(window)
     )
-    sql = f"SELECT * FROM recipient WHERE id IN ({branches}) ORDER BY {email_key} LIMIT :limit"
-    return sql, _parameters(ranges)
+    typed = sa.text(sql).columns(*Recipient.__table__.columns)  # type: ignore[attr-defined]
+    bounds = email_range_within(window, ranges)
+    params: dict[str, object] = {"group_id": group_id, "limit": window.limit, **bounds}
+    params |= {"status": status} if status is not None else {}
+    params |= {"after": window.after} if window.after is not None else {}
+    params |= {"before": window.before} if window.before is not None else {}
+    result = await conn.execute(typed, params)
+    return [Recipient.model_construct(**row._mapping) for row in result]
 
 
 async def search_page(
@@ -172,15 +237,8 @@ async def search_page(
     after_email: str | None,
 ) -> list[Recipient]:
     """Up to `first + 1` recipients matching `prefix` after `after_email`, by email."""
-    sql, ranges = search_page_sql(
-        conn.dialect.name, prefix=prefix, status=status, paged=after_email is not None
-    )
-    typed = sa.text(sql).columns(*Recipient.__table__.columns)  # type: ignore[attr-defined]
-    params: dict[str, object] = {"group_id": group_id, "limit": first + 1, **ranges}
-    params |= {"status": status} if status is not None else {}
-    params |= {"after": after_email} if after_email is not None else {}
-    result = await conn.execute(typed, params)
-    return [Recipient.model_construct(**row._mapping) for row in result]
+    window = Window(after=after_email, before=None, limit=first + 1)
+    return await search_window(conn, group_id=group_id, prefix=prefix, status=status, window=window)
 
 
 async def search_count(
@@ -188,7 +246,7 @@ async def search_count(
 ) -> int:
     """How many recipients match `prefix` (and `status`)."""
     ranges = prefix_ranges(prefix, conn.dialect.name)
-    filters = _filters(status, "", paged=False)
+    filters = _filters(status, "", WindowShape())
     branches = " UNION ".join(_branch(n, r, filters) for n, r in enumerate(ranges))
     params: dict[str, object] = {"group_id": group_id, **_parameters(ranges)}
     params |= {"status": status} if status is not None else {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,19 +17,12 @@ from api.graphql import backups as group_backups
 from api.graphql import jobs as group_jobs
 from api.graphql.context import Info
 from api.graphql.loaders import load_nodes
-from api.graphql.pagination import (
-    Connection,
-    PageArgs,
-    connection,
-    decode_text_cursor,
-    page_size,
-)
-from api.graphql.recipients import Recipient
+from api.graphql.pagination import Connection, PageArgs
+from api.graphql.recipients import Recipient, RecipientFilter, recipients_connection
 from storage.codec import RecipientStatus
-from storage.db import read_transaction
 from storage.jobs import JobKind, JobStatus
-from storage.reads import GroupRow, RecipientRow, recipients_of_status_count, recipients_page
-from storage.recipient_search import search_count, search_page, search_prefix
+from storage.reads import GroupRow
+from storage.recipient_search import search_prefix
 
 if TYPE_CHECKING:
     from api.graphql.backups import Backup, BackupComparison
@@ -76,19 +68,15 @@ class Group(relay.Node):
         after: str | None = None,
         search: str | None = None,
         status: RecipientStatus | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Recipient]:
-        size = page_size(first)
-        found = RecipientFilter(search_prefix(search), status.value if status else None)
-        rows, total = await _recipients(
-            info, self, found, size=size, after_email=decode_text_cursor(after)
-        )
-        return connection(
-            rows,
-            size=size,
-            total=total,
-            after=after,
-            key=lambda r: (r.email,),
-            node=Recipient.from_row,
+        return await recipients_connection(
+            info,
+            group_id=self.id,
+            recipient_count=self.recipient_count,
+            found=RecipientFilter(search_prefix(search), status.value if status else None),
+            args=PageArgs(first, after, last, before),
         )
 
     @strawberry.field(
@@ -165,40 +153,6 @@ class Group(relay.Node):
     ) -> list[Group | None]:
         rows = await load_nodes(info.context.loaders.groups, node_ids)
         return [cls.from_row(row) if row is not None else None for row in rows]
-
-
-@dataclass(frozen=True)
-class RecipientFilter:
-    """Which recipients a page lists: a lower-case prefix, a stored status (None: any)."""
-
-    prefix: str | None
-    status: str | None
-
-
-async def _recipients(
-    info: Info, group: Group, found: RecipientFilter, *, size: int, after_email: str | None
-) -> tuple[list[RecipientRow], int]:
-    """A page of the group's recipients that `found` selects, and how many it selects."""
-    async with read_transaction(info.context.engine) as conn:
-        if found.prefix is not None:
-            rows = await search_page(
-                conn,
-                group_id=group.id,
-                prefix=found.prefix,
-                status=found.status,
-                first=size,
-                after_email=after_email,
-            )
-            total = await search_count(
-                conn, group_id=group.id, prefix=found.prefix, status=found.status
-            )
-            return rows, total
-        rows = await recipients_page(
-            conn, group_id=group.id, first=size, after_email=after_email, status=found.status
-        )
-        if found.status is None:
-            return rows, group.recipient_count
-        return rows, await recipients_of_status_count(conn, group_id=group.id, status=found.status)
 
 
 def _export_expiry(info: Info) -> datetime:

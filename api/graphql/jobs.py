@@ -21,11 +21,8 @@ from api.graphql.pagination import (
     Connection,
     Keyset,
     PageArgs,
-    PageArgumentError,
-    connection,
-    decode_cursor,
     int_key,
-    page_size,
+    int_pair_key,
     paged,
 )
 from api.rejects import RejectsLink, rejects_link
@@ -37,9 +34,9 @@ from storage.jobs import (
     RowErrorRow,
     jobs_page,
     row_errors,
-    row_errors_page,
 )
 from storage.keyset import Window
+from storage.row_errors import RowErrorKey, row_error_count, row_errors_window
 from storage.store.write_path import WriteMode
 
 if TYPE_CHECKING:
@@ -186,16 +183,25 @@ class ImportJob(relay.Node):
         description="Every row error of the job, in row order (a row may have several), as a connection."
     )
     async def row_error_connection(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[RowError]:
-        size = page_size(first)
         async with read_transaction(info.context.engine) as conn:
-            rows, total = await row_errors_page(
-                conn, job_id=self.id, first=size, after=_row_error_cursor(after)
+
+            async def read(window: Window[RowErrorKey]) -> list[RowErrorRow]:
+                return await row_errors_window(conn, job_id=self.id, window=window)
+
+            async def total() -> int:
+                return await row_error_count(conn, job_id=self.id)
+
+            keyset = Keyset(read=read, key=lambda r: (r.row, r.id), decode=int_pair_key)
+            return await paged(
+                PageArgs(first, after, last, before), keyset, node=_row_error, total=total
             )
-        return connection(
-            rows, size=size, total=total, after=after, key=lambda r: (r.row, r.id), node=_row_error
-        )
 
     @strawberry.field(
         description="Short-lived URL of a CSV of every rejected row: the file's own columns, then error_row, error_column, error_code, error_message; fixed, it re-imports as is (the error columns are ignored). A plain GET with no Authorization header. Null when the job rejected nothing, has not finished, or the file was deleted (after the account's backup retention, or by an erasure)."
@@ -241,16 +247,6 @@ class ImportJob(relay.Node):
 
 def _row_error(row: RowErrorRow) -> RowError:
     return RowError(row=row.row, column=row.column, message=row.message, code=row.code)
-
-
-def _row_error_cursor(after: str | None) -> tuple[int, int] | None:
-    """The (row, id) keyset position of a rowErrorConnection cursor."""
-    key = decode_cursor(after)
-    if key is None:
-        return None
-    if len(key) != 2 or not all(type(part) is int for part in key):
-        raise PageArgumentError("`after` is not a cursor of this list.")
-    return key[0], key[1]
 
 
 def _request_base(info: Info) -> str:

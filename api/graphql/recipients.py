@@ -1,8 +1,9 @@
-"""Recipients of a group: their master data, status and activities."""
+"""Recipients of a group: their master data, status and activities; a group's pages of them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +14,12 @@ from strawberry import relay
 from api.graphql.activities import Activity
 from api.graphql.context import Info
 from api.graphql.loaders import load_nodes
+from api.graphql.pagination import Connection, Keyset, PageArgs, paged, text_key
 from storage.codec import RecipientStatus
-from storage.reads import RecipientRow
+from storage.db import read_transaction
+from storage.keyset import Window
+from storage.reads import RecipientRow, recipients_of_status_count, recipients_window
+from storage.recipient_search import search_count, search_window
 
 strawberry.enum(RecipientStatus, description="Where a recipient stands for sending.")
 
@@ -74,3 +79,39 @@ class Recipient(relay.Node):
     ) -> list[Recipient | None]:
         rows = await load_nodes(info.context.loaders.recipients, node_ids)
         return [cls.from_row(row) if row is not None else None for row in rows]
+
+
+@dataclass(frozen=True)
+class RecipientFilter:
+    """Which recipients a page lists: a lower-case prefix, a stored status (None: any)."""
+
+    prefix: str | None
+    status: str | None
+
+
+async def recipients_connection(
+    info: Info, *, group_id: int, recipient_count: int, found: RecipientFilter, args: PageArgs
+) -> Connection[Recipient]:
+    """A page of the group's recipients that `found` selects, by email, both ways."""
+    async with read_transaction(info.context.engine) as conn:
+
+        async def read(window: Window[str]) -> list[RecipientRow]:
+            if found.prefix is not None:
+                return await search_window(
+                    conn, group_id=group_id, prefix=found.prefix, status=found.status, window=window
+                )
+            return await recipients_window(
+                conn, group_id=group_id, window=window, status=found.status
+            )
+
+        async def total() -> int:
+            if found.prefix is not None:
+                return await search_count(
+                    conn, group_id=group_id, prefix=found.prefix, status=found.status
+                )
+            if found.status is None:
+                return recipient_count
+            return await recipients_of_status_count(conn, group_id=group_id, status=found.status)
+
+        keyset = Keyset(read=read, key=lambda r: (r.email,), decode=text_key)
+        return await paged(args, keyset, node=Recipient.from_row, total=total)
