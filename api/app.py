@@ -87,8 +87,7 @@ class ListkeeperGraphQL(GraphQL[Context, None]):
         )
         if token is None:
             raise ConnectionRejectionError({"message": "A valid API token is required."})
-        context.account_id = token.account_id
-        context.token_name = token.name or None
+        context.signed_in(token.account_id, token.name or None)
         return None
 
 

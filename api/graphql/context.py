@@ -28,6 +28,13 @@ class Context:
         # Made with the context, so their cache lives exactly one request.
         self.loaders = Loaders.for_request(self.services.engine, self.account_id)
 
+    def signed_in(self, account_id: int, token_name: str | None) -> None:
+        """Set who asks once a WebSocket's token was read (its context is made before)."""
+        self.account_id = account_id
+        self.token_name = token_name
+        # Loaders made for nobody would read every object as not found.
+        self.loaders = Loaders.for_request(self.services.engine, account_id)
+
     @property
     def engine(self) -> AsyncEngine:
         """The database engine."""

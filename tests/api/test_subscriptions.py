@@ -167,3 +167,19 @@ async def test_connection_without_valid_token_is_closed_4403(
             await receive(socket)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4403
+
+
+async def test_subscription_resolves_the_jobs_group_for_its_account(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    # The WebSocket's context is built before its token is read: its loaders must still
+    # belong to the token's account, or every object they load reads as not found.
+    finished = await asyncio.to_thread(client.import_file, csv_rows(3), groupName="Seen")
+    query = "subscription($id: ID!) { importJob(id: $id) { status group { name } } }"
+    async with graphql_socket(server, client.token) as socket:
+        payload = {"query": query, "variables": {"id": finished["id"]}}
+        await send(socket, {"id": "group", "type": "subscribe", "payload": payload})
+        first = await receive(socket)
+    assert first["payload"] == {
+        "data": {"importJob": {"status": "SUCCEEDED", "group": {"name": "Seen"}}}
+    }
