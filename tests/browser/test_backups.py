@@ -18,7 +18,7 @@ import pytest
 from tests.browser.conftest import Account, AppPage
 from tests.browser.harness import assert_accessible, screenshot
 from tests.client import GraphQLClient
-from tests.support.documents import IMPORT
+from tests.support.documents import DELETE, IMPORT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -345,3 +345,45 @@ def test_empty_and_error_states(signed_in: AppPage) -> None:
     page.unroute("**/graphql", unreachable)
     alert.get_by_role("button", name="Try again").click()
     expect(page.get_by_text("No backups yet.")).to_be_visible()
+
+
+def test_a_deleted_group_is_listed_and_restored_into_a_new_group(
+    signed_in: AppPage, account: Account
+) -> None:
+    from playwright.sync_api import expect
+
+    server = signed_in.server
+    client = GraphQLClient(server.url, account.token)
+    try:
+        server.clock.set(FIRST_IMPORT)
+        group_id = import_file(client, "oldies.csv", CONTACTS, groupName="Oldies")["group"]["id"]
+        deleted = client.execute(DELETE, {"input": {"groupId": group_id}})["deleteGroup"]
+        assert deleted["backup"]["reason"] == "GROUP_DELETION"
+        page = open_backups(signed_in)
+        # The account's zone is UTC here: 23:30 on Tuesday 10 March.
+        group = page.get_by_role("region", name="Oldies (deleted)", exact=True)
+        expect(group.get_by_role("button", name="Restore to a moment…")).to_have_count(0)
+        backup = backup_of(
+            page, "Tuesday, 10 March 2026", "23:30 · Before deletion", group="Oldies (deleted)"
+        )
+        backup.get_by_role("button", name="Compare with now").click()
+        expect(backup).to_contain_text("The group is deleted: there is nothing to compare with.")
+        backup.get_by_role("button", name="Restore…").click()
+        panel = backup.get_by_role("region", name="Restore", exact=True)
+        expect(
+            panel.get_by_label("Back into the group (not possible: the group is deleted)")
+        ).to_be_disabled()
+        assert_accessible(page)
+        screenshot(page, "backups-deleted-group-en")
+        restore(page, panel, "will be created with 3 recipients", replace_label=None)
+        names = {
+            edge["node"]["name"]: edge["node"]["id"]
+            for edge in client.execute(GROUPS_QUERY)["groups"]["edges"]
+        }
+        assert set(emails(client, names["Oldies (restored)"])) == {
+            "ann@example.com",
+            "bob@example.com",
+            "cid@example.com",
+        }
+    finally:
+        client.close()

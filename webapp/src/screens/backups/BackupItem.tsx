@@ -178,7 +178,7 @@ export function BackupItem({
           <span>{t.recipients(format.number(backup.recipientCount), backup.recipientCount)}</span>
           <span>{t.keptUntil(format.dateTime(backup.expiresAt, timeZone))}</span>
         </p>
-        <div class="actions" role="group" aria-label={t.backupActions}>
+        <div class="bk-actions" role="group" aria-label={t.backupActions}>
           <DownloadAction backupId={backup.id} timeZone={timeZone} />
           <button
             type="button"

@@ -35,7 +35,7 @@ export function BackupsScreen(_props: ScreenProps) {
               ))
             )}
             {(backupOverview.pageInfo.hasPreviousPage || backupOverview.pageInfo.hasNextPage) && (
-              <nav class="pager" aria-label={t.groupsPages}>
+              <nav class="bk-pager" aria-label={t.groupsPages}>
                 <button
                   type="button"
                   class="secondary"

@@ -91,12 +91,12 @@ export function ComparisonView({
         <p>{t.noDifferences}</p>
       ) : (
         <>
-          <Heading class="differences-title">{t.differences(shown.length, total)}</Heading>
-          <ul class="differences">
+          <Heading class="bk-differences-title">{t.differences(shown.length, total)}</Heading>
+          <ul class="bk-differences">
             {shown.map((difference) => (
               <li key={difference.email}>
-                <span class="email">{difference.email}</span>{" "}
-                <span class={`kind kind-${difference.kind.toLowerCase()}`}>
+                <span class="bk-email">{difference.email}</span>{" "}
+                <span class={`bk-kind bk-kind-${difference.kind.toLowerCase()}`}>
                   {t[`kind${difference.kind}`]}
                 </span>
               </li>

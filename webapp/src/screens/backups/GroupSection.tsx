@@ -77,7 +77,7 @@ export function GroupSection({ entry, onRestored }: { entry: GroupBackupsData; o
       <header class="backup-group-header">
         <h2 id={id}>
           {group?.name ?? entry.groupName}
-          {group === null && <span class="badge"> ({t.deleted})</span>}
+          {group === null && <span class="group-deleted"> ({t.deleted})</span>}
         </h2>
         <p class="backup-meta">{t.groupSummary(entry.backupCount, group?.recipientCount ?? null)}</p>
         {group && (

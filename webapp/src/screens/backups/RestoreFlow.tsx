@@ -43,7 +43,7 @@ function UndoList({ comparison }: { comparison: Comparison }) {
   const t = useMessages(backupsMessages);
   if (comparison.added + comparison.changed + comparison.removed === 0) return <p>{t.nothingToUndo}</p>;
   return (
-    <ul class="undo-list">
+    <ul class="bk-undo-list">
       <li>{t.undoAdded(comparison.added)}</li>
       <li>{t.undoChanged(comparison.changed)}</li>
       <li>{t.undoRemoved(comparison.removed)}</li>
@@ -110,8 +110,8 @@ export function JobProgress({ job, onFinished }: { job: ImportJobFieldsFragment;
   }, [final, onFinished]);
   const total = current.totalRows;
   return (
-    <div class="job-progress">
-      <p role="status" aria-live="polite" class="job-status">
+    <div class="bk-job-progress">
+      <p role="status" aria-live="polite" class="bk-job-status">
         {t[`job${final ? final.status : finished ? "RUNNING" : current.status}`]}
       </p>
       {!finished && (
@@ -164,12 +164,12 @@ function TargetChoice({
   return (
     <fieldset class="restore-target">
       <legend>{t.restoreTarget}</legend>
-      <label class="choice">
+      <label class="bk-choice">
         <input type="radio" name={`${id}-target`} checked={target === "new"} onChange={() => setTarget("new")} />
         {t.targetNew}
       </label>
       {target === "new" && (
-        <div class="new-name">
+        <div class="bk-new-name">
           <label for={`${id}-name`}>{t.targetNewName}</label>
           <input
             id={`${id}-name`}
@@ -180,7 +180,7 @@ function TargetChoice({
           />
         </div>
       )}
-      <label class="choice">
+      <label class="bk-choice">
         <input
           type="radio"
           name={`${id}-target`}
@@ -282,7 +282,7 @@ export function RestoreFlow({
       )}
       <UserErrors errors={userErrors} />
       {restoring.status === "error" && <ErrorNotice error={restoring.error as ApiError} />}
-      <div class="actions">
+      <div class="bk-actions">
         <button type="button" onClick={start} disabled={restoring.status === "loading"}>
           {t.confirmRestore}
         </button>
