@@ -41,7 +41,8 @@ export interface MappingState {
 }
 
 const MODES: readonly ImportMode[] = ["ADD", "REFRESH_AND_ADD", "REFRESH"];
-const GROUP_PAGE = 200;
+// The API's largest page: the 100 newest groups are offered.
+const GROUP_PAGE = 100;
 
 function ColumnRow({
   index,
