@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ import aiofiles.os
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from api import parse_process
 from api.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedFile, UserFacingError
 from api.jobs import JobKind, ProgressSink, check_target, target_group
 from api.rejects import RejectsWriter
@@ -288,7 +289,7 @@ async def _stage_file(
     progress: ProgressSink,
     checkpoint: Checkpoint,
 ) -> None:
-    """Parse in a worker thread while the previous chunk is written: the two overlap.
+    """Parse in the parse process (api/parse_process.py) while earlier chunks are written.
 
     Valid rows go to the staging table; rejected ones to the temp table of row errors and,
     with their cells, to the job's file of rejects (`result.rejects`).
@@ -297,18 +298,13 @@ async def _stage_file(
         raise ValueError(f"import job {job.id} names no uploaded file")
     path = files.path(job.upload_key)
     pairs = [(column, field) for column, field in mapping] if mapping is not None else None
-    reader = await asyncio.to_thread(_open, path, pairs)
     size = (await aiofiles.os.stat(path)).st_size
-    result.attribute_names = reader.layout.attribute_names
-    result.rejects = RejectsWriter(files, job.id, reader)
-    pending: asyncio.Future[codec.Chunk | None] | None = None
-    try:
+    async with _opened(path, pairs) as parsed:
+        result.attribute_names = parsed.layout.attribute_names
+        result.rejects = RejectsWriter(files, job.id, parsed)
         await create_stage(conn)
         await create_row_error_stage(conn)
-        chunks = reader.chunks(CHUNK_ROWS)
-        pending = asyncio.ensure_future(asyncio.to_thread(_next_chunk, chunks))
-        while (chunk := await pending) is not None:
-            pending = asyncio.ensure_future(asyncio.to_thread(_next_chunk, chunks))
+        while (chunk := await _next_chunk(parsed)) is not None:
             if chunk.rows:
                 await stage_rows(conn, chunk.rows)
             if chunk.errors:
@@ -317,13 +313,6 @@ async def _stage_file(
             await progress(result.records, result.rejected, _estimate(chunk, size, result.records))
             await checkpoint()
         await conn.commit()
-    finally:
-        if pending is not None and not pending.done():
-            # A write failed while the next chunk was being parsed: let the parser finish
-            # before its file is closed under it.
-            with contextlib.suppress(Exception):
-                await pending
-        await asyncio.to_thread(reader.close)
 
 
 async def _stage_rejects(conn: AsyncConnection, result: StageResult, chunk: codec.Chunk) -> None:
@@ -351,16 +340,21 @@ def _estimate(chunk: codec.Chunk, size: int, records: int) -> int | None:
     return max(records, round(records * size / position))
 
 
-def _open(path: Path, mapping: list[tuple[str, str]] | None) -> codec.CsvImportReader:
+@contextlib.asynccontextmanager
+async def _opened(
+    path: Path, mapping: list[tuple[str, str]] | None
+) -> AsyncIterator[parse_process.ParsedFile]:
     try:
-        return codec.open_import(path, mapping)
+        parsed = await parse_process.open_parsed(path, mapping, chunk_rows=CHUNK_ROWS)
     except codec.CsvFileError as error:
         raise UserFacingError(str(error)) from None
+    async with contextlib.aclosing(parsed):
+        yield parsed
 
 
-def _next_chunk(chunks: Iterator[codec.Chunk]) -> codec.Chunk | None:
+async def _next_chunk(parsed: parse_process.ParsedFile) -> codec.Chunk | None:
     try:
-        return next(chunks, None)
+        return await parsed.next_chunk()
     except codec.CsvFileError as error:
         # e.g. an unclosed quote that swallows the rest of the file
         raise UserFacingError(f"The file could not be read to the end: {error}") from None

@@ -40,9 +40,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.downloads import REJECTS_PATH, REJECTS_SALT, download_token
 from storage.addresses import normalise_email
-from storage.codec import Chunk, CsvImportReader, RowError, neutralise_cell
+from storage.codec import Chunk, RowError, neutralise_cell
 from storage.codec.export import export_text
-from storage.codec.reader import REJECT_COLUMNS
+from storage.codec.reader import REJECT_COLUMNS, OpenedFile
 from storage.codec.sniff import SURROGATE
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
@@ -77,7 +77,7 @@ class RejectsWriter:
     The file is created with the first rejected row: a job that rejects nothing has none.
     """
 
-    def __init__(self, files: FileStore, job_id: int, reader: CsvImportReader) -> None:
+    def __init__(self, files: FileStore, job_id: int, reader: OpenedFile) -> None:
         self.files = files
         self.key: str | None = None
         self._job_id = job_id

@@ -9,7 +9,8 @@ For each backend, on a fresh database:
    switch is off (it never has a backup), and into a copy of it with backups on, alternating:
    median of 11 each (`--small-runs`), a fresh file each time. "On" pays for everything backups
    cost (the backup row and the history copy of the changed rows).
-4. The peak RSS (VmHWM) of the `--rows` import run alone in a child process.
+4. The peak RSS (VmHWM) of the `--rows` import run alone in a child process, plus the peak of
+   the parse process that child starts (api/parse_process.py): the two are resident together.
 
     .venv/bin/python -m bench.bench_import [--rows 1000000] [--backend sqlite|postgresql|both]
         [--cases import,small,memory] [--small-runs 11] [--trace]
@@ -35,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.backups import set_backup_enabled
 from api.imports import run_import
+from api.parse_process import parser_peak_rss_mb
 from api.services import open_engine
 from bench.common import (
     CLOCK,
@@ -67,9 +69,11 @@ from storage.store.write_path import RECIPIENT_COLUMNS
 CASES = ("import", "small", "memory")
 SMALL_RUNS = 11
 IMPORT_TARGET = {"sqlite": 100_000.0, "postgresql": 50_000.0}
+# Issue 12: past the random-order executemany floor on SQLite, at least the COPY floor on PostgreSQL.
+FLOOR_RATIO_TARGET = {"sqlite": 1.5, "postgresql": 1.0}
 SMALL_IMPORT_LIMIT_MS = 1_000.0
 BACKUP_OVERHEAD_LIMIT = 1.10
-MEMORY_LIMIT_MB = 500.0
+MEMORY_LIMIT_MB = 200.0
 SMALL_LABEL = "1,000-row import (500 updates, 500 new)"
 
 
@@ -245,12 +249,14 @@ async def import_memory(backend: str, folder: Path, source: Path) -> dict[str, f
 def child_import(url: str, files_root: Path, job_id: int) -> None:
     """Child entry point: run one queued import job and print its memory figures as JSON."""
     baseline = status_mb("VmRSS")
-    seconds = asyncio.run(_run_job(url, files_root, job_id))
+    seconds, parser_mb = asyncio.run(_run_job(url, files_root, job_id))
     peak = status_mb("VmHWM")
-    print(orjson.dumps({"baseline_mb": baseline, "peak_mb": peak, "seconds": seconds}).decode())
+    figures = {"baseline_mb": baseline, "peak_mb": peak, "parser_mb": parser_mb, "seconds": seconds}
+    print(orjson.dumps(figures).decode())
 
 
-async def _run_job(url: str, files_root: Path, job_id: int) -> float:
+async def _run_job(url: str, files_root: Path, job_id: int) -> tuple[float, float]:
+    """Seconds of the job, and the parse process's peak RSS (it served this job alone)."""
     async with open_engine(url, migrate=False) as engine:
         async with write_transaction(engine) as conn:
             job = await job_by_id(conn, job_id=job_id)
@@ -260,7 +266,8 @@ async def _run_job(url: str, files_root: Path, job_id: int) -> float:
         await run_import(
             job, engine=engine, files=FileStore(files_root), now=CLOCK.now, progress=no_progress
         )
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        return seconds, await parser_peak_rss_mb()
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -283,6 +290,8 @@ async def bench_backend(backend: str, folder: Path, source: Path, options: Optio
     async with fresh_database(backend, folder) as database, migrated_engine(database) as engine:
         files = FileStore(folder / f"files-{backend}")
         account_id, _ = await new_account(engine, "bench")
+        # A server starts its parse process once, at its first import: not timed here.
+        await parser_peak_rss_mb()
         log(f"{backend}: importing {rows:,} rows into a new group")
         with traced(engine, options.trace, f"the {rows:,}-row import"):
             rate, group_id = await big_import(
@@ -290,7 +299,7 @@ async def bench_backend(backend: str, folder: Path, source: Path, options: Optio
             )
         log(f"{backend}: {rate:,.0f} rows/s")
         if "import" in options.cases:
-            results.append(await import_result(backend, folder, source, rows, rate))
+            results += await import_results(backend, folder, source, rows, rate)
         if "small" in options.cases:
             log(f"{backend}: small imports, backups off and on, alternating")
             kwargs: dict[str, Any] = {
@@ -310,18 +319,31 @@ async def bench_backend(backend: str, folder: Path, source: Path, options: Optio
     return results
 
 
-async def import_result(backend: str, folder: Path, source: Path, rows: int, rate: float) -> Result:
-    """The big import's figure with its raw-insert floor measured now."""
+async def import_results(
+    backend: str, folder: Path, source: Path, rows: int, rate: float
+) -> list[Result]:
+    """The big import's figure, and its ratio to the raw-insert floor measured now (issue 12)."""
     log(f"{backend}: raw insert floor")
     floor = await insert_floor(backend, folder, source)
-    return Result(
-        f"{rows:,}-row import into an empty group (run_import, parse to commit)",
-        backend,
-        rate,
-        "rows/s",
-        IMPORT_TARGET[backend],
-        floor=f"{'executemany' if backend == 'sqlite' else 'COPY'} {floor:,.0f} rows/s",
-    )
+    floor_text = f"{'executemany' if backend == 'sqlite' else 'COPY'} {floor:,.0f} rows/s"
+    return [
+        Result(
+            f"{rows:,}-row import into an empty group (run_import, parse to commit)",
+            backend,
+            rate,
+            "rows/s",
+            IMPORT_TARGET[backend],
+            floor=floor_text,
+        ),
+        Result(
+            "the same import / its raw-insert floor (same run)",
+            backend,
+            rate / floor,
+            "x",
+            FLOOR_RATIO_TARGET[backend],
+            floor=floor_text,
+        ),
+    ]
 
 
 async def memory_result(backend: str, folder: Path, source: Path, rows: int) -> Result:
@@ -329,13 +351,16 @@ async def memory_result(backend: str, folder: Path, source: Path, rows: int) -> 
     log(f"{backend}: memory of the {rows:,}-row import in a child process")
     memory = await import_memory(backend, folder, source)
     return Result(
-        f"peak RSS of the {rows:,}-row import (child process VmHWM)",
+        f"peak RSS of the {rows:,}-row import (child process + its parse process, VmHWM)",
         backend,
-        memory["peak_mb"],
+        memory["peak_mb"] + memory["parser_mb"],
         "MB",
         MEMORY_LIMIT_MB,
         higher_is_better=False,
-        floor=f"idle child {memory['baseline_mb']:.0f} MB; import took {memory['seconds']:.1f} s",
+        floor=(
+            f"child {memory['peak_mb']:.0f} MB (idle {memory['baseline_mb']:.0f} MB) + parse"
+            f" process {memory['parser_mb']:.0f} MB; import took {memory['seconds']:.1f} s"
+        ),
     )
 
 

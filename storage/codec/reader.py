@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from storage.codec.errors import CsvFileError, RowError
 from storage.codec.header import CsvLayout, layout_of, map_columns, read_header
@@ -41,6 +41,16 @@ class Chunk:
     bytes_read: int = field(default=0, compare=False)
     # (row, cells as read) of each rejected record, in row order: one entry per row of `errors`.
     rejected: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+class OpenedFile(Protocol):
+    """What opening a file found: its layout and its own columns (a reader, here or elsewhere)."""
+
+    @property
+    def layout(self) -> CsvLayout: ...
+
+    @property
+    def data_header(self) -> tuple[str, ...]: ...
 
 
 def open_import(
