@@ -120,6 +120,12 @@ export function RetentionForm({
     }
   }
 
+  /** A field changed: the last save's message no longer describes the form. */
+  function edited(set: (value: string) => void, value: string): void {
+    set(value);
+    if (step.kind === "saved" || step.kind === "unchanged") setStep({ kind: "edit" });
+  }
+
   const editing = step.kind !== "confirm";
   const busy = saving.status === "loading";
   const describedBy = (field: Field, help: string) =>
@@ -142,7 +148,7 @@ export function RetentionForm({
             disabled={!editing}
             aria-invalid={invalid.includes("retention")}
             aria-describedby={describedBy("retention", "retention-help")}
-            onInput={(event) => setRetention(event.currentTarget.value)}
+            onInput={(event) => edited(setRetention, event.currentTarget.value)}
           />
           <p id="retention-help" class="help">
             {t.retentionHelp}
@@ -165,7 +171,7 @@ export function RetentionForm({
             disabled={!editing}
             aria-invalid={invalid.includes("zone")}
             aria-describedby={describedBy("zone", "zone-help")}
-            onInput={(event) => setZone(event.currentTarget.value)}
+            onInput={(event) => edited(setZone, event.currentTarget.value)}
           />
           <datalist id="time-zone-names">
             {zones.map((name) => (
@@ -194,7 +200,7 @@ export function RetentionForm({
             disabled={!editing}
             aria-invalid={invalid.includes("window")}
             aria-describedby={describedBy("window", "window-help")}
-            onInput={(event) => setApiWindow(event.currentTarget.value)}
+            onInput={(event) => edited(setApiWindow, event.currentTarget.value)}
           />
           <p id="window-help" class="help">
             {t.windowHelp}

@@ -5,6 +5,8 @@ import { defineMessages } from "../../i18n/i18n";
 
 const backupsEn = (n: number) => (n === 1 ? "1 backup" : `${n} backups`);
 const backupsFr = (n: number) => (n <= 1 ? `${n} sauvegarde` : `${n} sauvegardes`);
+const daysEn = (n: number) => (n === 1 ? "1 day" : `${n} days`);
+const daysFr = (n: number) => (n <= 1 ? `${n} jour` : `${n} jours`);
 
 export const settingsMessages = defineMessages({
   en: {
@@ -13,7 +15,7 @@ export const settingsMessages = defineMessages({
     privacyTitle: "Privacy",
     backupSwitch: "Automatic backups",
     backupSwitchHelp: (days: number) =>
-      `When on, listkeeper backs a group up before each import, group deletion and restore. Backups are kept ${days} days, then deleted automatically. Each group also has its own switch (group settings).`,
+      `When on, listkeeper backs a group up before each import, group deletion and restore. Backups are kept ${daysEn(days)}, then deleted automatically. Each group also has its own switch (group settings).`,
     backupsOn: "Automatic backups are on.",
     backupsOff: "Automatic backups are off: imports, deletions and restores make no backup.",
     // Retention, API window, time zone
@@ -41,9 +43,9 @@ export const settingsMessages = defineMessages({
     confirmCounting: "Counting the backups this removes…",
     confirmCount: (n: number, days: number, more: boolean) =>
       n === 0 && !more
-        ? `No backup is older than ${days} days: none will be deleted.`
-        : `${more ? "At least " : ""}${backupsEn(n)} older than ${days} days will be deleted at the next retention sweep. This cannot be undone.`,
-    confirmFrom: (before: number, after: number) => `From ${before} days to ${after} days.`,
+        ? `No backup is older than ${daysEn(days)}: none will be deleted.`
+        : `${more ? "At least " : ""}${backupsEn(n)} older than ${daysEn(days)} will be deleted at the next retention sweep. This cannot be undone.`,
+    confirmFrom: (before: number, after: number) => `From ${daysEn(before)} to ${daysEn(after)}.`,
     confirmSave: "Shorten and save",
     cancel: "Cancel",
     // Tokens
@@ -88,7 +90,7 @@ export const settingsMessages = defineMessages({
     privacyTitle: "Confidentialité",
     backupSwitch: "Sauvegardes automatiques",
     backupSwitchHelp: (days: number) =>
-      `Activées, listkeeper crée automatiquement une sauvegarde du groupe avant chaque importation, suppression de groupe et restauration. Ces sauvegardes sont stockées pendant ${days} jours et sont ensuite automatiquement supprimées. Chaque groupe a aussi son propre réglage (paramètres du groupe).`,
+      `Activées, listkeeper crée automatiquement une sauvegarde du groupe avant chaque importation, suppression de groupe et restauration. Ces sauvegardes sont stockées pendant ${daysFr(days)} et sont ensuite automatiquement supprimées. Chaque groupe a aussi son propre réglage (paramètres du groupe).`,
     backupsOn: "Les sauvegardes automatiques sont activées.",
     backupsOff:
       "Les sauvegardes automatiques sont désactivées : importations, suppressions et restaurations ne créent aucune sauvegarde.",
@@ -115,9 +117,9 @@ export const settingsMessages = defineMessages({
     confirmCounting: "Décompte des sauvegardes supprimées…",
     confirmCount: (n: number, days: number, more: boolean) =>
       n === 0 && !more
-        ? `Aucune sauvegarde n’a plus de ${days} jours : aucune ne sera supprimée.`
-        : `${more ? "Au moins " : ""}${backupsFr(n)} de plus de ${days} jours ${n <= 1 && !more ? "sera supprimée" : "seront supprimées"} au prochain nettoyage. C’est irréversible.`,
-    confirmFrom: (before: number, after: number) => `De ${before} jours à ${after} jours.`,
+        ? `Aucune sauvegarde n’a plus de ${daysFr(days)} : aucune ne sera supprimée.`
+        : `${more ? "Au moins " : ""}${backupsFr(n)} de plus de ${daysFr(days)} ${n <= 1 && !more ? "sera supprimée" : "seront supprimées"} au prochain nettoyage. C’est irréversible.`,
+    confirmFrom: (before: number, after: number) => `De ${daysFr(before)} à ${daysFr(after)}.`,
     confirmSave: "Raccourcir et enregistrer",
     cancel: "Annuler",
     tokensTitle: "Jetons d’API",
