@@ -27,6 +27,8 @@ SECOND = HEADER + "cid@example.com,Cid\n"
 THIRD = HEADER + "dan@example.com,Dan\n"
 VIEWER = "{ viewer { name backupsEnabled backupRetentionDays timeZone apiBackupWindowMinutes } }"
 BACKUP_COUNT = "{ backups(first: 1) { totalCount } }"
+# The French messages' apostrophe (typographic, as the app writes it).
+APOSTROPHE = "\u2019"
 DOCS_SCREENSHOT = ROOT / "docs" / "screenshots" / "settings.png"
 
 
@@ -61,7 +63,8 @@ def api(signed_in: AppPage, account: Account) -> Iterator[Api]:
     try:
         server.clock.set(now - timedelta(days=10))
         job = client.import_file(FIRST.encode(), groupName="Members", mode="REFRESH_AND_ADD")
-        assert job["status"] == "SUCCEEDED" and job["backup"] is None, job
+        assert job["status"] == "SUCCEEDED", job
+        assert job["backup"] is None, job
         made = Api(client=client, group_id=job["group"]["id"])
         server.clock.advance(timedelta(hours=1))
         assert made.import_into_group(SECOND)["backup"] is not None
@@ -259,12 +262,16 @@ def test_in_french_with_the_session_token_revoked_last(api: Api, signed_in: AppP
     expect(form.get_by_role("group")).to_have_count(0)
     assert api.viewer()["backupRetentionDays"] == 30
     # The session's own token, revoked: back to the token prompt.
-    tokens = page.get_by_role("region", name="Jetons d’API")
+    tokens = page.get_by_role("region", name=f"Jetons d{APOSTROPHE}API")
     item = tokens.get_by_role("listitem").filter(has_text="cette session")
     item.get_by_role("button", name="Révoquer").click()
-    expect(item).to_contain_text("C’est le jeton de cette session : vous serez déconnecté.")
+    expect(item).to_contain_text(
+        f"C{APOSTROPHE}est le jeton de cette session : vous serez déconnecté."
+    )
     item.get_by_role("button", name="Révoquer maintenant").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Se connecter avec un jeton d’API")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Se connecter avec un jeton d{APOSTROPHE}API"
+    )
     assert api.client.post("{ viewer { name } }").status_code == 401
 
 
