@@ -33,7 +33,11 @@ class Context:
         self.account_id = account_id
         self.token_name = token_name
         # Loaders made for nobody would read every object as not found.
-        self.loaders = Loaders.for_request(self.services.engine, account_id)
+        self.renew_loaders()
+
+    def renew_loaders(self) -> None:
+        """Forget what was loaded: a subscription's next message must not show old objects."""
+        self.loaders = Loaders.for_request(self.services.engine, self.account_id)
 
     @property
     def engine(self) -> AsyncEngine:

@@ -40,6 +40,8 @@ async def _follow(context: Context, id: str) -> AsyncGenerator[ImportJob, None]:
             raise NotFound("No import job with this id.", field=["id"])
         if _progress_key(row) != last:
             last = _progress_key(row)
+            # Each message reads what it shows afresh (the job's group changes as it runs).
+            context.renew_loaders()
             yield ImportJob.from_row(row)
         if row.finished:
             return

@@ -183,3 +183,30 @@ async def test_subscription_resolves_the_jobs_group_for_its_account(
     assert first["payload"] == {
         "data": {"importJob": {"status": "SUCCEEDED", "group": {"name": "Seen"}}}
     }
+
+
+async def test_each_message_reads_the_group_afresh(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    # One WebSocket context serves every message of a subscription: what its loaders read
+    # for the first message must not be shown again once the job has changed the group.
+    first = await asyncio.to_thread(client.import_file, csv_rows(2), groupName="Growing")
+    group_id = first["group"]["id"]
+    query = "subscription($id: ID!) { importJob(id: $id) { status group { recipientCount } } }"
+    variables = {"file": None, "groupId": group_id, "mode": "ADD"}
+    response = await asyncio.to_thread(
+        client.upload,
+        OPERATIONS["ImportRecipients"],
+        variables,
+        csv_rows(30_000),
+        path="variables.file",
+    )
+    job_id = response.json()["data"]["importRecipients"]["job"]["id"]
+    async with graphql_socket(server, client.token) as socket:
+        payload = {"query": query, "variables": {"id": job_id}}
+        await send(socket, {"id": "grow", "type": "subscribe", "payload": payload})
+        messages = [await receive(socket)]
+        while messages[-1]["type"] != "complete":
+            messages.append(await receive(socket))
+    jobs = [m["payload"]["data"]["importJob"] for m in messages[:-1]]
+    assert jobs[-1] == {"status": "SUCCEEDED", "group": {"recipientCount": 30_000}}, jobs
