@@ -411,3 +411,25 @@ def test_the_keyboard_alone_takes_a_staged_file_into_a_new_group(
         ]
     finally:
         client.close()
+
+
+def test_without_a_websocket_the_job_is_followed_over_http(signed_in: AppPage) -> None:
+    from playwright.sync_api import WebSocketRoute, expect
+
+    text = TEXT["en"]
+    page = open_wizard(signed_in, "en")
+
+    def refuse(socket: WebSocketRoute) -> None:
+        # 4400 (bad request) is final for graphql-ws: no retry, the subscription fails at once.
+        socket.close(code=4400, reason="refused by the test")
+
+    page.route_web_socket("**/graphql", refuse)
+    bodies: list[str] = []
+    page.on("request", lambda request: bodies.append(request.post_data or ""))
+    page.get_by_label(text["file"]).set_input_files(files=csv_file("few.csv", big_file(3)))
+    page.get_by_role("button", name=text["upload"]).click()
+    page.get_by_role("button", name=text["preview"]).click()
+    page.get_by_role("button", name=text["confirm"]).click()
+    expect(page.get_by_role("heading", level=2)).to_have_text(text["finished"])
+    assert shown_counts(page)["added"] == 3
+    assert any("query ImportJobStatus" in body for body in bodies)

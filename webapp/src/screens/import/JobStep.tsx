@@ -1,13 +1,14 @@
 // Step 4: the job, live over graphql-transport-ws (ImportJobProgress) with a progress bar and a
 // cancel button, then its result: the counts, the row errors and the rejected rows' file.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../../api/client";
-import { useMutation, useQuery, useSubscription } from "../../api/hooks";
+import { useClient, useMutation, useQuery, useSubscription } from "../../api/hooks";
 import { href } from "../../app/router";
 import {
   CancelJobDocument,
   type ImportJobFieldsFragment,
   ImportJobProgressDocument,
+  ImportJobStatusDocument,
   ImportWizardResultDocument,
   type JobStatus,
   type UserErrorFieldsFragment,
@@ -20,6 +21,37 @@ import { Counts, RowErrorTable, StepHeading, UserErrors } from "./parts";
 
 const FINISHED: readonly JobStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
 const SHOWN_ROW_ERRORS = 20;
+const POLL_MS = 1000;
+
+/**
+ * The job read over HTTP about once a second while `enabled`: the fallback when the WebSocket
+ * fails (a proxy that refuses it), as frontend-contract/README.md advises.
+ */
+function usePolledJob(id: string, enabled: boolean): ImportJobFieldsFragment | null {
+  const client = useClient();
+  const [job, setJob] = useState<ImportJobFieldsFragment | null>(null);
+  useEffect(() => {
+    if (!enabled) return undefined;
+    let timer = 0;
+    let current = true;
+    const poll = () => {
+      client.request(ImportJobStatusDocument, { id, rowErrors: 0 }).then(
+        (data) => {
+          if (!current) return;
+          if (data.importJob) setJob(data.importJob);
+          if (!data.importJob || !FINISHED.includes(data.importJob.status)) timer = window.setTimeout(poll, POLL_MS);
+        },
+        () => current && (timer = window.setTimeout(poll, POLL_MS)),
+      );
+    };
+    poll();
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [client, id, enabled]);
+  return job;
+}
 
 /** The most advanced of two views of one job: a finished one wins over a running one. */
 function latest(a: ImportJobFieldsFragment, b: ImportJobFieldsFragment | null): ImportJobFieldsFragment {
@@ -92,8 +124,9 @@ export function JobStep({ started, onAgain }: { started: ImportJobFieldsFragment
   const [cancel, cancelling] = useMutation(CancelJobDocument);
   const [cancelled, setCancelled] = useState<ImportJobFieldsFragment | null>(null);
   const [userErrors, setUserErrors] = useState<UserErrorFieldsFragment[]>([]);
+  const polled = usePolledJob(started.id, live.status === "error");
   const pushed = live.status === "done" ? live.data.importJob : started;
-  const job = latest(pushed, cancelled);
+  const job = latest(latest(polled ?? pushed, cancelled), pushed);
   const finished = FINISHED.includes(job.status);
 
   async function stop(): Promise<void> {
@@ -117,7 +150,6 @@ export function JobStep({ started, onAgain }: { started: ImportJobFieldsFragment
         {t[`status${job.status}`]}
       </p>
       {job.status !== "CANCELLED" && job.status !== "FAILED" && <ProgressBar job={job} />}
-      {live.status === "error" && !finished && <ErrorNotice error={live.error} />}
       <UserErrors errors={userErrors} />
       {cancelling.status === "error" && <ErrorNotice error={cancelling.error as ApiError} />}
       {canCancel && (
