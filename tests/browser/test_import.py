@@ -168,6 +168,7 @@ def test_the_whole_wizard_on_a_mailchimp_style_file(
         open_wizard(signed_in, language)
 
         # 1. The file: nothing chosen is said beside the field; then the real file input.
+        fits(page, width)
         assert_accessible(page)
         page.get_by_role("button", name=text["upload"]).click()
         expect(page.get_by_role("alert")).to_have_text(text["noFile"])
