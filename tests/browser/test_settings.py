@@ -160,6 +160,7 @@ def test_retention_shortened_after_counting_and_the_time_zone_changed(
     confirmation.get_by_role("button", name="Shorten and save").click()
     status = form.get_by_role("status")
     expect(status).to_contain_text("Settings saved.")
+    expect(form.get_by_role("button", name="Save")).to_be_focused()
     expect(status).to_contain_text(
         "The next retention sweep will delete 1 backup now past their expiry."
     )
@@ -214,6 +215,7 @@ def test_a_token_is_created_shown_once_copied_and_revoked(
         assert made.execute("{ viewer { name } }")["viewer"]["name"] == account.name
         shown.get_by_role("button", name="I have copied it").click()
         expect(tokens.get_by_label("The new token")).to_have_count(0)
+        expect(tokens.get_by_role("textbox", name="Name", exact=True)).to_be_focused()
         assert secret not in page.content()
         # Revoked after a confirmation: the token is refused from then on.
         item.get_by_role("button", name="Revoke ci-deploy").click()
@@ -222,6 +224,7 @@ def test_a_token_is_created_shown_once_copied_and_revoked(
         confirm.get_by_role("button", name="Revoke now").click()
         expect(tokens.get_by_role("status").first).to_have_text("ci-deploy was revoked.")
         expect(tokens.get_by_role("listitem")).to_have_count(1)
+        expect(tokens.get_by_role("heading", name="API tokens")).to_be_focused()
         assert made.post("{ viewer { name } }").status_code == 401
     finally:
         made.close()

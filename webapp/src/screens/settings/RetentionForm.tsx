@@ -56,8 +56,15 @@ export function RetentionForm({
   const zones = useMemo(() => timeZoneNames(settings.timeZone), [settings.timeZone]);
   const confirmHeading = useRef<HTMLHeadingElement>(null);
 
+  const saveButton = useRef<HTMLButtonElement>(null);
+  const lastStep = useRef<Step["kind"]>("edit");
+
+  // Into the confirmation: its heading gets the focus; out of it (saved or cancelled), the form's
+  // button does, instead of the focus falling back to the page.
   useEffect(() => {
     if (step.kind === "confirm") confirmHeading.current?.focus();
+    else if (lastStep.current === "confirm") saveButton.current?.focus();
+    lastStep.current = step.kind;
   }, [step.kind]);
 
   function checkedChange(): Change | null {
@@ -213,7 +220,7 @@ export function RetentionForm({
         </div>
         {editing && (
           <div class="actions">
-            <button type="submit" disabled={busy}>
+            <button type="submit" disabled={busy} ref={saveButton}>
               {busy ? t.saving : t.save}
             </button>
           </div>

@@ -157,6 +157,14 @@ function CreateTokenForm({ onCreated }: { onCreated: () => void }) {
   const [problems, setProblems] = useState<Problem[]>([]);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [create, creating] = useMutation(CreateApiTokenDocument);
+  const nameField = useRef<HTMLInputElement>(null);
+  const shownBefore = useRef(false);
+
+  // Back from the secret (shown once, now gone): the focus goes to the name of the next token.
+  useEffect(() => {
+    if (created === null && shownBefore.current) nameField.current?.focus();
+    shownBefore.current = created !== null;
+  }, [created]);
 
   async function submit(event: Event): Promise<void> {
     event.preventDefault();
@@ -189,6 +197,7 @@ function CreateTokenForm({ onCreated }: { onCreated: () => void }) {
         <label for="token-name">{t.tokenName}</label>
         <input
           id="token-name"
+          ref={nameField}
           type="text"
           maxLength={100}
           value={name}
@@ -237,14 +246,20 @@ export function TokensSection() {
   const tokens = useQuery(ApiTokensDocument);
   const [revoked, setRevoked] = useState<string | null>(null);
 
+  const heading = useRef<HTMLHeadingElement>(null);
+
   function afterRevoke(name: string): void {
     setRevoked(name);
     tokens.reload();
+    // The revoked token's item (which had the focus) goes away with the reload.
+    heading.current?.focus();
   }
 
   return (
     <section class="settings-section" aria-labelledby="tokens-title">
-      <h2 id="tokens-title">{t.tokensTitle}</h2>
+      <h2 id="tokens-title" tabIndex={-1} ref={heading}>
+        {t.tokensTitle}
+      </h2>
       <p class="help">{t.tokensHelp}</p>
       <p role="status" aria-live="polite">
         {revoked !== null ? t.revoked(revoked) : ""}
