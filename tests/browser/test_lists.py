@@ -458,3 +458,35 @@ def test_the_job_history_shows_the_imports_made_through_the_api(
     no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, f"jobs-history-{language}-360px")
+
+
+def test_a_queued_job_is_cancelled_from_the_history(
+    signed_in: AppPage, client: GraphQLClient
+) -> None:
+    from playwright.sync_api import expect
+
+    from tests.api.test_cancel_job import held_restore
+
+    server = signed_in.server
+    server.clock.advance(MINUTE)
+    first = import_as(server.url, client.token or "", "contacts.csv", CONTACTS, groupName="Held")
+    server.clock.advance(MINUTE)
+    second = import_as(
+        server.url, client.token or "", "more.csv", WITH_REJECTS, groupId=first["group"]["id"]
+    )
+    backup_id = second["backup"]["id"]
+    server.clock.advance(MINUTE)
+    # A restore kept QUEUED (its lock held) while the history shows it with a Cancel button.
+    with held_restore(server, first["group"]["id"], backup_id) as job_id:
+        page = open_route(signed_in, "jobs")
+        queued = page.locator(".job-item").first
+        expect(queued.get_by_role("heading", level=2)).to_have_text(
+            "Restore of the backup of “Held”"
+        )
+        expect(queued).to_contain_text("Queued")
+        assert_accessible(page)
+        screenshot(page, "jobs-history-queued-en")
+        queued.get_by_role("button", name="Cancel Restore of the backup of “Held”").click()
+        expect(queued).to_contain_text("Cancelled")
+        expect(queued.get_by_role("button")).to_have_count(0)
+        assert client.job_status(job_id) == "CANCELLED"
