@@ -13,8 +13,10 @@ that its latest backup reads current rows and history rows:
 6. `run_restore` of the big backup into a new group: rows/s;
 7. `delete_group` of three groups of `--rows` recipients (the restored one and two SQL copies):
    median ms;
-8. `backupOverview(first: 50)` over HTTP for an account with 500 groups and 10,000 backups
-   (inserted with SQL): median of 20 requests after 3 warm-ups;
+8. the backups page over HTTP for an account with 500 groups and 10,000 backups (inserted
+   with SQL): the web app's `BackupsPage` document (frontend-contract/, as registered in
+   persisted-documents.json) with `first: 50`, so 50 groups and their latest 7 days; median
+   and p99 of 40 requests after 3 warm-ups (issue 12 point 4: under 30 ms);
 9. 20 imports of 1,000 changed rows into the big group with backups on: new
    `recipient_version` rows and database growth; then (with `restore`) `run_restore` of the
    big group as of a moment between the 10th and the 11th of them into a new group: rows/s,
@@ -41,6 +43,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -109,10 +112,10 @@ REPEAT_RATIO = 5.0
 RESTORE_TARGET = 200_000.0
 DELETE_LIMIT_MS = 50.0
 DELETE_RUNS = 3
-OVERVIEW_LIMIT_MS = 100.0
+OVERVIEW_LIMIT_MS = 30.0
 OVERVIEW_GROUPS = 500
 OVERVIEW_BACKUPS_PER_GROUP = 20
-OVERVIEW_RUNS = 20
+OVERVIEW_RUNS = 40
 OVERVIEW_WARMUPS = 3
 GROWTH_IMPORTS = 20
 GROWTH_ROWS = 1_000
@@ -120,11 +123,8 @@ PROTECTION_WRITES = 10
 # An extra history row per changed row is the price; the write itself may cost this much more.
 PROTECTION_OVERHEAD_LIMIT = 1.10
 
-OVERVIEW_QUERY = (
-    "{ backupOverview(first: 50) { totalCount edges { cursor node { groupId groupName"
-    " backupCount latestBackupAt group { id name } days { date backups { id reason createdAt"
-    " expiresAt recipientCount } } } } } }"
-)
+OVERVIEW_PAGE = 50
+OVERVIEW_DAYS = 7  # BackupsPage asks `dayConnection(first: 7)`
 # What `listkeeper serve` runs (api/cli.py `_serve`), without loading every CLI subcommand.
 SERVE = (
     "import sys, uvicorn; from api.app import create_asgi_app;"
@@ -363,22 +363,68 @@ async def download(
     return Download(rows, seconds, idle, sampler.peak_mb, status_mb("VmHWM", server.pid))
 
 
-async def timed_overview(server: ServerProcess, token: str) -> list[float]:
-    """Milliseconds of OVERVIEW_RUNS backupOverview requests after warm-ups."""
+def backups_page_document() -> str:
+    """The BackupsPage operation as the web app sends it: its registered document text."""
+    manifest = orjson.loads((REPO / "frontend-contract" / "persisted-documents.json").read_bytes())
+    texts: list[str] = [text for text in manifest.values() if "query BackupsPage(" in text]
+    return texts[0]
+
+
+@dataclass(frozen=True)
+class ServerUsage:
+    """A process's CPU time (user + system) and minor page faults so far."""
+
+    cpu_ms: float
+    minor_faults: int
+
+    @classmethod
+    def of(cls, pid: int) -> ServerUsage:
+        """Read from /proc/<pid>/stat (fields after the command's closing parenthesis)."""
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return cls((int(fields[11]) + int(fields[12])) * 1000 / ticks, int(fields[7]))
+
+
+@dataclass(frozen=True)
+class OverviewTimes:
+    """The requests' times and the server's CPU time and page faults per request: on a
+    shared machine the CPU time varies less than the wall-clock time."""
+
+    ms: list[float]
+    server_cpu_ms: float
+    server_faults: float
+
+
+async def timed_overview(server: ServerProcess, token: str) -> OverviewTimes:
+    """Milliseconds of OVERVIEW_RUNS BackupsPage requests after warm-ups."""
+    document, variables = backups_page_document(), {"first": OVERVIEW_PAGE}
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
         for _ in range(OVERVIEW_WARMUPS):
-            data = await graphql(client, token, OVERVIEW_QUERY)
+            data = await graphql(client, token, document, variables)
         overview = data["backupOverview"]
-        days = sum(len(e["node"]["days"]) for e in overview["edges"])
-        if overview["totalCount"] != OVERVIEW_GROUPS or len(overview["edges"]) != 50:
-            raise RuntimeError(f"unexpected overview: {overview['totalCount']} groups")
-        log(f"overview page: 50 groups, {days} days, {len(str(data)) / 1e3:.0f} kB of data")
+        days = [len(e["node"]["dayConnection"]["edges"]) for e in overview["edges"]]
+        if overview["totalCount"] != OVERVIEW_GROUPS or days != [OVERVIEW_DAYS] * OVERVIEW_PAGE:
+            raise RuntimeError(f"unexpected overview: {overview['totalCount']} groups, {days}")
+        size = len(orjson.dumps(data)) / 1e3
+        log(f"BackupsPage: {OVERVIEW_PAGE} groups, {sum(days)} days, {size:.0f} kB of data")
         times = []
+        before = ServerUsage.of(server.pid)
         for _ in range(OVERVIEW_RUNS):
             start = time.perf_counter()
-            await graphql(client, token, OVERVIEW_QUERY)
+            await graphql(client, token, document, variables)
             times.append((time.perf_counter() - start) * 1000)
-    return times
+        after = ServerUsage.of(server.pid)
+    return OverviewTimes(
+        times,
+        (after.cpu_ms - before.cpu_ms) / OVERVIEW_RUNS,
+        (after.minor_faults - before.minor_faults) / OVERVIEW_RUNS,
+    )
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which `share` of `values` lie (p99 of 40 values: the largest)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def live_figures(bench: Bench, overview_token: str) -> list[Result]:
@@ -386,7 +432,7 @@ async def live_figures(bench: Bench, overview_token: str) -> list[Result]:
     server = ServerProcess(bench.database, bench.folder)
     await server.start()
     try:
-        overview = await timed_overview(server, overview_token)
+        measured = await timed_overview(server, overview_token)
     except BaseException:
         print(server.log_tail(), file=sys.stderr)
         raise
@@ -395,15 +441,17 @@ async def live_figures(bench: Bench, overview_token: str) -> list[Result]:
     backend = bench.database.backend
     return [
         Result(
-            f"backupOverview(first: 50), {OVERVIEW_GROUPS} groups / "
-            f"{OVERVIEW_GROUPS * OVERVIEW_BACKUPS_PER_GROUP:,} backups, HTTP"
-            f" (median of {OVERVIEW_RUNS})",
+            f"BackupsPage (first: {OVERVIEW_PAGE}, {OVERVIEW_DAYS} days each),"
+            f" {OVERVIEW_GROUPS} groups / {OVERVIEW_GROUPS * OVERVIEW_BACKUPS_PER_GROUP:,}"
+            f" backups, HTTP (median of {OVERVIEW_RUNS})",
             backend,
-            median(overview),
+            median(measured.ms),
             "ms",
             OVERVIEW_LIMIT_MS,
             higher_is_better=False,
-            floor=f"min {min(overview):.0f} ms, max {max(overview):.0f} ms",
+            floor=f"p99 {percentile(measured.ms, 0.99):.0f} ms, min {min(measured.ms):.0f} ms;"
+            f" server CPU {measured.server_cpu_ms:.0f} ms and"
+            f" {measured.server_faults:.0f} page faults a request",
         )
     ]
 

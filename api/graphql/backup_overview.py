@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -18,18 +19,37 @@ from zoneinfo import ZoneInfo, available_timezones
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry import relay
+from strawberry.types.nodes import SelectedField
 
 from api.errors import InvalidInput
 from api.global_ids import canonical_db_id, encode_id, keyed_node_id
 
 # The module, not its names (groups.py imports backups.py, which is loaded with this one).
-from api.graphql import groups
-from api.graphql.backups import Backup
+from api.graphql import groups, jobs
+from api.graphql.backups import UNREAD, Backup, node_id_field
 from api.graphql.context import Info
-from api.graphql.pagination import Connection, Keyset, PageArgs, paged, time_key
+from api.graphql.pagination import (
+    Connection,
+    Edge,
+    Keyset,
+    PageArgs,
+    PageArgumentError,
+    page_window,
+    paged,
+    time_key,
+)
 from storage.db import read_transaction
+from storage.jobs import jobs_by_backup_id
 from storage.keyset import Window
-from storage.store.backup_days import DayOfBackups, DaysQuery, day_counts, days_of_groups
+from storage.reads import groups_by_id
+from storage.store.backup_days import (
+    DayOfBackups,
+    DaysQuery,
+    PageOfDays,
+    day_counts,
+    days_of_groups,
+    page_of_days,
+)
 from storage.store.backup_reads import (
     GroupBackupsRow,
     group_backups_by_id,
@@ -39,6 +59,7 @@ from storage.store.backup_reads import (
 
 if TYPE_CHECKING:
     from api.graphql.groups import Group
+    from api.graphql.jobs import ImportJob
 
 LazyGroup = Annotated["Group", strawberry.lazy("api.graphql.groups")]
 DEFAULT_ZONE = "UTC"
@@ -73,13 +94,31 @@ async def chosen_zone(info: Info, asked: str | None) -> ZoneInfo:
 
 
 class PageDays:
-    """The local days of the groups of one page, each distinct query read once for all."""
+    """The local days of the groups of one page, each distinct query read once for all,
+    and the live groups the page has read (their backups show them)."""
 
-    def __init__(self, engine: AsyncEngine, account_id: int, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        account_id: int,
+        zone: ZoneInfo,
+        live_groups: dict[int, Group | None] | None = None,
+    ) -> None:
         self.engine, self.account_id, self.zone = engine, account_id, zone
         self.group_ids: list[int] = []
+        self.live_groups = live_groups or {}
+        # The jobs of the backups read with the page (by backup id), when its query asks.
+        self.jobs_of_backups: dict[int, ImportJob] | None = None
+        # The day pages built with the overview's read, by group and arguments.
+        self.day_pages: dict[tuple[int, PageArgs], Connection[BackupDay]] = {}
         self._reads: dict[DaysQuery, asyncio.Future[dict[int, list[DayOfBackups]]]] = {}
         self._counts: asyncio.Future[dict[int, int]] | None = None
+
+    def take(self, found: PageOfDays) -> None:
+        """Days and counts already read: `days` and `day_count` answer from them."""
+        for query, days in found.days.items():
+            self._reads[query] = _done(days)
+        self._counts = _done(found.counts)
 
     async def days(self, group_id: int, query: DaysQuery) -> list[DayOfBackups]:
         """The group's days `query` selects (read with every other group of the page)."""
@@ -92,6 +131,21 @@ class PageDays:
         if self._counts is None:
             self._counts = asyncio.ensure_future(self._count())
         return (await self._counts).get(group_id, 0)
+
+    def day(self, found: DayOfBackups) -> BackupDay:
+        """The BackupDay of `found`, its backups showing the group when the page read it."""
+        group = self.live_groups.get(found.group_id, UNREAD)
+        made_by = self.jobs_of_backups
+        node_id = keyed_node_id(found.group_id, found.day.isoformat(), self.zone.key)
+        return BackupDay(
+            id=node_id,
+            _id=_global_id("BackupDay", node_id),
+            date=found.day,
+            backups=[
+                Backup.from_row(row, group, UNREAD if made_by is None else made_by.get(row.id))
+                for row in found.backups
+            ],
+        )
 
     async def _read(self, query: DaysQuery) -> dict[int, list[DayOfBackups]]:
         async with read_transaction(self.engine) as conn:
@@ -110,19 +164,17 @@ class PageDays:
             )
 
 
+# The ids, the group and the days' backups are plain attributes, set when the object is
+# made: the page resolves ~6,000 fields, and a resolver per field (an Info object, a
+# coroutine for graphql-core to await) cost most of its time.
+
+
 @strawberry.type(description="The backups of one group made on one local day, newest first.")
 class BackupDay(relay.Node):
     id: relay.NodeID[str]
+    _id: strawberry.ID = node_id_field()
     date: date = strawberry.field(description="The day, in the time zone of the overview.")
     backups: list[Backup]
-
-    @classmethod
-    def of(cls, found: DayOfBackups, zone: ZoneInfo) -> BackupDay:
-        return cls(
-            id=keyed_node_id(found.group_id, found.day.isoformat(), zone.key),
-            date=found.day,
-            backups=[Backup.from_row(row) for row in found.backups],
-        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -142,6 +194,7 @@ def _date_key(values: list[Any]) -> date:
 )
 class GroupBackups(relay.Node):
     id: relay.NodeID[str]
+    _id: strawberry.ID = node_id_field()
     group_id: strawberry.ID
     group_name: str = strawberry.field(
         description="The group's name (as it was, for a deleted group)."
@@ -151,12 +204,15 @@ class GroupBackups(relay.Node):
     time_zone: str = strawberry.field(description="The IANA time zone of its days.")
     db_group_id: strawberry.Private[int]
     page: strawberry.Private[PageDays]
+    live_group: strawberry.Private[Group | None]
 
     @classmethod
-    def of(cls, row: GroupBackupsRow, page: PageDays) -> GroupBackups:
+    def of(cls, row: GroupBackupsRow, page: PageDays, group: Group | None) -> GroupBackups:
         page.group_ids.append(row.group_id)
+        node_id = keyed_node_id(row.group_id, page.zone.key)
         return cls(
-            id=keyed_node_id(row.group_id, page.zone.key),
+            id=node_id,
+            _id=_global_id("GroupBackups", node_id),
             group_id=strawberry.ID(encode_id("Group", row.group_id)),
             group_name=row.group_name,
             backup_count=row.backup_count,
@@ -164,6 +220,7 @@ class GroupBackups(relay.Node):
             time_zone=page.zone.key,
             db_group_id=row.group_id,
             page=page,
+            live_group=group,
         )
 
     @strawberry.field(
@@ -171,8 +228,14 @@ class GroupBackups(relay.Node):
     )
     async def days(self) -> list[BackupDay]:
         found = await self.page.days(self.db_group_id, DaysQuery())
-        return [BackupDay.of(day, self.page.zone) for day in found]
+        return [self.page.day(day) for day in found]
 
+    # The pages the overview's query asks for are built with the overview's read and only
+    # returned here. Async all the same: a sync field lets graphql-core complete the whole
+    # page in one deep recursion, and CPython 3.11 unmaps and maps again a frame-stack chunk
+    # each time a recursion crosses a chunk's end (measured: ~10,000 page faults and 90 ms
+    # of CPU more per request); an awaited field completes its days from the event loop's
+    # shallow stack.
     @strawberry.field(description="The days with backups, newest first, by pages.")
     async def day_connection(
         self,
@@ -181,21 +244,27 @@ class GroupBackups(relay.Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[BackupDay]:
+        args = PageArgs(first, after, last, before)
+        built = self.page.day_pages.get((self.db_group_id, args))
+        return built if built is not None else await self.day_page(args)
+
+    async def day_page(self, args: PageArgs) -> Connection[BackupDay]:
+        """The page of days `args` asks for."""
         keyset = Keyset(read=self._read_days, key=lambda d: (d.day.isoformat(),), decode=_date_key)
         return await paged(
-            PageArgs(first, after, last, before),
+            args,
             keyset,
-            node=lambda d: BackupDay.of(d, self.page.zone),
+            node=self.page.day,
             total=lambda: self.page.day_count(self.db_group_id),
         )
 
     async def _read_days(self, window: Window[date]) -> list[DayOfBackups]:
-        query = DaysQuery(window.after, window.before, window.limit, window.backward)
-        return await self.page.days(self.db_group_id, query)
+        return await self.page.days(self.db_group_id, _days_query(window))
 
+    # A resolver (50 calls a page) rather than a field: the schema keeps its field order.
     @strawberry.field(description="The group, or null when it is deleted.")
-    async def group(self, info: Info) -> LazyGroup | None:
-        return await groups.live_group(info, self.db_group_id)
+    def group(self) -> LazyGroup | None:
+        return self.live_group
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -207,11 +276,15 @@ class GroupBackups(relay.Node):
 async def backup_overview(
     info: Info, args: PageArgs, time_zone: str | None
 ) -> Connection[GroupBackups]:
-    """Groups with backups, the most recently backed-up first, with days in the zone."""
-    page = PageDays(
-        info.context.engine, info.context.account_id, await chosen_zone(info, time_zone)
-    )
+    """Groups with backups, the most recently backed-up first, with days in the zone.
+
+    One transaction reads the page, its live groups and the days its query asks for
+    (`dayConnection`'s arguments, read from the query), so the day pages are built here.
+    """
+    zone = await chosen_zone(info, time_zone)
     account_id = info.context.account_id
+    asked = _asked_days(info)
+    day_queries = asked.queries
     async with read_transaction(info.context.engine) as conn:
 
         async def read(window: Window[tuple[datetime, int]]) -> list[GroupBackupsRow]:
@@ -223,7 +296,106 @@ async def backup_overview(
         keyset = Keyset(
             read=read, key=lambda r: (r.latest_backup_at.isoformat(), r.group_id), decode=time_key
         )
-        return await paged(args, keyset, node=lambda r: GroupBackups.of(r, page), total=total)
+        rows = await paged(args, keyset, node=lambda r: r, total=total)
+        ids = [edge.node.group_id for edge in rows.edges]
+        live = await groups_by_id(conn, account_id=account_id, ids=ids)
+        days, made_by = None, None
+        if ids and day_queries:
+            queries = list(set(day_queries.values()))
+            days = await page_of_days(
+                conn, account_id=account_id, group_ids=ids, zone=zone, queries=queries
+            )
+            if asked.jobs:
+                backup_ids = [
+                    b.id
+                    for d in days.days.values()
+                    for g in d.values()
+                    for day in g
+                    for b in day.backups
+                ]
+                made_by = await jobs_by_backup_id(
+                    conn, account_id=account_id, backup_ids=backup_ids
+                )
+    live_groups = {g: groups.Group.from_row(live[g]) if g in live else None for g in ids}
+    page = PageDays(info.context.engine, account_id, zone, live_groups)
+    edges = [
+        Edge(node=GroupBackups.of(e.node, page, live_groups[e.node.group_id]), cursor=e.cursor)
+        for e in rows.edges
+    ]
+    if made_by is not None:
+        page.jobs_of_backups = {b: jobs.ImportJob.from_row(row) for b, row in made_by.items()}
+    if days is not None:
+        page.take(days)
+        for edge in edges:
+            for day_args in day_queries:  # no read: the days are taken
+                built = await edge.node.day_page(day_args)
+                page.day_pages[edge.node.db_group_id, day_args] = built
+    return Connection(edges=edges, page_info=rows.page_info, total_count=rows.total_count)
+
+
+@dataclass(frozen=True)
+class AskedDays:
+    """What the overview's query asks of the days: each `dayConnection`'s arguments with
+    the days they read, and whether it selects the backups' jobs."""
+
+    queries: dict[PageArgs, DaysQuery]
+    jobs: bool
+
+
+def _asked_days(info: Info) -> AskedDays:
+    # Arguments a page refuses are left to `dayConnection` to report.
+    queries: dict[PageArgs, DaysQuery] = {}
+    wants_jobs = False
+    stack = [(s, False) for s in info.selected_fields]
+    while stack:
+        selection, in_days = stack.pop()
+        if isinstance(selection, SelectedField) and selection.name == "dayConnection":
+            in_days = True
+            args = _page_args(selection.arguments)
+            try:
+                window = page_window(args, _date_key) if args is not None else None
+            except PageArgumentError:
+                window = None
+            if args is not None and window is not None:
+                queries[args] = _days_query(window)
+        elif isinstance(selection, SelectedField) and selection.name == "job":
+            wants_jobs = wants_jobs or in_days
+        stack.extend((s, in_days) for s in selection.selections)
+    return AskedDays(queries, wants_jobs)
+
+
+def _page_args(arguments: dict[str, Any]) -> PageArgs | None:
+    # Literals come as their text (`first: 7` gives "7"), variables as their values.
+    try:
+        first, last = (_int_or_none(arguments.get(name)) for name in ("first", "last"))
+    except ValueError:
+        return None
+    after, before = arguments.get("after"), arguments.get("before")
+    if not all(v is None or isinstance(v, str) for v in (after, before)):
+        return None
+    return PageArgs(first, after, last, before)
+
+
+def _int_or_none(value: object) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    raise ValueError("not an Int")
+
+
+def _days_query(window: Window[date]) -> DaysQuery:
+    return DaysQuery(window.after, window.before, window.limit, window.backward)
+
+
+def _global_id(type_name: str, node_id: str) -> strawberry.ID:
+    return strawberry.ID(str(relay.GlobalID(type_name, node_id)))
+
+
+def _done(value: Any) -> asyncio.Future[Any]:
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    future.set_result(value)
+    return future
 
 
 def _zone_part(text: str) -> ZoneInfo | None:
@@ -242,7 +414,10 @@ async def _group_backups_node(info: Info, node_id: str) -> GroupBackups | None:
     async with read_transaction(info.context.engine) as conn:
         found = await group_backups_by_id(conn, account_id=account_id, group_ids=[group_id])
     row = found.get(group_id)
-    return GroupBackups.of(row, PageDays(info.context.engine, account_id, zone)) if row else None
+    if row is None:
+        return None
+    group = await groups.live_group(info, group_id)
+    return GroupBackups.of(row, PageDays(info.context.engine, account_id, zone), group)
 
 
 async def _day_node(info: Info, node_id: str) -> BackupDay | None:
@@ -255,7 +430,7 @@ async def _day_node(info: Info, node_id: str) -> BackupDay | None:
     page = PageDays(info.context.engine, info.context.account_id, zone)
     page.group_ids.append(group_id)
     found = await page.days(group_id, _one_day(day))
-    return BackupDay.of(found[0], zone) if found and found[0].day == day else None
+    return page.day(found[0]) if found and found[0].day == day else None
 
 
 def _iso_day(text: str) -> date | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
 
 from api.backups import group_moment
 from api.downloads import download_expiry, download_path
+from api.global_ids import encode_id
 
 # The module, not its names: groups.py imports this module too (a group's backups), and
 # names are looked up when a resolver runs, once both modules are loaded.
@@ -41,6 +42,19 @@ strawberry.enum(BackupReason, description="Why a backup was made.")
 # A lazy reference: the Group type is defined in groups.py, which imports this module.
 LazyGroup = Annotated["Group", strawberry.lazy("api.graphql.groups")]
 LazyJob = Annotated["ImportJob", strawberry.lazy("api.graphql.jobs")]
+NODE_ID_DESCRIPTION = "The Globally Unique ID of this object"
+# A Backup's group or job not read yet (None: a deleted group, no job).
+UNREAD: Any = object()
+
+
+def node_id_field() -> Any:
+    """relay.Node's `id`, as a plain attribute holding the encoded global ID.
+
+    Declared as `_id`, the name of relay.Node's resolver, it replaces that resolver: a
+    resolver costs strawberry an Info object and graphql-core a call per object, and the
+    backups page shows 1,150 ids. Same SDL (`id: ID!`), same value (encode_id).
+    """
+    return strawberry.field(name="id", description=NODE_ID_DESCRIPTION)
 
 
 @strawberry.enum(description="How an address differs between a backup and its group now.")
@@ -90,6 +104,7 @@ class BackupComparison:
 @strawberry.type(description="The state of a group at one point in time, kept until `expiresAt`.")
 class Backup(relay.Node):
     id: relay.NodeID[int]
+    _id: strawberry.ID = node_id_field()
     group_name: str = strawberry.field(description="The group's name when the backup was made.")
     reason: BackupReason
     created_at: datetime
@@ -97,11 +112,20 @@ class Backup(relay.Node):
     recipient_count: int
     group_id: strawberry.Private[int]
     seq: strawberry.Private[int]
+    # The group and the job when the reader already has them (the backups page): no load
+    # per backup.
+    live_group: strawberry.Private[Any] = UNREAD
+    made_by: strawberry.Private[Any] = UNREAD
 
     @classmethod
-    def from_row(cls, row: BackupRow) -> Backup:
+    def from_row(
+        cls, row: BackupRow, live_group: Group | None = UNREAD, made_by: ImportJob | None = UNREAD
+    ) -> Backup:
+        """The backup of `row`; `live_group`: its group (None: deleted) and `made_by`: its job
+        (None: none), when already read."""
         return cls(
             id=row.id,
+            _id=strawberry.ID(encode_id("Backup", row.id)),
             group_name=row.group_name,
             reason=BackupReason(row.reason),
             created_at=row.created_at,
@@ -109,17 +133,29 @@ class Backup(relay.Node):
             recipient_count=row.recipient_count,
             group_id=row.group_id,
             seq=row.seq,
+            live_group=live_group,
+            made_by=made_by,
         )
 
-    @strawberry.field(description="The group, or null once it is deleted.")
-    async def group(self, info: Info) -> LazyGroup | None:
-        return await groups.live_group(info, self.group_id)
+    # Not async: a group already read is returned as is (no coroutine for graphql-core to
+    # await per backup); else the batched load's awaitable, which graphql-core awaits.
+    @strawberry.field(
+        description="The group, or null once it is deleted.", graphql_type=LazyGroup | None
+    )
+    def group(self, info: Info) -> Any:
+        if self.live_group is not UNREAD:
+            return self.live_group
+        return groups.live_group(info, self.group_id)
 
     @strawberry.field(
-        description="The import or restore that made this backup before it wrote; null for other backups (a group deletion's)."
+        description="The import or restore that made this backup before it wrote; null for other backups (a group deletion's).",
+        graphql_type=LazyJob | None,
     )
-    async def job(self, info: Info) -> LazyJob | None:
-        return await jobs.job_of_backup(info, self.id)
+    def job(self, info: Info) -> Any:
+        # As `group`: the job already read, else the batched load's awaitable.
+        if self.made_by is not UNREAD:
+            return self.made_by
+        return jobs.job_of_backup(info, self.id)
 
     @strawberry.field(
         description="This backup compared with its group now (null once the group is deleted)."

@@ -63,12 +63,59 @@ async def days_of_groups(
     query: DaysQuery,
 ) -> dict[int, list[DayOfBackups]]:
     """Each group's days the query selects, in its order (newest first unless oldest_first)."""
+    span = await backup_span(conn, account_id=account_id)
+    return await _days(conn, account_id, group_ids, _periods(zone, span), zone, query)
+
+
+async def day_counts(
+    conn: AsyncConnection, *, account_id: int, group_ids: Sequence[int], zone: ZoneInfo
+) -> dict[int, int]:
+    """How many local days with backups each group has."""
+    span = await backup_span(conn, account_id=account_id)
+    return await _counts(conn, account_id, group_ids, _periods(zone, span))
+
+
+@dataclass(frozen=True)
+class PageOfDays:
+    """The days of a page's groups for each query asked, and how many days each group has."""
+
+    days: dict[DaysQuery, dict[int, list[DayOfBackups]]]
+    counts: dict[int, int]
+
+
+async def page_of_days(
+    conn: AsyncConnection,
+    *,
+    account_id: int,
+    group_ids: Sequence[int],
+    zone: ZoneInfo,
+    queries: Sequence[DaysQuery],
+) -> PageOfDays:
+    """days_of_groups for each query and day_counts, the account's span read once."""
+    periods = _periods(zone, await backup_span(conn, account_id=account_id))
+    days = {q: await _days(conn, account_id, group_ids, periods, zone, q) for q in queries}
+    return PageOfDays(days, await _counts(conn, account_id, group_ids, periods))
+
+
+def _periods(
+    zone: ZoneInfo, span: tuple[datetime, datetime] | None
+) -> tuple[OffsetPeriod, ...] | None:
+    # None: the account has no backup, so no group has days.
+    return tuple(offset_periods(zone, *span)) if span is not None else None
+
+
+async def _days(
+    conn: AsyncConnection,
+    account_id: int,
+    group_ids: Sequence[int],
+    periods: tuple[OffsetPeriod, ...] | None,
+    zone: ZoneInfo,
+    query: DaysQuery,
+) -> dict[int, list[DayOfBackups]]:
     found: dict[int, list[DayOfBackups]] = {g: [] for g in group_ids}
     wanted = possible_ids(group_ids)
-    span = await backup_span(conn, account_id=account_id)
-    if not wanted or query.days == 0 or span is None:
+    if not wanted or query.days == 0 or periods is None:
         return found
-    periods = tuple(offset_periods(zone, *span))
     params: dict[str, object] = {"account_id": account_id, "ids": wanted}
     if query == DaysQuery():  # every day: no bounds to test, no ranks to count
         statement = _every_day_statement(periods, _is_sqlite(conn))
@@ -97,15 +144,16 @@ def _bounds(query: DaysQuery, zone: ZoneInfo) -> dict[str, object]:
     }
 
 
-async def day_counts(
-    conn: AsyncConnection, *, account_id: int, group_ids: Sequence[int], zone: ZoneInfo
+async def _counts(
+    conn: AsyncConnection,
+    account_id: int,
+    group_ids: Sequence[int],
+    periods: tuple[OffsetPeriod, ...] | None,
 ) -> dict[int, int]:
-    """How many local days with backups each group has."""
     wanted = possible_ids(group_ids)
     counts = dict.fromkeys(group_ids, 0)
-    span = await backup_span(conn, account_id=account_id)
-    if wanted and span is not None:
-        statement = _counts_statement(tuple(offset_periods(zone, *span)), _is_sqlite(conn))
+    if wanted and periods is not None:
+        statement = _counts_statement(periods, _is_sqlite(conn))
         params = {"account_id": account_id, "ids": wanted}
         for group_id, days in await conn.execute(statement, params):
             counts[group_id] = int(days)
