@@ -1,7 +1,8 @@
 """The loops a process runs beside its work: the job worker, retention, SQLite checkpoints.
 
 `listkeeper serve` runs them in the app's lifespan (the worker unless LISTKEEPER_WORKER is
-off), `listkeeper worker` runs them alone; both through `running_loops`.
+off), `listkeeper worker` runs them alone; both through `running_loops`, which drains the
+worker when the process stops (uvicorn's shutdown on SIGTERM, the worker command's signal).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from storage.db import checkpoint, is_sqlite
 
 log = logging.getLogger("listkeeper")
 CHECKPOINT_SECONDS = 2.0
+# Jobs a worker runs at once unless LISTKEEPER_WORKER_CONCURRENCY says: SQLite has one writer,
+# and a second job would wait on its lock (and fail past the busy timeout), so always 1 there;
+# on PostgreSQL jobs on different groups write side by side.
+DEFAULT_CONCURRENCY = 4
 
 
 def job_worker(services: Services) -> Worker:
@@ -31,8 +36,23 @@ def job_worker(services: Services) -> Worker:
         events=services.events,
         runners=job_runners(),
         poll_seconds=services.settings.job_poll_seconds,
+        concurrency=worker_concurrency(services),
+        notices=services.settings.job_notices,
         queued=services.job_queued,
     )
+
+
+def worker_concurrency(services: Services) -> int:
+    """How many jobs this process's worker runs at once."""
+    wanted = services.settings.worker_concurrency
+    if is_sqlite(services.engine):
+        if wanted is not None and wanted > 1:
+            log.warning(
+                "LISTKEEPER_WORKER_CONCURRENCY is ignored on SQLite: one job at a time",
+                extra={"asked": wanted},
+            )
+        return 1
+    return wanted or DEFAULT_CONCURRENCY
 
 
 @asynccontextmanager
@@ -48,9 +68,19 @@ async def running_loops(services: Services, *, worker: Worker | None) -> AsyncIt
     try:
         yield
     finally:
+        if worker is not None:
+            await _drained(worker, services.settings.worker_grace_seconds)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _drained(worker: Worker, grace_seconds: float) -> None:
+    """Let the worker's jobs end (or go back to the queue) before the loops are cancelled."""
+    try:
+        await worker.drain(grace_seconds)
+    except Exception:
+        log.exception("draining the job worker failed; its jobs will be taken over")
 
 
 async def checkpoint_loop(services: Services) -> None:

@@ -18,7 +18,7 @@ from api.clock import Clock, SystemClock
 from api.progress import JobEvents
 from api.settings import Settings
 from storage.db import create_engine
-from storage.files import FileStore
+from storage.files import FileStore, file_store_for
 from storage.migrate import upgrade
 
 
@@ -32,7 +32,8 @@ class Services:
     clock: Clock
     events: JobEvents
     # Set when a job is queued here, so this process's worker looks at once, not at its
-    # next poll (`api.runtime.job_worker` waits on it).
+    # next poll (`api.runtime.job_worker` waits on it). Workers of other processes hear of
+    # it through PostgreSQL's NOTIFY (`storage.job_notify`); on SQLite they poll.
     job_queued: asyncio.Event = field(default_factory=asyncio.Event)
 
     def wake_worker(self) -> None:
@@ -46,7 +47,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     return Services(
         settings=settings,
         engine=create_engine(settings.db_url),
-        files=FileStore(settings.data_dir),
+        files=file_store_for(
+            settings.files_url, settings.data_dir, s3_endpoint_url=settings.s3_endpoint_url
+        ),
         clock=clock or SystemClock(),
         events=JobEvents(),
     )

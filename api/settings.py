@@ -22,12 +22,28 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str | None = None
     secret_key: str | None = None
+    # Where files (staged uploads and what is made from them) live: `s3://bucket/prefix` for an
+    # S3-compatible store shared by instances on several hosts; unset: `<data_dir>/uploads`.
+    # Region and credentials come from the usual AWS_* variables (storage/s3_files.py).
+    files_url: str | None = None
+    # The S3 endpoint (MinIO, moto, a provider's); else AWS_ENDPOINT_URL or AWS itself.
+    s3_endpoint_url: str | None = None
     max_upload_mb: int = 100
     download_url_ttl_seconds: int = 15 * 60
     retention_interval_seconds: float = 3600.0
     # How long a staged file (`stageFile`) can be imported; the retention sweep then removes it.
     staged_file_ttl_seconds: PositiveInt = 24 * 3600
     job_poll_seconds: float = 1.0
+    # Jobs a worker runs at once (never two on one group); unset: 1 on SQLite, whose one
+    # writer runs one job at a time anyway, 4 on PostgreSQL (api.runtime.DEFAULT_CONCURRENCY).
+    worker_concurrency: PositiveInt | None = None
+    # On SIGTERM a worker stops claiming and lets its jobs run this long, then stops the rest
+    # and queues them again (their attempt not counted). Keep it below the supervisor's kill
+    # timeout (docker stop: 10 s, Kubernetes: 30 s).
+    worker_grace_seconds: NonNegativeFloat = 8.0
+    # PostgreSQL: idle workers LISTEN for queued jobs. Off behind a transaction-pooling proxy
+    # (pgbouncer's transaction mode cannot LISTEN): workers then find jobs at their polls.
+    job_notices: bool = True
     # Whether `serve` runs a job worker too (off for API-only instances beside `listkeeper worker`).
     worker: bool = True
     graphiql: bool = True

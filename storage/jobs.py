@@ -18,10 +18,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col, select
 
+from storage.cancel_requests import cancel_requests
 from storage.db import driver_connection, is_sqlite
+from storage.job_notify import announce_queued
 from storage.keyset import Window
 from storage.models import Account, Job, JobRowError
 from storage.sql import as_utc, possible_ids, run
@@ -132,7 +135,10 @@ async def create_job(conn: AsyncConnection, *, now: datetime, **fields: Any) -> 
     result = await conn.execute(
         sa.insert(Job).values(status="QUEUED", created_at=now, **fields).returning(col(Job.id))
     )
-    return result.scalar_one()
+    job_id: int = result.scalar_one()
+    # Delivered at commit: idle workers on every host wake for it (storage.job_notify).
+    await announce_queued(conn, job_id=job_id)
+    return job_id
 
 
 async def job_by_id(
@@ -237,6 +243,22 @@ ACTIVE = (
 # Asked to stop; claimed only once its worker is gone (its lock free), to end it CANCELLED.
 STOPPING = "(status = 'CANCELLING' AND (lease_expires_at IS NULL OR lease_expires_at < :now))"
 
+# A queued job is claimed only as its group's oldest active job: never two jobs running on one
+# group (on any host), and a group's jobs run in the order they were queued. A job that makes
+# a new group has none yet and waits for nobody: group names are not unique, so each such job
+# makes a group of its own. (A newer RUNNING job, which only a worker of an older version
+# could have started, blocks too.)
+GROUP_FREE = (
+    "(job.status <> 'QUEUED' OR job.group_id IS NULL OR NOT EXISTS (SELECT 1 FROM job other"
+    " WHERE other.status IN ('QUEUED', 'RUNNING', 'CANCELLING')"
+    " AND other.group_id = job.group_id AND other.id <> job.id"
+    " AND (other.id < job.id OR other.status <> 'QUEUED')))"
+)
+# No lock is needed around it: while a group's oldest active job is active, every snapshot
+# sees it active (QUEUED or RUNNING), so of two claims at the same instant the newer job's is
+# refused; and the liveness lock (storage.job_locks) already skips a job being claimed
+# elsewhere, as FOR UPDATE SKIP LOCKED would.
+
 
 async def active_job_ids(conn: AsyncConnection, *, now: datetime, limit: int) -> list[int]:
     """Queued, running and cancelling jobs, oldest first: those a worker may find claimable."""
@@ -244,7 +266,7 @@ async def active_job_ids(conn: AsyncConnection, *, now: datetime, limit: int) ->
     rows = await run(
         conn,
         "SELECT id FROM job WHERE status IN ('QUEUED', 'RUNNING', 'CANCELLING')"
-        f" AND ({ACTIVE} OR {STOPPING}) ORDER BY id LIMIT :n",
+        f" AND ({ACTIVE} OR {STOPPING}) AND {GROUP_FREE} ORDER BY id LIMIT :n",
         now=now,
         n=limit,
     )
@@ -259,7 +281,8 @@ async def claim_job(
     None if it is no longer queued or running. A job already tried `max_attempts` times
     (it keeps killing its workers) is FAILED instead, and returned so; a job asked to stop
     whose worker died is CANCELLED instead (its attempt rolled back when it died), and
-    returned so.
+    returned so. A queued job waits while its group has an older active job (`GROUP_FREE`):
+    None then too.
     """
     cancelled = (
         await run(
@@ -289,12 +312,31 @@ async def claim_job(
         await run(
             conn,
             "UPDATE job SET status = 'RUNNING', started_at = :now, attempts = attempts + 1,"
-            f" lease_expires_at = NULL WHERE id = :j AND {ACTIVE} RETURNING *",
+            f" lease_expires_at = NULL WHERE id = :j AND {ACTIVE} AND {GROUP_FREE} RETURNING *",
             now=now,
             j=job_id,
         )
     ).first()
     return _job(row) if row is not None else None
+
+
+async def hand_back(conn: AsyncConnection, *, job_id: int, attempt: int) -> bool:
+    """Queue a RUNNING job again after its attempt rolled back, that attempt not counted (a
+    draining worker's); False if the job is not that attempt's any more (or is CANCELLING).
+
+    Setting `attempts` back is safe as a fence: the attempt has ended, nothing of it writes.
+    """
+    result = await conn.execute(
+        sa.update(Job)
+        .where(_ours(job_id, attempt, (JobStatus.RUNNING,)))
+        .values(
+            status="QUEUED", attempts=attempt - 1, started_at=None, processed_rows=0, rejected=0
+        )
+    )
+    if result.rowcount != 1:
+        return False
+    await announce_queued(conn, job_id=job_id)
+    return True
 
 
 RUNS = (JobStatus.RUNNING, JobStatus.CANCELLING)
@@ -342,8 +384,11 @@ async def finish(
     """Mark the job SUCCEEDED with its results (inside the job's own transaction).
 
     JobTakenOver if `attempt` is no longer the job's, JobCancelled if the job was asked to
-    stop: either way the caller's transaction must roll back.
+    stop (CANCELLING, or a request file that a cancelJob may have answered from without the
+    write lock: `storage.cancel_requests`): either way the caller's transaction must roll back.
     """
+    if cancel_requests(conn.engine).end_unless_asked(job_id):
+        raise JobCancelled(job_id)
     result = await conn.execute(
         sa.update(Job)
         .where(_ours(job_id, attempt, (JobStatus.RUNNING,)))
@@ -391,6 +436,23 @@ async def ask_to_stop(conn: AsyncConnection, *, job_id: int) -> bool:
         .values(status="CANCELLING")
     )
     return result.rowcount == 1
+
+
+async def ask_to_stop_unless_locked(engine: AsyncEngine, *, job_id: int) -> bool | None:
+    """`ask_to_stop` if SQLite's write lock is free now; None, at once, when it is held."""
+    async with engine.connect() as conn:
+        await (await driver_connection(conn)).execute("PRAGMA busy_timeout=0")
+        try:
+            immediate = await conn.execution_options(immediate=True)
+            async with immediate.begin():
+                return await ask_to_stop(immediate, job_id=job_id)
+        except OperationalError as error:
+            if "locked" not in str(error.orig):
+                raise
+            return None
+        finally:
+            # Never back to the pool without its busy timeout: a new connection replaces it.
+            await conn.invalidate()
 
 
 async def job_status(conn: AsyncConnection, *, job_id: int) -> str | None:

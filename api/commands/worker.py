@@ -22,9 +22,13 @@ HTTP API. Run as many as you like beside `listkeeper serve` on the same database
 runs once, in one worker, and if that worker dies another takes the job over at its next
 poll. The API instances and the workers must share LISTKEEPER_DATA_DIR, where uploads wait
 for their job. To keep the API processes from running jobs themselves, start them with
-LISTKEEPER_WORKER=false."""
+LISTKEEPER_WORKER=false. On PostgreSQL a queued job wakes an idle worker at once
+(LISTEN/NOTIFY) and a worker runs up to LISTKEEPER_WORKER_CONCURRENCY jobs at once
+(default 4; always 1 on SQLite), never two of one group."""
 
-EPILOG = f"""It runs until SIGINT (Ctrl-C) or SIGTERM, then ends with 0.
+EPILOG = f"""It runs until SIGINT (Ctrl-C) or SIGTERM, then drains: it claims no more jobs, lets
+its running jobs finish for up to LISTKEEPER_WORKER_GRACE_SECONDS (default 8), stops the rest
+and queues them again (their attempt not counted) for another worker, and ends with 0.
 
 {exit_codes_help(EXIT_OK, EXIT_USAGE, EXIT_UNREACHABLE)}"""
 
