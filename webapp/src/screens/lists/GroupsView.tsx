@@ -82,7 +82,7 @@ function GroupRow({ group, timeZone }: { group: GroupListItemFragment; timeZone:
   );
 }
 
-/** The field's userError messages (or those naming no field when `field` is null). */
+/** The userErrors' messages as one text (shown beside the form that sent them). */
 export function errorsOf(errors: readonly UserErrorFieldsFragment[]): string {
   return errors.map((error) => error.message).join(" ");
 }
