@@ -7,13 +7,14 @@ kinds (`JobKind`) are the `kind` column's values, so `storage.jobs` defines them
 
 A job is cancelled (`cancel_job`) at once while queued; a running one is marked CANCELLING
 (on SQLite a request file first, `storage.cancel_requests`, seen without the write lock the
-job holds) and its worker stops the statement it is running (`api.worker`) or its runner's
+job holds; while that lock is held, the file alone, answered CANCELLING) and its worker stops the statement it is running (`api.worker`) or its runner's
 next `checkpoint` raises JobCancelled, so that its one transaction rolls back: nothing
 changed, no backup.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Protocol
@@ -22,11 +23,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from api.progress import JobEvents
-from storage.cancel_requests import cancel_requests
+from storage.cancel_requests import CancelRequests, cancel_requests
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
 from storage.jobs import JobKind as JobKind  # stored (the `kind` column): defined in storage
-from storage.jobs import JobRow, JobStatus, ask_to_stop, cancel_queued, job_by_id
+from storage.jobs import (
+    JobRow,
+    JobStatus,
+    ask_to_stop,
+    ask_to_stop_unless_locked,
+    cancel_queued,
+    job_by_id,
+)
 from storage.store.groups import create_group
 from storage.store.write_path import Checkpoint, LockedGroup, lock_group, no_checkpoint
 
@@ -101,8 +109,9 @@ async def target_group(conn: AsyncConnection, job: JobRow, now: datetime) -> Loc
 
 async def cancel_job(
     *, engine: AsyncEngine, events: JobEvents, account_id: int, job_id: int, now: datetime
-) -> None:
-    """Cancel a job: a queued one at once, a running one at its next checkpoint.
+) -> JobRow:
+    """Cancel a job: a queued one at once, a running one at its next checkpoint; the job as
+    this request leaves it (CANCELLED, or CANCELLING until its worker has stopped it).
 
     A job already being cancelled is left so (asking twice is no error); a finished one is a
     Conflict; another account's job is NotFound.
@@ -117,33 +126,74 @@ async def cancel_job(
     if job.status == JobStatus.QUEUED:
         async with write_transaction(engine) as conn:
             cancelled = await cancel_queued(conn, job_id=job_id, now=now)
-    if not cancelled:  # running, or claimed since it was read
-        await _stop_running(engine, events, job_id)
+    answered = None if cancelled else await _stop_running(engine, events, job_id)
     events.publish(job_id)
+    return answered or await _read_job(engine, job_id)
 
 
-async def _stop_running(engine: AsyncEngine, events: JobEvents, job_id: int) -> None:
+async def _stop_running(engine: AsyncEngine, events: JobEvents, job_id: int) -> JobRow | None:
     """Mark a running job CANCELLING; its worker hears it first in process or from a file.
 
-    Told before the mark: on SQLite the mark waits for the database's one writer, which is
-    the job itself while it writes; its worker (here, or in another process through the
-    request file) stops it meanwhile, which frees the writer.
+    Told before the mark: on SQLite the mark needs the database's one writer, which is the
+    job itself while it writes. There the request file is enough when that lock is held: the
+    job is answered CANCELLING at once (returned), unless its end may be committing. None:
+    the mark was written, or waited for; read the job.
     """
     events.ask_to_cancel(job_id)
     requests = cancel_requests(engine)
     requests.ask(job_id)
     try:
-        async with write_transaction(engine) as conn:
-            if await ask_to_stop(conn, job_id=job_id):
-                return
-            job = await job_by_id(conn, job_id=job_id)
-        # It ended meanwhile: cancelled by this request or another, or finished; the
-        # request file of an ended job has no reader left (its worker may have gone).
-        requests.forget(job_id)
-        if job is not None and job.status != JobStatus.CANCELLED:
-            _check_cancellable(job)
+        marked = None
+        if requests.outside_database:
+            marked = await ask_to_stop_unless_locked(engine, job_id=job_id)
+            if marked is None and (
+                answered := await _stopping_without_lock(engine, requests, job_id)
+            ):
+                return answered
+        if marked is None:  # no file, or the job's end may be committing: wait for the lock
+            async with write_transaction(engine) as conn:
+                marked = await ask_to_stop(conn, job_id=job_id)
+        if not marked:
+            await _ended_meanwhile(engine, requests, await _read_job(engine, job_id))
+        return None
     finally:
         events.forget_cancel(job_id)
+
+
+async def _stopping_without_lock(
+    engine: AsyncEngine, requests: CancelRequests, job_id: int
+) -> JobRow | None:
+    """The job, CANCELLING, if its request file is sure to stop it; None when its end may be
+    committing (wait for it). Conflict if it has ended otherwise than CANCELLED.
+
+    The job marks its end before it looks for a request (`finish`); here the request was
+    made before its end is looked for, and that before the job is read: a job that saw no
+    request either shows its mark here or, once the mark is gone, its committed end.
+    """
+    if requests.ending(job_id):
+        return None
+    job = await _read_job(engine, job_id)
+    if job.finished:
+        await _ended_meanwhile(engine, requests, job)
+        return job
+    return dataclasses.replace(job, status=JobStatus.CANCELLING.value)
+
+
+async def _ended_meanwhile(engine: AsyncEngine, requests: CancelRequests, job: JobRow) -> None:
+    """A job not marked CANCELLING here: cancelled by this request or another, or finished
+    (Conflict), or already CANCELLING. The request of an ended job has no reader left."""
+    if job.finished:
+        requests.forget(job.id)
+    if job.status != JobStatus.CANCELLED:
+        _check_cancellable(job)
+
+
+async def _read_job(engine: AsyncEngine, job_id: int) -> JobRow:
+    async with read_transaction(engine) as conn:
+        job = await job_by_id(conn, job_id=job_id)
+    if job is None:
+        raise ValueError(f"job {job_id} vanished while it was being cancelled")
+    return job
 
 
 def _check_cancellable(job: JobRow) -> None:

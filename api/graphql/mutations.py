@@ -229,7 +229,7 @@ class Mutation:
         services = info.context.services
         try:
             job_id = decode_id(input.job_id, "ImportJob", field=["jobId"])
-            await cancel_job(
+            job = await cancel_job(
                 engine=services.engine,
                 events=services.events,
                 account_id=info.context.account_id,
@@ -238,7 +238,7 @@ class Mutation:
             )
         except UserFacingError as error:
             return CancelJobPayload(user_errors=[UserError.from_error(error)])
-        return CancelJobPayload(job=await _queued_job(info, job_id))
+        return CancelJobPayload(job=ImportJob.from_row(job))
 
     @strawberry.mutation(
         description="Report opens and clicks in bulk (never backed up, exported or restored)."

@@ -13,6 +13,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,10 @@ from websockets.typing import Subprotocol
 
 from api.clock import FrozenClock
 from api.global_ids import decode_id, encode_id
+from storage.cancel_requests import cancel_requests
 from storage.db import read_transaction, write_transaction
 from storage.job_locks import job_locks
-from storage.jobs import create_job
+from storage.jobs import JobCancelled, create_job, finish
 from storage.sql import run
 from tests.client import GraphQLClient
 from tests.server import LiveServer
@@ -464,3 +466,156 @@ def test_a_cancel_sent_to_another_instance_stops_the_running_write(
     while backend == "sqlite" and list(folder.glob("*.cancel")):
         assert time.monotonic() < deadline, "the cancel request was kept"
         time.sleep(0.05)
+
+
+def request_files(server: LiveServer, job_id: str) -> list[str]:
+    """The job's cancel request and ending mark left in the SQLite lock folder."""
+    folder = Path(f"{server.services.engine.url.database}-joblocks")
+    return sorted(
+        path.name for path in folder.glob(f"job-{db_id(job_id)}.*") if path.suffix != ".lock"
+    )
+
+
+def wait_gone(server: LiveServer, job_id: str) -> None:
+    """Until the job's request files are gone (its worker removes them once it let go)."""
+    deadline = time.monotonic() + 10
+    while request_files(server, job_id):
+        assert time.monotonic() < deadline, f"kept: {request_files(server, job_id)}"
+        time.sleep(0.05)
+
+
+@contextmanager
+def write_lock_held(server: LiveServer) -> Iterator[sqlite3.Connection]:
+    """SQLite's write lock, held by the test as a running job's write holds it."""
+    database = server.services.engine.url.database
+    assert database is not None
+    holder = sqlite3.connect(Path(database), timeout=30, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        yield holder
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+
+
+def running_restore(server: LiveServer, job_id: str) -> None:
+    """Make the held restore look RUNNING (its first attempt), its worker alive (the lock)."""
+    write(
+        server,
+        "UPDATE job SET status = 'RUNNING', attempts = 1, started_at = created_at WHERE id = :j",
+        j=db_id(job_id),
+    )
+
+
+def test_sqlite_cancel_answers_cancelling_at_once_while_the_job_holds_the_write_lock(
+    server: LiveServer, backend: str, client: GraphQLClient, second_instance: LiveServer
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's write does not hold a lock the cancel waits for")
+    group = client.import_file(big_file(WRITE_ROWS), groupName="Cancel at once")["group"]["id"]
+    group_id = decode_id(group, "Group", field=["id"])
+    before, rows = counts(server, group_id), fingerprint(server, group_id)
+    kept = backups(client, group)
+
+    job_id = client.start_import(changed_file(WRITE_ROWS), groupId=group)["job"]["id"]
+    catch_writing(server, backend, client, job_id)
+    with closing(GraphQLClient(second_instance.url, client.token)) as on_b:
+        payload = cancel(on_b, job_id)
+    # Answered from the request file: the database was not written (no CANCELLING mark),
+    # the job is still in its write or already rolled back and CANCELLED by its worker.
+    committed = sql(server, "SELECT status FROM job WHERE id = :j", j=db_id(job_id))[0][0]
+
+    assert payload["userErrors"] == []
+    assert payload["job"]["status"] == "CANCELLING"
+    assert committed in ("RUNNING", "CANCELLED")
+    assert wait_ended(client, job_id) == "CANCELLED"
+    assert counts(server, group_id) == before
+    assert fingerprint(server, group_id) == rows
+    assert backups(client, group) == kept
+    wait_gone(server, job_id)
+
+
+def test_sqlite_cancel_while_another_writer_holds_the_lock_is_kept_for_the_next_attempt(
+    server: LiveServer, backend: str, client: GraphQLClient
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("SQLite's request file")
+    group, backup, _ = two_imports(client, "Cancel through the file")
+    group_id = decode_id(group, "Group", field=["id"])
+    before, people = counts(server, group_id), client.recipients(group)
+
+    with held_restore(server, group, backup["id"]) as job_id:
+        running_restore(server, job_id)
+        with write_lock_held(server):
+            payload = cancel(client, job_id)
+            assert payload["userErrors"] == []
+            assert payload["job"]["status"] == "CANCELLING"
+            assert sql(server, "SELECT status FROM job WHERE id = :j", j=db_id(job_id)) == [
+                ("RUNNING",)
+            ]
+            assert request_files(server, job_id) == [f"job-{db_id(job_id)}.cancel"]
+    # Its worker "died" (the lock is free): the next attempt runs, sees the request, stops.
+
+    assert wait_ended(client, job_id, timeout=30) == "CANCELLED"
+    assert sql(server, "SELECT attempts FROM job WHERE id = :j", j=db_id(job_id)) == [(2,)]
+    assert counts(server, group_id) == before
+    assert client.recipients(group) == people
+    wait_gone(server, job_id)
+
+
+def test_sqlite_a_job_succeeding_as_it_is_cancelled_is_never_reported_cancelling(
+    server: LiveServer, backend: str, client: GraphQLClient
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("SQLite's request file")
+    group, backup, _ = two_imports(client, "Cancel too late")
+    requests = cancel_requests(server.services.engine)
+
+    with held_restore(server, group, backup["id"]) as job_id:
+        running_restore(server, job_id)
+        with write_lock_held(server) as job_write:
+            # The job's end, as `finish` does it: its mark, no request yet, its SUCCEEDED row.
+            assert requests.end_unless_asked(db_id(job_id)) is False
+            job_write.execute(
+                "UPDATE job SET status = 'SUCCEEDED', finished_at = started_at WHERE id = ?",
+                (db_id(job_id),),
+            )
+            with ThreadPoolExecutor(1) as pool:
+                answer = pool.submit(cancel, client, job_id)
+                while not requests.asked(db_id(job_id)):
+                    assert not answer.done(), answer.result()
+                    time.sleep(0.005)
+                time.sleep(0.2)  # the cancel looks for the lock, then for the mark, meanwhile
+                job_write.execute("COMMIT")
+                payload = answer.result(timeout=60)
+
+        assert payload["job"] is None
+        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("CONFLICT", ["jobId"])]
+        assert client.job_status(job_id) == "SUCCEEDED"
+        # Both files of an ended job go with it.
+        assert request_files(server, job_id) == []
+
+
+def test_sqlite_a_job_asked_to_stop_before_its_end_does_not_succeed(
+    server: LiveServer, backend: str, client: GraphQLClient
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("SQLite's request file")
+    group, backup, _ = two_imports(client, "Cancel just in time")
+    requests = cancel_requests(server.services.engine)
+
+    async def finish_job(job: int) -> None:
+        async with write_transaction(server.services.engine) as conn:
+            await finish(conn, job_id=job, attempt=1, now=server.clock.now())
+
+    with held_restore(server, group, backup["id"]) as job_id:
+        running_restore(server, job_id)
+        requests.ask(db_id(job_id))
+        with pytest.raises(JobCancelled):
+            server.run(finish_job(db_id(job_id)))
+        assert client.job_status(job_id) == "RUNNING"
+        requests.forget(db_id(job_id))
+        server.run(finish_job(db_id(job_id)))  # no request: it succeeds
+        assert client.job_status(job_id) == "SUCCEEDED"
+        requests.forget(db_id(job_id))
