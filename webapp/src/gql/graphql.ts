@@ -120,7 +120,7 @@ export type BackupsPageQueryVariables = Exact<{
 }>;
 
 
-export type BackupsPageQuery = { backupOverview: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, groupId: string, groupName: string, backupCount: number, latestBackupAt: string, timeZone: string, group: { id: string, name: string, recipientCount: number } | null, dayConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, date: string, backups: Array<{ id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null }> } }> } } }> } };
+export type BackupsPageQuery = { viewer: { id: string, timeZone: string }, backupOverview: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, groupId: string, groupName: string, backupCount: number, latestBackupAt: string, timeZone: string, group: { id: string, name: string, recipientCount: number } | null, dayConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, date: string, backups: Array<{ id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, job: { id: string, kind: JobKind, fileName: string | null } | null, group: { id: string, name: string } | null }> } }> } } }> } };
 
 export type GroupBackupDaysQueryVariables = Exact<{
   id: string | number;
@@ -132,11 +132,11 @@ export type GroupBackupDaysQueryVariables = Exact<{
 
 
 export type GroupBackupDaysQuery = { node:
-    | { id: string, dayConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, date: string, backups: Array<{ id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null }> } }> } }
+    | { id: string, dayConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, date: string, backups: Array<{ id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, job: { id: string, kind: JobKind, fileName: string | null } | null, group: { id: string, name: string } | null }> } }> } }
     | Record<PropertyKey, never>
    | null };
 
-export type BackupDayFieldsFragment = { id: string, date: string, backups: Array<{ id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null }> };
+export type BackupDayFieldsFragment = { id: string, date: string, backups: Array<{ id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, job: { id: string, kind: JobKind, fileName: string | null } | null, group: { id: string, name: string } | null }> };
 
 export type BackupDownloadQueryVariables = Exact<{
   backupId: string | number;
@@ -161,10 +161,12 @@ export type GroupListItemFragment = { id: string, name: string, createdAt: strin
 export type GroupListQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type GroupListQuery = { groups: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, createdAt: string, recipientCount: number, backupsEnabled: boolean, backupsActive: boolean } }> } };
+export type GroupListQuery = { viewer: { id: string, timeZone: string }, groups: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, createdAt: string, recipientCount: number, backupsEnabled: boolean, backupsActive: boolean } }> } };
 
 export type GroupRecipientsQueryVariables = Exact<{
   groupId: string | number;
@@ -172,10 +174,12 @@ export type GroupRecipientsQueryVariables = Exact<{
   after?: string | null | undefined;
   search?: string | null | undefined;
   status?: RecipientStatus | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type GroupRecipientsQuery = { node:
+export type GroupRecipientsQuery = { viewer: { id: string, timeZone: string }, node:
     | { id: string, name: string, createdAt: string, recipientCount: number, backupsEnabled: boolean, backupsActive: boolean, recipients: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, email: string, firstName: string | null, lastName: string | null, status: RecipientStatus, createdAt: string, updatedAt: string, attributes: Array<{ name: string, value: string }> } }> } }
     | Record<PropertyKey, never>
    | null };
@@ -316,7 +320,15 @@ export type PreviewImportMutationVariables = Exact<{
 
 export type PreviewImportMutation = { previewImport: { preview: { added: number, updated: number, unchanged: number, skipped: number, rejected: number, statusKept: number, removed: number, changes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { email: string, kind: RecipientChangeKind, statusKept: boolean, before: { email: string, firstName: string | null, lastName: string | null, status: RecipientStatus, attributes: Record<string, string | null> } | null, after: { email: string, firstName: string | null, lastName: string | null, status: RecipientStatus, attributes: Record<string, string | null> } | null } }> }, rowErrors: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { row: number, column: string | null, code: string, message: string } }> } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
-export type JobHistoryFieldsFragment = { fileName: string | null, sizeBytes: number | null, startedBy: string | null, id: string, kind: JobKind, status: JobStatus, mode: ImportMode, restoreStrategy: RestoreStrategy | null, totalRows: number | null, processedRows: number, added: number, updated: number, unchanged: number, skipped: number, removed: number, rejected: number, error: string | null, createdAt: string, finishedAt: string | null, group: { id: string, name: string, recipientCount: number } | null, backup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null, sourceBackup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null };
+export type ImportWizardResultQueryVariables = Exact<{
+  id: string | number;
+  rowErrors?: number | null | undefined;
+}>;
+
+
+export type ImportWizardResultQuery = { importJob: { fileName: string | null, statusKept: number, rejectedRowsUrl: string | null, rejectedRowsUrlExpiresAt: string | null, id: string, kind: JobKind, status: JobStatus, mode: ImportMode, restoreStrategy: RestoreStrategy | null, totalRows: number | null, processedRows: number, added: number, updated: number, unchanged: number, skipped: number, removed: number, rejected: number, error: string | null, createdAt: string, finishedAt: string | null, rowErrors: Array<{ row: number, column: string | null, message: string, code: string }>, group: { id: string, name: string, recipientCount: number } | null, backup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null, sourceBackup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null } | null };
+
+export type JobHistoryFieldsFragment = { fileName: string | null, sizeBytes: number | null, startedBy: string | null, statusKept: number, rejectedRowsUrl: string | null, id: string, kind: JobKind, status: JobStatus, mode: ImportMode, restoreStrategy: RestoreStrategy | null, totalRows: number | null, processedRows: number, added: number, updated: number, unchanged: number, skipped: number, removed: number, rejected: number, error: string | null, createdAt: string, finishedAt: string | null, group: { id: string, name: string, recipientCount: number } | null, backup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null, sourceBackup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null };
 
 export type JobHistoryQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -324,10 +336,12 @@ export type JobHistoryQueryVariables = Exact<{
   groupId?: string | number | null | undefined;
   kind?: JobKind | null | undefined;
   status?: JobStatus | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type JobHistoryQuery = { jobs: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { fileName: string | null, sizeBytes: number | null, startedBy: string | null, id: string, kind: JobKind, status: JobStatus, mode: ImportMode, restoreStrategy: RestoreStrategy | null, totalRows: number | null, processedRows: number, added: number, updated: number, unchanged: number, skipped: number, removed: number, rejected: number, error: string | null, createdAt: string, finishedAt: string | null, group: { id: string, name: string, recipientCount: number } | null, backup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null, sourceBackup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null } }> } };
+export type JobHistoryQuery = { viewer: { id: string, timeZone: string }, jobs: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { fileName: string | null, sizeBytes: number | null, startedBy: string | null, statusKept: number, rejectedRowsUrl: string | null, id: string, kind: JobKind, status: JobStatus, mode: ImportMode, restoreStrategy: RestoreStrategy | null, totalRows: number | null, processedRows: number, added: number, updated: number, unchanged: number, skipped: number, removed: number, rejected: number, error: string | null, createdAt: string, finishedAt: string | null, group: { id: string, name: string, recipientCount: number } | null, backup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null, sourceBackup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null } }> } };
 
 export type GroupJobHistoryQueryVariables = Exact<{
   groupId: string | number;
@@ -335,11 +349,13 @@ export type GroupJobHistoryQueryVariables = Exact<{
   after?: string | null | undefined;
   kind?: JobKind | null | undefined;
   status?: JobStatus | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
 export type GroupJobHistoryQuery = { node:
-    | { id: string, name: string, jobs: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { fileName: string | null, sizeBytes: number | null, startedBy: string | null, id: string, kind: JobKind, status: JobStatus, mode: ImportMode, restoreStrategy: RestoreStrategy | null, totalRows: number | null, processedRows: number, added: number, updated: number, unchanged: number, skipped: number, removed: number, rejected: number, error: string | null, createdAt: string, finishedAt: string | null, group: { id: string, name: string, recipientCount: number } | null, backup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null, sourceBackup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null } }> } }
+    | { id: string, name: string, jobs: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { fileName: string | null, sizeBytes: number | null, startedBy: string | null, statusKept: number, rejectedRowsUrl: string | null, id: string, kind: JobKind, status: JobStatus, mode: ImportMode, restoreStrategy: RestoreStrategy | null, totalRows: number | null, processedRows: number, added: number, updated: number, unchanged: number, skipped: number, removed: number, rejected: number, error: string | null, createdAt: string, finishedAt: string | null, group: { id: string, name: string, recipientCount: number } | null, backup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null, sourceBackup: { id: string, groupName: string, reason: BackupReason, createdAt: string, expiresAt: string, recipientCount: number, group: { id: string, name: string } | null } | null } }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -462,6 +478,14 @@ export type RevokeApiTokenMutationVariables = Exact<{
 
 export type RevokeApiTokenMutation = { revokeToken: { revokedTokenId: string | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
+export type OldestBackupsQueryVariables = Exact<{
+  last: number;
+  before?: string | null | undefined;
+}>;
+
+
+export type OldestBackupsQuery = { backups: { totalCount: number, pageInfo: { hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { id: string, createdAt: string } }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -500,6 +524,11 @@ export const BackupDayFieldsFragmentDoc = new TypedDocumentString(`
   date
   backups {
     ...BackupFields
+    job {
+      id
+      kind
+      fileName
+    }
   }
 }
     fragment BackupFields on Backup {
@@ -625,6 +654,8 @@ export const JobHistoryFieldsFragmentDoc = new TypedDocumentString(`
   fileName
   sizeBytes
   startedBy
+  statusKept
+  rejectedRowsUrl
 }
     fragment BackupFields on Backup {
   id
@@ -688,6 +719,10 @@ export const AppShellDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<AppShellQuery, AppShellQueryVariables>;
 export const BackupsPageDocument = new TypedDocumentString(`
     query BackupsPage($first: Int = 20, $after: String, $last: Int, $before: String, $timeZone: String) {
+  viewer {
+    id
+    timeZone
+  }
   backupOverview(
     first: $first
     after: $after
@@ -733,6 +768,11 @@ export const BackupsPageDocument = new TypedDocumentString(`
   date
   backups {
     ...BackupFields
+    job {
+      id
+      kind
+      fileName
+    }
   }
 }
 fragment PageInfoFields on PageInfo {
@@ -777,6 +817,11 @@ export const GroupBackupDaysDocument = new TypedDocumentString(`
   date
   backups {
     ...BackupFields
+    job {
+      id
+      kind
+      fileName
+    }
   }
 }
 fragment PageInfoFields on PageInfo {
@@ -809,8 +854,12 @@ export const BackupDownloadDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<BackupDownloadQuery, BackupDownloadQueryVariables>;
 export const GroupListDocument = new TypedDocumentString(`
-    query GroupList($first: Int = 50, $after: String) {
-  groups(first: $first, after: $after) {
+    query GroupList($first: Int = 50, $after: String, $last: Int, $before: String) {
+  viewer {
+    id
+    timeZone
+  }
+  groups(first: $first, after: $after, last: $last, before: $before) {
     totalCount
     pageInfo {
       ...PageInfoFields
@@ -838,11 +887,22 @@ fragment GroupListItem on Group {
   backupsActive
 }`) as unknown as TypedDocumentString<GroupListQuery, GroupListQueryVariables>;
 export const GroupRecipientsDocument = new TypedDocumentString(`
-    query GroupRecipients($groupId: ID!, $first: Int = 50, $after: String, $search: String, $status: RecipientStatus) {
+    query GroupRecipients($groupId: ID!, $first: Int = 50, $after: String, $search: String, $status: RecipientStatus, $last: Int, $before: String) {
+  viewer {
+    id
+    timeZone
+  }
   node(id: $groupId) {
     ... on Group {
       ...GroupListItem
-      recipients(first: $first, after: $after, search: $search, status: $status) {
+      recipients(
+        first: $first
+        after: $after
+        last: $last
+        before: $before
+        search: $search
+        status: $status
+      ) {
         totalCount
         pageInfo {
           ...PageInfoFields
@@ -1502,11 +1562,74 @@ export const PreviewImportDocument = new TypedDocumentString(`
   message
   code
 }`) as unknown as TypedDocumentString<PreviewImportMutation, PreviewImportMutationVariables>;
+export const ImportWizardResultDocument = new TypedDocumentString(`
+    query ImportWizardResult($id: ID!, $rowErrors: Int = 20) {
+  importJob(id: $id) {
+    ...ImportJobFields
+    fileName
+    statusKept
+    rejectedRowsUrl
+    rejectedRowsUrlExpiresAt
+    rowErrors(first: $rowErrors) {
+      row
+      column
+      message
+      code
+    }
+  }
+}
+    fragment BackupFields on Backup {
+  id
+  groupName
+  reason
+  createdAt
+  expiresAt
+  recipientCount
+  group {
+    id
+    name
+  }
+}
+fragment ImportJobFields on ImportJob {
+  id
+  kind
+  status
+  mode
+  restoreStrategy
+  totalRows
+  processedRows
+  added
+  updated
+  unchanged
+  skipped
+  removed
+  rejected
+  error
+  createdAt
+  finishedAt
+  group {
+    id
+    name
+    recipientCount
+  }
+  backup {
+    ...BackupFields
+  }
+  sourceBackup {
+    ...BackupFields
+  }
+}`) as unknown as TypedDocumentString<ImportWizardResultQuery, ImportWizardResultQueryVariables>;
 export const JobHistoryDocument = new TypedDocumentString(`
-    query JobHistory($first: Int = 20, $after: String, $groupId: ID, $kind: JobKind, $status: JobStatus) {
+    query JobHistory($first: Int = 20, $after: String, $groupId: ID, $kind: JobKind, $status: JobStatus, $last: Int, $before: String) {
+  viewer {
+    id
+    timeZone
+  }
   jobs(
     first: $first
     after: $after
+    last: $last
+    before: $before
     groupId: $groupId
     kind: $kind
     status: $status
@@ -1575,14 +1698,23 @@ fragment JobHistoryFields on ImportJob {
   fileName
   sizeBytes
   startedBy
+  statusKept
+  rejectedRowsUrl
 }`) as unknown as TypedDocumentString<JobHistoryQuery, JobHistoryQueryVariables>;
 export const GroupJobHistoryDocument = new TypedDocumentString(`
-    query GroupJobHistory($groupId: ID!, $first: Int = 20, $after: String, $kind: JobKind, $status: JobStatus) {
+    query GroupJobHistory($groupId: ID!, $first: Int = 20, $after: String, $kind: JobKind, $status: JobStatus, $last: Int, $before: String) {
   node(id: $groupId) {
     ... on Group {
       id
       name
-      jobs(first: $first, after: $after, kind: $kind, status: $status) {
+      jobs(
+        first: $first
+        after: $after
+        last: $last
+        before: $before
+        kind: $kind
+        status: $status
+      ) {
         totalCount
         pageInfo {
           ...PageInfoFields
@@ -1649,6 +1781,8 @@ fragment JobHistoryFields on ImportJob {
   fileName
   sizeBytes
   startedBy
+  statusKept
+  rejectedRowsUrl
 }`) as unknown as TypedDocumentString<GroupJobHistoryQuery, GroupJobHistoryQueryVariables>;
 export const BackupMadeByDocument = new TypedDocumentString(`
     query BackupMadeBy($backupId: ID!) {
@@ -2004,3 +2138,20 @@ export const RevokeApiTokenDocument = new TypedDocumentString(`
   message
   code
 }`) as unknown as TypedDocumentString<RevokeApiTokenMutation, RevokeApiTokenMutationVariables>;
+export const OldestBackupsDocument = new TypedDocumentString(`
+    query OldestBackups($last: Int!, $before: String) {
+  backups(last: $last, before: $before) {
+    totalCount
+    pageInfo {
+      hasPreviousPage
+      startCursor
+    }
+    edges {
+      node {
+        id
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<OldestBackupsQuery, OldestBackupsQueryVariables>;
