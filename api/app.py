@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp
 from starlette.websockets import WebSocket
@@ -31,6 +31,7 @@ from api.graphiql import graphiql_html, static_routes
 from api.graphql.context import Context
 from api.graphql.schema import build_schema
 from api.guard import GraphQLGuard
+from api.health import HEALTHZ_PATH, READYZ_PATH, healthz, readyz
 from api.logs import configure_logging, request_logging
 from api.moment_downloads import MOMENT_DOWNLOAD_PATH, download_group_as_of
 from api.runtime import job_worker, running_loops
@@ -123,7 +124,8 @@ def create_app(
             Route(REJECTS_PATH + "{token}", download_rejects, methods=["GET"]),
             Route(EXPORT_PATH + "{token}", download_group_export, methods=["GET"]),
             Route(MOMENT_DOWNLOAD_PATH + "{token}", download_group_as_of, methods=["GET"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            Route(HEALTHZ_PATH, healthz, methods=["GET"]),
+            Route(READYZ_PATH, readyz, methods=["GET"]),
             *(static_routes() if services.settings.graphiql else []),
             *webapp_routes(),
         ],
@@ -141,8 +143,3 @@ def create_asgi_app(settings: Settings | None = None, *, clock: Clock | None = N
     settings = settings or Settings()
     configure_logging(settings)
     return request_logging(create_app(settings, clock=clock))
-
-
-async def healthz(request: Request) -> Response:
-    """Liveness: the process answers."""
-    return JSONResponse({"status": "ok"})
