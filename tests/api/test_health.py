@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from api.clock import FrozenClock
 from api.health import code_migrations
-from tests.conftest import BACKENDS, database_url
+from tests.conftest import BACKENDS, database_url, required_postgres
 from tests.server import LiveServer
 
 # The key LiveServer sets: it must not show in a probe's answer.
@@ -108,33 +108,48 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(params=BACKENDS)
-def live(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[LiveServer, Relay | None]]:
+@contextlib.contextmanager
+def live_server(backend: str, folder: Path) -> Iterator[tuple[LiveServer, Relay | None]]:
     """A server on a fresh database; on PostgreSQL, reached through a relay."""
-    url = database_url(request.param, tmp_path)
+    url = database_url(backend, folder)
     relay: Relay | None = None
-    if request.param == "postgresql":
+    if backend == "postgresql":
         real = make_url(url)
         relay = Relay((real.host or "127.0.0.1", real.port or 5432))
         relay.start()
         url = real.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
-    server = LiveServer(
-        database_url=url,
-        data_dir=tmp_path / "data",
-        clock=FrozenClock(),
-    )
+    server = LiveServer(database_url=url, data_dir=folder / "data", clock=FrozenClock())
     server.start()
-    yield server, relay
-    if relay is not None:
-        # Back up, so that the server stops as it would (its engine disposed, its worker drained).
-        relay.release()
-        if relay.listener is None:
-            relay.start()
-    server.stop()
-    if relay is not None:
-        relay.stop()
+    try:
+        yield server, relay
+    finally:
+        if relay is not None:
+            # Back up, so that the server stops as it would (engine disposed, worker drained).
+            relay.release()
+            if relay.listener is None:
+                relay.start()
+        server.stop()
+        if relay is not None:
+            relay.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """A server on a fresh database of each backend."""
+    with live_server(request.param, tmp_path) as (server, _):
+        yield server
+
+
+@pytest.fixture
+def behind_relay(tmp_path: Path) -> Iterator[tuple[LiveServer, Relay]]:
+    """A server whose PostgreSQL is reached through a relay the test stops or holds.
+
+    PostgreSQL only: an SQLite database is a file this very process opens.
+    """
+    required_postgres()
+    with live_server("postgresql", tmp_path) as (server, relay):
+        assert relay is not None
+        yield server, relay
 
 
 def get(server: LiveServer, path: str) -> httpx.Response:
@@ -155,8 +170,8 @@ def failed_checks(body: dict[str, Any]) -> set[str]:
     return {name for name, check in body["checks"].items() if not check["ok"]}
 
 
-def test_live_and_ready_without_a_token(live: tuple[LiveServer, Relay | None]) -> None:
-    server, _ = live
+def test_live_and_ready_without_a_token(live: LiveServer) -> None:
+    server = live
     response = get(server, "/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
     status, body = readiness(server)
@@ -184,10 +199,8 @@ def test_live_and_ready_without_a_token(live: tuple[LiveServer, Relay | None]) -
     )
 
 
-def test_a_file_store_that_cannot_be_written_is_not_ready(
-    live: tuple[LiveServer, Relay | None],
-) -> None:
-    server, _ = live
+def test_a_file_store_that_cannot_be_written_is_not_ready(live: LiveServer) -> None:
+    server = live
     uploads = server.settings.data_dir / "uploads"
     # A file where the folder should be: no file can be made there, even by root.
     shutil.rmtree(uploads, ignore_errors=True)
@@ -203,10 +216,8 @@ def test_a_file_store_that_cannot_be_written_is_not_ready(
     assert status == 200, body
 
 
-def test_a_stopped_postgresql_is_not_ready(live: tuple[LiveServer, Relay | None]) -> None:
-    server, relay = live
-    if relay is None:
-        pytest.skip("PostgreSQL only: an SQLite database is a file of this process")
+def test_a_stopped_postgresql_is_not_ready(behind_relay: tuple[LiveServer, Relay]) -> None:
+    server, relay = behind_relay
     assert readiness(server)[0] == 200
     relay.stop()
     status, body = readiness(server)
@@ -220,11 +231,9 @@ def test_a_stopped_postgresql_is_not_ready(live: tuple[LiveServer, Relay | None]
 
 
 def test_a_postgresql_that_does_not_answer_is_not_ready(
-    live: tuple[LiveServer, Relay | None],
+    behind_relay: tuple[LiveServer, Relay],
 ) -> None:
-    server, relay = live
-    if relay is None:
-        pytest.skip("PostgreSQL only: an SQLite database is a file of this process")
+    server, relay = behind_relay
     assert readiness(server)[0] == 200
     relay.hold()
     try:
@@ -241,9 +250,9 @@ def test_a_postgresql_that_does_not_answer_is_not_ready(
     [("0001", 503, "behind"), ("9999", 200, "ahead")],
 )
 def test_migrations_behind_the_code_are_not_ready_ahead_are(
-    live: tuple[LiveServer, Relay | None], revision: str, status: int, state: str
+    live: LiveServer, revision: str, status: int, state: str
 ) -> None:
-    server, _ = live
+    server = live
     assert "0001" in code_migrations().known
     head = code_migrations().head
     set_revision(server, revision)
