@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from api.export_cache import backup_export_response
 from storage.db import read_transaction
+from storage.files import folder_of
 from storage.jobs import JobRow, job_by_id
 from storage.reads import GroupRow, groups_by_id
 from storage.store.backup_reads import BackupRow, backup_by_id
@@ -195,7 +196,9 @@ async def download_rejects(request: Request) -> Response:
         return gone
     try:
         # Opened now: a file deleted while it streams is still read to its end.
-        stream = await asyncio.to_thread(open, services.files.path(job.rejects_key), "rb")
+        stream = await asyncio.to_thread(
+            open, folder_of(services.files).path(job.rejects_key), "rb"
+        )
     except FileNotFoundError:
         return gone
     return StreamingResponse(

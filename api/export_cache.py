@@ -40,7 +40,7 @@ from storage.export_cache import (
     backup_counts,
     read_csv_range,
 )
-from storage.files import FileStore
+from storage.files import FileStore, folder_of
 from storage.store.backup_reads import BackupRow
 from storage.store.exports import export_backup_csv
 
@@ -66,7 +66,7 @@ async def backup_export_response(
     headers: dict[str, str],
 ) -> Response:
     """The backup's CSV: from its materialised file, or from the database while writing one."""
-    cache = ExportCache(files.root)
+    cache = ExportCache(folder_of(files).root)
     cached = await asyncio.to_thread(cache.find, backup.id, rows=backup.recipient_count)
     if cached is not None:
         try:
@@ -255,13 +255,13 @@ async def _csv_chunks(stream: BinaryIO, part: ByteRange) -> AsyncIterator[bytes]
 async def forget_exports(files: FileStore, backup_ids: list[int]) -> None:
     """Delete the materialised exports of these backups (deleted, or holding erased data)."""
     if backup_ids:
-        await asyncio.to_thread(ExportCache(files.root).delete, backup_ids)
+        await asyncio.to_thread(ExportCache(folder_of(files).root).delete, backup_ids)
 
 
 async def sweep_stale_exports(*, engine: AsyncEngine, files: FileStore) -> int:
     """Delete the files of backups that are gone, those an erasure made stale (a crash before
     its deletion) and temp files left by a process that died; how many backups' files went."""
-    cache = ExportCache(files.root)
+    cache = ExportCache(folder_of(files).root)
     removed = await asyncio.to_thread(cache.delete_old_temps)
     cached = await asyncio.to_thread(cache.cached_backups)
     if not cached:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import aiofiles.os
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -163,9 +162,10 @@ async def _queue_import(
     """Refuse at once a file the job could never read, else queue the job (`size` None: the
     file's own); the upload of `key` is deleted if anything fails."""
     try:
-        await asyncio.to_thread(_sniff, files, key, job.mapping)
+        async with files.local_copy(key) as path:
+            await asyncio.to_thread(_sniff, path, job.mapping)
         if size is None:
-            size = (await aiofiles.os.stat(files.path(key))).st_size
+            size = await files.size(key)
         async with write_transaction(engine) as conn:
             return await create_job(
                 conn,
@@ -188,10 +188,10 @@ async def _queue_import(
         raise
 
 
-def _sniff(files: FileStore, key: str, mapping: list[tuple[str, str]] | None) -> None:
+def _sniff(path: Path, mapping: list[tuple[str, str]] | None) -> None:
     """Refuse at once what the job could never read: binaries, no email column, bad mapping."""
     try:
-        codec.open_import(files.path(key), mapping).close()
+        codec.open_import(path, mapping).close()
     except codec.CsvFileError as error:
         field = [error.field] if error.field else None
         if error.code == "UNSUPPORTED_FILE":
@@ -296,10 +296,10 @@ async def _stage_file(
     """
     if job.upload_key is None:
         raise ValueError(f"import job {job.id} names no uploaded file")
-    path = files.path(job.upload_key)
     pairs = [(column, field) for column, field in mapping] if mapping is not None else None
-    size = (await aiofiles.os.stat(path)).st_size
-    async with _opened(path, pairs) as parsed:
+    size = await files.size(job.upload_key)
+    # The codec reads a local path: the store's own file, or (S3) a download removed after.
+    async with files.local_copy(job.upload_key) as path, _opened(path, pairs) as parsed:
         result.attribute_names = parsed.layout.attribute_names
         result.rejects = RejectsWriter(files, job.id, parsed)
         await create_stage(conn)

@@ -104,17 +104,21 @@ async def preview_import(
         transaction = await conn.begin()
         try:
             await allow_preview_memory(conn)
-            path = await _staged_path(conn, files, request, now)
-            parsed = await _stage(conn, path, mapping)
+            key = await _staged_key(conn, request, now)
+            try:
+                # The codec reads a local path: the store's own file, or (S3) a download.
+                async with files.local_copy(key) as path:
+                    parsed = await _stage(conn, path, mapping)
+            except FileNotFoundError:
+                # expired and swept since it was read
+                raise NotFound("No staged file with this id.", field=["stagedFileId"]) from None
             return await _read_preview(conn, request, parsed)
         finally:
             await transaction.rollback()
 
 
-async def _staged_path(
-    conn: AsyncConnection, files: FileStore, request: PreviewRequest, now: datetime
-) -> Path:
-    """The staged file's bytes, after checking the group and the file are the account's."""
+async def _staged_key(conn: AsyncConnection, request: PreviewRequest, now: datetime) -> str:
+    """The staged file's key, after checking the group and the file are the account's."""
     if (
         request.group_id is not None
         and await live_group_id(conn, account_id=request.account_id, group_id=request.group_id)
@@ -124,13 +128,9 @@ async def _staged_path(
     staged = await staged_file_by_id(
         conn, account_id=request.account_id, staged_file_id=request.staged_file_id, now=now
     )
-    gone = NotFound("No staged file with this id.", field=["stagedFileId"])
     if staged is None:
-        raise gone
-    path = files.path(staged.upload_key)
-    if not path.exists():
-        raise gone  # expired and swept since it was read
-    return path
+        raise NotFound("No staged file with this id.", field=["stagedFileId"])
+    return staged.upload_key
 
 
 async def _read_preview(

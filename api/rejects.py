@@ -45,7 +45,7 @@ from storage.codec.export import export_text
 from storage.codec.reader import REJECT_COLUMNS, OpenedFile
 from storage.codec.sniff import SURROGATE
 from storage.db import read_transaction, write_transaction
-from storage.files import FileStore
+from storage.files import FileStore, folder_of
 from storage.jobs import (
     ACTIVE_STATUSES,
     expired_rejects,
@@ -113,13 +113,13 @@ class RejectsWriter:
         self.close()
         if self.key is not None:
             with contextlib.suppress(FileNotFoundError):
-                os.remove(self.files.path(self.key))
+                os.remove(folder_of(self.files).path(self.key))
             self.key = None
 
     def _open(self) -> TextIOWrapper:
-        self.files.uploads.mkdir(parents=True, exist_ok=True)
+        folder_of(self.files).uploads.mkdir(parents=True, exist_ok=True)
         self.key = rejects_key(self._job_id)
-        out = open(self.files.path(self.key), "w", encoding="utf-8", newline="")  # noqa: SIM115
+        out = open(folder_of(self.files).path(self.key), "w", encoding="utf-8", newline="")  # noqa: SIM115
         out.write(export_text([self._header]))
         self._out = out
         return out
@@ -164,7 +164,7 @@ async def rejects_file_path(
         job = await job_by_id(conn, job_id=job_id, account_id=account_id)
     if job is None or job.rejects_key is None:
         return None
-    path = files.path(job.rejects_key)
+    path = folder_of(files).path(job.rejects_key)
     return path if await asyncio.to_thread(path.is_file) else None
 
 
@@ -230,10 +230,10 @@ async def sweep_orphan_rejects(*, engine: AsyncEngine, files: FileStore) -> int:
 
 def _reject_keys(files: FileStore) -> dict[str, int]:
     """Every file of rejects in the store: key -> job id."""
-    if not files.uploads.is_dir():
+    if not folder_of(files).uploads.is_dir():
         return {}
     found = {}
-    with os.scandir(files.uploads) as entries:
+    with os.scandir(folder_of(files).uploads) as entries:
         for entry in entries:
             job_id = job_of_key(entry.name)
             if job_id is not None:
@@ -252,7 +252,7 @@ async def forget_rejects_holding(
     """
     holding = []
     for job_id, key in await rejects_of_account(conn, account_id=account_id):
-        if await asyncio.to_thread(holds_address, files.path(key), address):
+        if await asyncio.to_thread(holds_address, folder_of(files).path(key), address):
             holding.append((job_id, key))
     await forget_rejects(conn, job_ids=[job_id for job_id, _ in holding])
     return [key for _, key in holding]

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import aiofiles.os
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -97,9 +96,9 @@ async def stage_file(
     try:
         async with read_transaction(engine) as conn:
             names = await account_attribute_names(conn, account_id=account_id)
-        path = files.path(key)
-        size = (await aiofiles.os.stat(path)).st_size
-        found = await asyncio.to_thread(_inspect_or_refuse, path, size, names, counted)
+        size = await files.size(key)
+        async with files.local_copy(key) as path:
+            found = await asyncio.to_thread(_inspect_or_refuse, path, size, names, counted)
         async with write_transaction(engine) as conn:
             return await create_staged_file(
                 conn,

@@ -85,7 +85,7 @@ from bench.common import (
 )
 from storage.codec.export import export_header
 from storage.db import write_transaction
-from storage.files import FileStore
+from storage.files import FileStore, FolderStore
 from storage.sql import run, scalar, statement
 from storage.store import merge
 from storage.store.backups import BackupReason, take_backup
@@ -987,7 +987,7 @@ async def bench_backend(
     results: list[Result] = []
     async with fresh_database(backend, folder) as database, migrated_engine(database) as engine:
         account_id, token = await new_account(engine, "bench")
-        files = FileStore(folder / f"files-{backend}")
+        files = FolderStore(folder / f"files-{backend}")
         bench = Bench(database, engine, files, folder, account_id, token, options.trace)
         log(f"{backend}: building groups of {small_rows:,} and {big_rows:,} with two backups each")
         small = await backed_up_group(bench, sources[small_rows], small_rows, "small")

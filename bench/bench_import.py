@@ -60,7 +60,7 @@ from bench.common import (
     write_recipients_csv,
 )
 from storage.db import SQLITE_PRAGMAS, is_sqlite, write_transaction
-from storage.files import FileStore
+from storage.files import FileStore, FolderStore
 from storage.jobs import job_by_id
 from storage.sql import run, scalar
 from storage.store.groups import create_group
@@ -219,7 +219,7 @@ async def import_memory(backend: str, folder: Path, source: Path) -> dict[str, f
     """Run the import of `source` into a new group in a child; its RSS figures in MB."""
     async with fresh_database(backend, folder) as database:
         async with migrated_engine(database) as engine:
-            files = FileStore(folder / "files-child")
+            files = FolderStore(folder / "files-child")
             account_id, _ = await new_account(engine, "memory")
             job = await queue_import(
                 engine, files, account_id=account_id, source=source, group_name="memory"
@@ -264,7 +264,7 @@ async def _run_job(url: str, files_root: Path, job_id: int) -> tuple[float, floa
             raise RuntimeError(f"job {job_id} is gone")
         start = time.perf_counter()
         await run_import(
-            job, engine=engine, files=FileStore(files_root), now=CLOCK.now, progress=no_progress
+            job, engine=engine, files=FolderStore(files_root), now=CLOCK.now, progress=no_progress
         )
         seconds = time.perf_counter() - start
         return seconds, await parser_peak_rss_mb()
@@ -288,7 +288,7 @@ async def bench_backend(backend: str, folder: Path, source: Path, options: Optio
     rows = options.rows
     results: list[Result] = []
     async with fresh_database(backend, folder) as database, migrated_engine(database) as engine:
-        files = FileStore(folder / f"files-{backend}")
+        files = FolderStore(folder / f"files-{backend}")
         account_id, _ = await new_account(engine, "bench")
         # A server starts its parse process once, at its first import: not timed here.
         await parser_peak_rss_mb()

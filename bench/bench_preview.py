@@ -39,7 +39,7 @@ from bench.common import (
     write_changes_csv,
     write_recipients_csv,
 )
-from storage.files import FileStore
+from storage.files import FileStore, FolderStore
 from storage.store.write_path import WriteMode
 
 TIME_TARGET_S = 10.0
@@ -69,7 +69,7 @@ async def bench_backend(
 ) -> list[Result]:
     """Import the group, then preview and import the file into it."""
     async with fresh_database(backend, folder) as database, migrated_engine(database) as engine:
-        files = FileStore(folder / f"files-{backend}")
+        files = FolderStore(folder / f"files-{backend}")
         account_id, _ = await new_account(engine, "bench")
         _, first = await timed_import(
             engine, files, account_id=account_id, source=files_in.group, group_name="big"

@@ -46,7 +46,7 @@ from bench.common import (
     write_changes_csv,
     write_recipients_csv,
 )
-from storage.files import FileStore
+from storage.files import FolderStore
 
 UPSERT_LIMIT_MS = 100.0
 BATCH = 1_000
@@ -122,7 +122,7 @@ async def bench_backend(
 ) -> list[Result]:
     """The upsert figure on one backend, with the 1,000-row import beside it."""
     async with fresh_database(backend, folder) as database, migrated_engine(database) as engine:
-        files = FileStore(folder / f"files-{backend}")
+        files = FolderStore(folder / f"files-{backend}")
         account_id, token = await new_account(engine, "bench")
         log(f"{backend}: importing {rows:,} rows into a new group")
         _, job = await timed_import(

@@ -35,7 +35,7 @@ from api.imports import run_import
 from api.services import open_engine
 from api.settings import async_database_url
 from storage.db import write_transaction
-from storage.files import FileStore
+from storage.files import FileStore, folder_of
 from storage.jobs import JobRow, claim_job, create_job, job_by_id
 from storage.sql import scalar
 
@@ -221,9 +221,9 @@ async def finished_job(engine: AsyncEngine, job_id: int) -> JobRow:
 
 def stage_upload(files: FileStore, source: Path) -> str:
     """Copy `source` into the file store as an upload; its key."""
-    files.uploads.mkdir(parents=True, exist_ok=True)
+    folder_of(files).uploads.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(16) + ".upload"
-    shutil.copyfile(source, files.path(key))
+    shutil.copyfile(source, folder_of(files).path(key))
     return key
 
 

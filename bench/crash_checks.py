@@ -19,7 +19,7 @@ from api.retention import sweep_uploads
 from bench.crash_api import CrashClient
 from bench.crash_model import Oracle, Recipient, State, describe_difference, parse_export
 from bench.crash_process import ServerLog
-from storage.files import FileStore
+from storage.files import FolderStore
 
 # How long the restarted server has to remove the staged files of ended jobs.
 UPLOAD_SWEEP_WAIT = 10.0
@@ -144,7 +144,7 @@ async def check_uploads(engine: AsyncEngine, data_dir: Path, reported: set[str])
         await asyncio.sleep(0.2)
         left = await _leftover_uploads(engine, data_dir, ended_only=True)
     if not left:
-        await sweep_uploads(engine=engine, files=FileStore(data_dir), older_than=0)
+        await sweep_uploads(engine=engine, files=FolderStore(data_dir), older_than=0)
         left = await _leftover_uploads(engine, data_dir, ended_only=False)
     found = []
     for name, owner in left.items():

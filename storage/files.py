@@ -1,4 +1,9 @@
-"""The file store: staged uploads in a local folder, written with aiofiles."""
+"""The file store: where staged uploads (and the files made from them) live, by key.
+
+`FileStore` is what callers see; `FolderStore` (a local folder, written with aiofiles) is the
+embedded default, `storage.s3_files.S3FileStore` an S3-compatible bucket for instances on
+several hosts (`LISTKEEPER_FILES_URL=s3://bucket/prefix`; `file_store_for` picks one).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import Protocol
 
 import aiofiles
 import aiofiles.os
@@ -35,7 +42,67 @@ async def _write(
         await writing
 
 
-class FileStore:
+class FileStore(Protocol):
+    """Files by key: saved from a stream, read as a stream, linked, listed by age, deleted.
+
+    A key is a plain name (no `/`) that `save` or `link` made. Reading a key that is gone
+    raises FileNotFoundError in every implementation.
+    """
+
+    async def save(
+        self,
+        read: Callable[[int], Awaitable[bytes]],
+        *,
+        max_bytes: int,
+        on_chunk: Callable[[bytes], None] | None = None,
+    ) -> str:
+        """Stream `read(n)` chunks to a new file, its key; raise TooLarge past `max_bytes`."""
+        ...
+
+    def open(self, key: str) -> AsyncIterator[bytes]:
+        """The bytes of `key`, in chunks of at most about CHUNK bytes."""
+        ...
+
+    async def size(self, key: str) -> int:
+        """The length of `key`'s file in bytes."""
+        ...
+
+    async def link(self, key: str) -> str:
+        """A new key for the bytes of `key`: deleting either key leaves the other's file."""
+        ...
+
+    async def upload_ages(self) -> dict[str, float]:
+        """Seconds since each staged file was last written to (store times, not the clock)."""
+        ...
+
+    async def delete(self, key: str) -> None:
+        """Remove the file of `key` if it is there."""
+        ...
+
+    def local_copy(self, key: str) -> AbstractAsyncContextManager[Path]:
+        """A local path holding `key`'s bytes for the block (the CSV codec reads paths)."""
+        ...
+
+
+def new_key() -> str:
+    """A fresh key for a staged file (the `.upload` suffix is what the orphan sweep lists)."""
+    return secrets.token_hex(16) + ".upload"
+
+
+def file_store_for(
+    files_url: str | None, data_dir: Path, *, s3_endpoint_url: str | None = None
+) -> FileStore:
+    """The store `files_url` names (`s3://bucket/prefix`), else the data folder's."""
+    if files_url is None or files_url == "":
+        return FolderStore(data_dir)
+    if not files_url.startswith("s3://"):
+        raise ValueError("LISTKEEPER_FILES_URL must be s3://bucket/prefix (or unset)")
+    from storage.s3_files import S3FileStore  # its client is loaded only when configured
+
+    return S3FileStore.from_url(files_url, temp_dir=data_dir / "tmp", endpoint_url=s3_endpoint_url)
+
+
+class FolderStore:
     """Keeps uploads under `root/uploads` until their job has run."""
 
     def __init__(self, root: Path) -> None:
@@ -44,7 +111,7 @@ class FileStore:
 
     def path(self, key: str) -> Path:
         """Where the file of `key` lives."""
-        if "/" in key or key.startswith("."):
+        if "/" in key or key.startswith(".") or not key:
             raise ValueError("bad file key")
         return self.uploads / key
 
@@ -62,7 +129,7 @@ class FileStore:
         meanwhile, so that looking costs little more than the copy.
         """
         await aiofiles.os.makedirs(self.uploads, exist_ok=True)
-        key = secrets.token_hex(16) + ".upload"
+        key = new_key()
         size = 0
         try:
             async with aiofiles.open(self.path(key), "wb") as out:
@@ -82,7 +149,7 @@ class FileStore:
         A hard link (no copy, no extra space), or a copy where the file system has none.
         Raises FileNotFoundError when `key` is gone.
         """
-        new = secrets.token_hex(16) + ".upload"
+        new = new_key()
         source, target = self.path(key), self.path(new)
         try:
             await aiofiles.os.link(source, target)
@@ -110,3 +177,33 @@ class FileStore:
         """Remove the file of `key` if it is there."""
         with contextlib.suppress(FileNotFoundError):
             await aiofiles.os.remove(self.path(key))
+
+    async def open(self, key: str) -> AsyncIterator[bytes]:
+        """The bytes of `key` in CHUNK-sized reads."""
+        async with aiofiles.open(self.path(key), "rb") as source:
+            while chunk := await source.read(CHUNK):
+                yield chunk
+
+    async def size(self, key: str) -> int:
+        """The length of `key`'s file in bytes."""
+        return (await aiofiles.os.stat(self.path(key))).st_size
+
+    @asynccontextmanager
+    async def local_copy(self, key: str) -> AsyncIterator[Path]:
+        """The file itself: it is local already (FileNotFoundError when `key` is gone)."""
+        path = self.path(key)
+        if not await aiofiles.os.path.isfile(path):
+            raise FileNotFoundError(key)
+        yield path
+
+
+def folder_of(files: FileStore) -> FolderStore:
+    """The local folder behind `files`, for what does not go through the interface yet.
+
+    Files of rejected rows (api/rejects.py) and the export cache (storage/export_cache.py) are
+    still written as local files; with an S3 store they raise here rather than write to a
+    folder other instances cannot see.
+    """
+    if not isinstance(files, FolderStore):
+        raise NotImplementedError("this file kind is not stored in an S3 file store yet")
+    return files

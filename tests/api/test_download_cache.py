@@ -16,6 +16,7 @@ import httpx
 from api.global_ids import decode_id
 from api.retention import sweep, sweep_uploads
 from storage.db import write_transaction
+from storage.files import folder_of
 from storage.store.backup_reads import backup_by_id
 from storage.store.erasure import erase_address
 from tests.client import GraphQLClient
@@ -30,7 +31,7 @@ GZIP = {"Accept-Encoding": "gzip"}
 
 def backup_folder(server: LiveServer, backup_id: str) -> Path:
     """The folder of a backup's materialised exports."""
-    return server.services.files.root / "exports" / f"backup-{number(backup_id)}"
+    return folder_of(server.services.files).root / "exports" / f"backup-{number(backup_id)}"
 
 
 def number(backup_id: str) -> int:
@@ -183,7 +184,7 @@ def test_two_first_downloads_at_once_leave_one_valid_file(
     assert bodies[0] == bodies[1]
     (path,) = stored(server, backup)
     assert gzip.decompress(path.read_bytes()) == bodies[0]
-    temps = server.services.files.root / "exports" / "tmp"
+    temps = folder_of(server.services.files).root / "exports" / "tmp"
     assert [p for p in temps.iterdir() if p.name.startswith(f"{number(backup)}-")] == []
 
 
@@ -271,7 +272,7 @@ def test_live_group_exports_are_never_materialised(
     node = client.execute(
         "query($id: ID!) { node(id: $id) { ... on Group { exportUrl } } }", {"id": group}
     )["node"]
-    exports = server.services.files.root / "exports"
+    exports = folder_of(server.services.files).root / "exports"
     before = sorted(exports.rglob("*")) if exports.is_dir() else []
 
     assert b"q@x.io" in raw(get(node["exportUrl"], **IDENTITY))

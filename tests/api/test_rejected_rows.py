@@ -20,6 +20,7 @@ from api.global_ids import decode_id
 from api.rejects import rejects_key
 from api.retention import sweep_uploads
 from storage.codec.reader import REJECT_COLUMNS
+from storage.files import folder_of
 from tests.client import GraphQLClient
 from tests.server import LiveServer
 from tests.support.backups import download
@@ -210,7 +211,7 @@ def test_files_of_rejects_go_after_the_backup_retention_and_orphans_at_once(
 ) -> None:
     job = client.import_file(b"email\nnot-an-email\n", groupName="Old")
     url = rejects_of(client, job["id"])["rejectedRowsUrl"]
-    files = server.services.files
+    files = folder_of(server.services.files)
     job_id = decode_id(job["id"], "ImportJob", field=[])
     orphan = rejects_key(job_id)
     files.path(orphan).write_text("email\n")
@@ -264,11 +265,16 @@ def test_erasure_deletes_the_files_of_rejects_holding_the_address(
     assert before - left == erased_keys
     assert len(erased_keys) == 2
     for name in left - _keys(server, foreign):
-        assert b"erase.me@example.com" not in server.services.files.path(name).read_bytes().lower()
+        assert (
+            b"erase.me@example.com"
+            not in folder_of(server.services.files).path(name).read_bytes().lower()
+        )
 
 
 def _reject_files(server: LiveServer) -> set[str]:
-    return {n for n in os.listdir(server.services.files.uploads) if n.startswith("rejects-")}
+    return {
+        n for n in os.listdir(folder_of(server.services.files).uploads) if n.startswith("rejects-")
+    }
 
 
 def _keys(server: LiveServer, job: dict[str, Any]) -> set[str]:

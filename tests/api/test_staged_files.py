@@ -15,7 +15,7 @@ from typing import Any
 from api.global_ids import decode_id
 from api.retention import sweep_uploads
 from storage.db import read_transaction
-from storage.files import CHUNK
+from storage.files import CHUNK, folder_of
 from storage.sql import run
 from tests.client import GraphQLClient
 from tests.server import LiveServer
@@ -99,7 +99,7 @@ def job_upload(server: LiveServer, job_id: str) -> Path | None:
             return next(iter(rows))[0]  # type: ignore[no-any-return]
 
     key = server.run(read())
-    return server.services.files.path(key) if key else None
+    return folder_of(server.services.files).path(key) if key else None
 
 
 def test_stage_detects_columns_suggestions_and_samples(
@@ -177,7 +177,7 @@ def test_the_encoding_is_decided_over_the_whole_upload_across_its_chunks(
 def test_a_file_refused_whole_gives_the_imports_errors(
     server: LiveServer, client: GraphQLClient
 ) -> None:
-    uploads = server.services.files.uploads
+    uploads = folder_of(server.services.files).uploads
     kept = set(uploads.iterdir()) if uploads.exists() else set()
     for content in (b"", b"PK\x03\x04binary", b"\r\n  \r\n"):
         refused = stage(client, content)
@@ -221,7 +221,7 @@ def test_a_job_from_a_staged_file_leaves_its_upload(
     found = staged(client, GERMAN_FRENCH)
     key = upload_key(server, found["id"])
     assert key is not None
-    upload = server.services.files.path(key)
+    upload = folder_of(server.services.files).path(key)
     payload = import_staged(client, found["id"], groupName="once")
     job = client.wait_job(payload["job"]["id"])
     assert job["status"] == "SUCCEEDED"
@@ -283,7 +283,7 @@ def test_an_expired_staged_file_is_gone_then_swept(
     found = staged(client, GERMAN_FRENCH)
     key = upload_key(server, found["id"])
     assert key is not None
-    upload = server.services.files.path(key)
+    upload = folder_of(server.services.files).path(key)
     server.clock.advance(timedelta(hours=24, seconds=1))
     # Expired: gone at once for the API, before any sweep.
     assert client.execute(NODE, {"id": found["id"]})["node"] is None

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from storage.codec.errors import CsvFileError
 from storage.codec.sniff import Utf8Count, _within_latin1, count_utf8, sniff_file
-from storage.files import FileStore
+from storage.files import FolderStore
 from tests.storage.csv_files import SAMPLE, codes, read_all, write_bytes
 
 ZOE_ROWS = "".join(f"zoe{n}@example.com,Zoë\n" for n in range(5_000)).encode()
@@ -182,7 +182,7 @@ def test_a_character_across_the_read_chunks_of_a_big_file_is_one_character(
 
 async def test_save_gives_each_chunk_in_order_while_it_writes(tmp_path: Path) -> None:
     data = b"email\n" + "zoë@x.io\n".encode() * 300_000 + b"\xe9\n"
-    store = FileStore(tmp_path)
+    store = FolderStore(tmp_path)
     offset = 0
 
     async def read(size: int) -> bytes:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.auth import create_token
 from api.retention import ORPHAN_UPLOAD_SECONDS, sweep_uploads
 from storage.db import write_transaction
-from storage.files import FileStore
+from storage.files import FileStore, FolderStore, folder_of
 from storage.jobs import create_job
 from storage.sql import run, scalar
 
@@ -28,7 +28,7 @@ async def stage(files: FileStore, *, age: float) -> str:
 
     key = await files.save(read, max_bytes=1_000)
     written = time.time() - age
-    os.utime(files.path(key), (written, written))
+    os.utime(folder_of(files).path(key), (written, written))
     return key
 
 
@@ -44,7 +44,7 @@ async def job_for(engine: AsyncEngine, key: str, status: str) -> None:
 
 
 async def test_orphans_go_and_what_a_job_needs_stays(engine: AsyncEngine, tmp_path: Path) -> None:
-    files = FileStore(tmp_path)
+    files = FolderStore(tmp_path)
     old = ORPHAN_UPLOAD_SECONDS * 2
     stale_orphan = await stage(files, age=old)  # its request died before its job was stored
     fresh_orphan = await stage(files, age=1)  # may be a request storing its job right now
@@ -62,9 +62,9 @@ async def test_orphans_go_and_what_a_job_needs_stays(engine: AsyncEngine, tmp_pa
     assert removed == 3
     left = sorted(path.name for path in files.uploads.iterdir())
     assert left == sorted([fresh_orphan, queued, running])
-    assert not files.path(stale_orphan).exists()
+    assert not folder_of(files).path(stale_orphan).exists()
     assert await sweep_uploads(engine=engine, files=files) == 0
 
 
 async def test_no_upload_folder_is_nothing_to_sweep(engine: AsyncEngine, tmp_path: Path) -> None:
-    assert await sweep_uploads(engine=engine, files=FileStore(tmp_path / "new")) == 0
+    assert await sweep_uploads(engine=engine, files=FolderStore(tmp_path / "new")) == 0

@@ -1,0 +1,142 @@
+"""Imports end to end through the API with files in S3 (moto's server on loopback).
+
+The server is configured as a deployment is: `files_url=s3://bucket/prefix`, the endpoint
+setting, credentials and region from the AWS_* environment. Nothing of the file may stay in
+the data folder: the upload is an object, the codec's local copies are removed after use.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.clock import FrozenClock
+from storage.s3_files import S3FileStore
+from tests.client import GraphQLClient
+from tests.conftest import BACKENDS, database_url, new_client
+from tests.s3_server import CREDENTIALS, S3Server, running_s3_server
+from tests.server import LiveServer
+from tests.support.documents import IMPORT
+
+STAGE = (
+    "mutation S($input: StageFileInput!) { stageFile(input: $input) {"
+    " stagedFile { id sizeBytes rowEstimate } userErrors { field message code } } }"
+)
+PREVIEW = """mutation P($input: PreviewImportInput!) { previewImport(input: $input) {
+  preview { added updated unchanged rejected } userErrors { field code message } } }"""
+
+
+def people(count: int) -> bytes:
+    """A CSV of `count` valid recipients."""
+    lines = ["email,firstName"] + [f"person{i}@example.com,P{i}" for i in range(count)]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 server for this module."""
+    with running_s3_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def s3_live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server
+) -> Iterator[LiveServer]:
+    """A live server on each database whose file store is a bucket of the S3 server."""
+    folder = tmp_path_factory.mktemp(f"s3-{request.param}")
+    with pytest.MonkeyPatch.context() as environment:
+        for name, value in CREDENTIALS.items():
+            environment.setenv(name, value)
+        live = LiveServer(
+            database_url=database_url(request.param, folder),
+            data_dir=folder / "data",
+            clock=FrozenClock(),
+            files_url=f"s3://{s3_server.new_bucket()}/listkeeper-{secrets.token_hex(2)}",
+            s3_endpoint_url=s3_server.endpoint_url,
+        )
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def s3_client(s3_live: LiveServer) -> Iterator[GraphQLClient]:
+    """A client of a new account on the S3-backed server."""
+    made = new_client(s3_live)
+    yield made
+    made.close()
+
+
+def local_files(server: LiveServer) -> list[Path]:
+    """Every file the server left in its data folder, but the database and its secret."""
+    data = server.settings.data_dir
+    kept = {"listkeeper.db", "listkeeper.db-wal", "listkeeper.db-shm", "secret_key"}
+    return [path for path in data.rglob("*") if path.is_file() and path.name not in kept]
+
+
+def stored_keys(server: LiveServer) -> set[str]:
+    """The staged files' objects in the bucket."""
+    return set(server.run(server.services.files.upload_ages()))
+
+
+def test_the_server_stores_files_in_s3(s3_live: LiveServer) -> None:
+    assert isinstance(s3_live.services.files, S3FileStore)
+
+
+def test_an_uploaded_import_runs_from_the_bucket(
+    s3_live: LiveServer, s3_client: GraphQLClient
+) -> None:
+    job = s3_client.import_file(people(250), groupName="from-s3")
+
+    assert (job["status"], job["added"], job["rejected"]) == ("SUCCEEDED", 250, 0)
+    assert job["group"]["recipientCount"] == 250
+    emails = {r["email"] for r in s3_client.recipients(job["group"]["id"])}
+    assert emails == {f"person{i}@example.com" for i in range(250)}
+    assert local_files(s3_live) == []
+
+
+def test_a_staged_file_previews_and_imports_twice_from_the_bucket(
+    s3_live: LiveServer, s3_client: GraphQLClient
+) -> None:
+    content = people(40)
+    response = s3_client.upload(STAGE, {"input": {"file": None}}, content, filename="s3.csv")
+    payload: dict[str, Any] = response.json()["data"]["stageFile"]
+    assert payload["userErrors"] == []
+    staged = payload["stagedFile"]
+    assert (staged["sizeBytes"], staged["rowEstimate"]) == (len(content), 40)
+    before = stored_keys(s3_live)
+    assert before  # the staged file is an object of the bucket
+
+    previewed = s3_client.execute(
+        PREVIEW, {"input": {"stagedFileId": staged["id"], "groupName": "staged-s3"}}
+    )["previewImport"]
+    assert previewed["userErrors"] == []
+    assert previewed["preview"] == {"added": 40, "updated": 0, "unchanged": 0, "rejected": 0}
+
+    results = []
+    for name in ("staged-s3", "staged-s3-again"):
+        variables = {"input": {"stagedFileId": staged["id"], "groupName": name}}
+        started = s3_client.execute(IMPORT, variables)["importRecipients"]
+        assert started["userErrors"] == []
+        results.append(s3_client.wait_job(started["job"]["id"]))
+
+    assert [(job["status"], job["added"]) for job in results] == [("SUCCEEDED", 40)] * 2
+    assert local_files(s3_live) == []
+
+
+def test_a_file_over_the_cap_is_refused_and_not_kept(s3_live: LiveServer) -> None:
+    client = new_client(s3_live)
+    try:
+        before = stored_keys(s3_live)
+        too_big = b"email\r\n" + b"x" * (s3_live.settings.max_upload_bytes + 1)
+        response = client.upload(STAGE, {"input": {"file": None}}, too_big)
+        errors = response.json()["data"]["stageFile"]["userErrors"]
+        assert [error["code"] for error in errors] == ["FILE_TOO_LARGE"]
+        assert stored_keys(s3_live) == before
+    finally:
+        client.close()

@@ -1,0 +1,182 @@
+"""The file-store contract, run against both stores: the local folder and S3 (moto's server).
+
+The S3 store talks HTTP to a real S3 API on loopback (tests/s3_server.py), so multipart
+uploads, server-side copies, listings and streamed reads are the protocol's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from obstore.store import S3Store
+
+from storage.files import CHUNK, FileStore, FolderStore, TooLarge, file_store_for
+from storage.s3_files import PART_BYTES, S3FileStore
+from tests.s3_server import CREDENTIALS, S3Server, running_s3_server
+
+
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 server for this module."""
+    with running_s3_server() as server:
+        yield server
+
+
+def s3_store(server: S3Server, data_dir: Path) -> S3FileStore:
+    """An S3 file store on a new bucket, under a prefix (as `s3://bucket/prefix` gives)."""
+    store = S3Store(
+        server.new_bucket(),
+        prefix="listkeeper/files",
+        endpoint=server.endpoint_url,
+        access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        region=CREDENTIALS["AWS_REGION"],
+        client_options={"allow_http": True},
+    )
+    return S3FileStore(store, temp_dir=data_dir / "tmp")
+
+
+@pytest.fixture(params=["folder", "s3"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> FileStore:
+    """Each implementation, empty."""
+    if request.param == "folder":
+        return FolderStore(tmp_path)
+    server: S3Server = request.getfixturevalue("s3_server")
+    return s3_store(server, tmp_path)
+
+
+def reader(content: bytes) -> Callable[[int], Awaitable[bytes]]:
+    """`read(n)` over `content`, as an upload's body is read."""
+    source = io.BytesIO(content)
+
+    async def read(n: int) -> bytes:
+        return source.read(n)
+
+    return read
+
+
+def pattern(size: int) -> bytes:
+    """`size` bytes that differ from chunk to chunk (a misplaced chunk changes the digest)."""
+    block = bytes(range(251)) * 4177  # 251 is prime: no chunk boundary lines up with it
+    return (block * (size // len(block) + 1))[:size]
+
+
+async def read_all(chunks: AsyncIterator[bytes]) -> bytes:
+    return b"".join([chunk async for chunk in chunks])
+
+
+async def test_saved_bytes_read_back_whole_in_order(store: FileStore) -> None:
+    content = pattern(3 * CHUNK + 17)
+    seen: list[bytes] = []
+
+    key = await store.save(reader(content), max_bytes=len(content), on_chunk=seen.append)
+
+    assert b"".join(seen) == content
+    assert await store.size(key) == len(content)
+    assert await read_all(store.open(key)) == content
+
+
+async def test_a_multipart_upload_streams_through(store: FileStore) -> None:
+    content = pattern(2 * PART_BYTES + 3 * CHUNK + 5)  # three parts on S3, the last short
+
+    key = await store.save(reader(content), max_bytes=len(content))
+
+    digest = hashlib.sha256()
+    async for chunk in store.open(key):
+        assert len(chunk) <= 2 * CHUNK  # streamed, never the whole object at once
+        digest.update(chunk)
+    assert digest.digest() == hashlib.sha256(content).digest()
+
+
+async def test_past_the_cap_is_too_large_and_leaves_nothing(store: FileStore) -> None:
+    content = pattern(2 * CHUNK + 1)
+
+    with pytest.raises(TooLarge):
+        await store.save(reader(content), max_bytes=2 * CHUNK)
+
+    assert await store.upload_ages() == {}
+
+
+async def test_empty_file_is_kept(store: FileStore) -> None:
+    key = await store.save(reader(b""), max_bytes=10)
+
+    assert await store.size(key) == 0
+    assert await read_all(store.open(key)) == b""
+
+
+async def test_a_link_outlives_its_source(store: FileStore) -> None:
+    content = pattern(CHUNK + 3)
+    key = await store.save(reader(content), max_bytes=len(content))
+
+    linked = await store.link(key)
+    await store.delete(key)
+
+    assert linked != key
+    assert await read_all(store.open(linked)) == content
+    assert set(await store.upload_ages()) == {linked}
+
+
+async def test_ages_list_each_staged_file(store: FileStore) -> None:
+    keys = {await store.save(reader(b"a,b\n"), max_bytes=10) for _ in range(3)}
+
+    ages = await store.upload_ages()
+
+    assert set(ages) == keys
+    assert all(isinstance(age, float) for age in ages.values())
+
+
+async def test_a_deleted_key_is_gone_everywhere(store: FileStore) -> None:
+    key = await store.save(reader(b"x"), max_bytes=10)
+    await store.delete(key)
+    await store.delete(key)  # deleting what is gone is no error
+
+    with pytest.raises(FileNotFoundError):
+        await read_all(store.open(key))
+    with pytest.raises(FileNotFoundError):
+        await store.size(key)
+    with pytest.raises(FileNotFoundError):
+        await store.link(key)
+    with pytest.raises(FileNotFoundError):
+        async with store.local_copy(key):
+            pass
+    assert await store.upload_ages() == {}
+
+
+async def test_local_copy_holds_the_bytes(store: FileStore, tmp_path: Path) -> None:
+    content = pattern(CHUNK * 2 + 9)
+    key = await store.save(reader(content), max_bytes=len(content))
+
+    async with store.local_copy(key) as path:
+        assert path.read_bytes() == content
+        assert path.is_relative_to(tmp_path)  # in the data folder, not the system's /tmp
+
+    # The folder store lends its own file; a download is removed after the block.
+    assert path.exists() == isinstance(store, FolderStore)
+    assert await read_all(store.open(key)) == content
+
+
+@pytest.mark.parametrize("key", ["../secret", "a/b", ".hidden", ""])
+async def test_a_key_never_names_another_place(store: FileStore, key: str) -> None:
+    with pytest.raises(ValueError, match="bad file key"):
+        await store.size(key)
+
+
+async def test_the_url_picks_the_store(
+    tmp_path: Path, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)  # credentials and region from the environment
+    url = f"s3://{s3_server.new_bucket()}/some/prefix"
+
+    chosen = file_store_for(url, tmp_path, s3_endpoint_url=s3_server.endpoint_url)
+
+    assert isinstance(chosen, S3FileStore)
+    key = await chosen.save(reader(b"a,b\n"), max_bytes=10)
+    assert await read_all(chosen.open(key)) == b"a,b\n"
+    assert isinstance(file_store_for(None, tmp_path), FolderStore)
+    with pytest.raises(ValueError, match="s3://"):
+        file_store_for("gs://elsewhere", tmp_path)
