@@ -7,7 +7,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt, SecretStr, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    PositiveInt,
+    SecretStr,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
@@ -16,7 +24,10 @@ SECRET_FILE = "secret_key"
 class Settings(BaseSettings):
     """listkeeper's configuration, read from `LISTKEEPER_*` variables."""
 
-    model_config = SettingsConfigDict(env_prefix="LISTKEEPER_", env_file=".env", extra="ignore")
+    # populate_by_name: a field with aliases (s3_endpoint_url) is still set by its name in code.
+    model_config = SettingsConfigDict(
+        env_prefix="LISTKEEPER_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     env: Literal["development", "production", "test"] = "development"
     data_dir: Path = Path("./data")
@@ -26,8 +37,12 @@ class Settings(BaseSettings):
     # S3-compatible store shared by instances on several hosts; unset: `<data_dir>/uploads`.
     # Region and credentials come from the usual AWS_* variables (storage/s3_files.py).
     files_url: str | None = None
-    # The S3 endpoint (MinIO, moto, a provider's); else AWS_ENDPOINT_URL or AWS itself.
-    s3_endpoint_url: str | None = None
+    # The S3 endpoint (MinIO, moto, a provider's), else AWS_ENDPOINT_URL, else AWS itself; read
+    # here so that an http:// endpoint from either is allowed (obstore refuses plain HTTP else).
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LISTKEEPER_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL"),
+    )
     max_upload_mb: int = 100
     download_url_ttl_seconds: int = 15 * 60
     retention_interval_seconds: float = 3600.0

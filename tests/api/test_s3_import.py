@@ -7,6 +7,7 @@ the data folder: the upload is an object, the codec's local copies are removed a
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import Any
 import pytest
 
 from api.clock import FrozenClock
+from api.services import build_services
+from api.settings import Settings
 from storage.s3_files import S3FileStore
 from tests.client import GraphQLClient
 from tests.conftest import BACKENDS, database_url, new_client
@@ -140,3 +143,25 @@ def test_a_file_over_the_cap_is_refused_and_not_kept(s3_live: LiveServer) -> Non
         assert stored_keys(s3_live) == before
     finally:
         client.close()
+
+
+async def test_the_endpoint_may_come_from_aws_endpoint_url(
+    s3_server: S3Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_server.endpoint_url)  # plain http, loopback
+    monkeypatch.setenv("LISTKEEPER_FILES_URL", f"s3://{s3_server.new_bucket()}/p")
+    monkeypatch.delenv("LISTKEEPER_S3_ENDPOINT_URL", raising=False)
+    settings = Settings(data_dir=tmp_path)
+
+    files = build_services(settings).files
+
+    assert isinstance(files, S3FileStore)
+    source = io.BytesIO(b"email\n")
+
+    async def read(n: int) -> bytes:
+        return source.read(n)
+
+    key = await files.save(read, max_bytes=100)
+    assert await files.size(key) == len(b"email\n")
