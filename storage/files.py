@@ -1,4 +1,5 @@
-"""The file store: where staged uploads (and the files made from them) live, by key.
+"""The file store: where every file lives, by key: staged uploads, files of rejected rows
+(api/rejects.py) and materialised backup exports (storage/export_cache.py).
 
 `FileStore` is what callers see; `FolderStore` (a local folder, written with aiofiles) is the
 embedded default, `storage.s3_files.S3FileStore` an S3-compatible bucket for instances on
@@ -45,9 +46,12 @@ async def _write(
 class FileStore(Protocol):
     """Files by key: saved from a stream, read as a stream, linked, listed by age, deleted.
 
-    A key is a plain name (no `/`) that `save` or `link` made. Reading a key that is gone
-    raises FileNotFoundError in every implementation.
+    A key is a plain name (no `/`) that `save` or `link` made, or one `put_file` was given.
+    Reading a key that is gone raises FileNotFoundError in every implementation. `temp_dir`
+    is a local folder (in the data folder) for files being written before `put_file`.
     """
+
+    temp_dir: Path
 
     async def save(
         self,
@@ -69,6 +73,15 @@ class FileStore(Protocol):
 
     async def link(self, key: str) -> str:
         """A new key for the bytes of `key`: deleting either key leaves the other's file."""
+        ...
+
+    async def put_file(self, key: str, local: Path) -> None:
+        """Store the finished local file `local` as `key` (replacing one there); `local` is
+        moved or uploaded, and gone afterwards."""
+        ...
+
+    async def keys(self, prefix: str) -> dict[str, float]:
+        """Every key starting with `prefix`, with seconds since it was written (store times)."""
         ...
 
     async def upload_ages(self) -> dict[str, float]:
@@ -108,6 +121,8 @@ class FolderStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.uploads = root / "uploads"
+        # Beside `uploads`, on the same file system: `put_file` is a rename.
+        self.temp_dir = root / "tmp"
 
     def path(self, key: str) -> Path:
         """Where the file of `key` lives."""
@@ -161,17 +176,28 @@ class FolderStore:
         await asyncio.to_thread(os.utime, target)
         return new
 
-    async def upload_ages(self) -> dict[str, float]:
-        """Seconds since each staged file was last written to (file times, not the clock)."""
+    async def put_file(self, key: str, local: Path) -> None:
+        """Move `local` to `key`'s place: a rename, so readers see the whole file or none."""
+        target = self.path(key)
+        await aiofiles.os.makedirs(self.uploads, exist_ok=True)
+        await asyncio.to_thread(shutil.move, local, target)
+
+    async def keys(self, prefix: str) -> dict[str, float]:
+        """Every key starting with `prefix`, with seconds since it was written (file times)."""
         if not await aiofiles.os.path.isdir(self.uploads):
             return {}
         now = time.time()
         ages = {}
         for entry in await aiofiles.os.scandir(self.uploads):
             with contextlib.suppress(FileNotFoundError):
-                if entry.name.endswith(".upload"):
+                if entry.name.startswith(prefix):
                     ages[entry.name] = now - entry.stat().st_mtime
         return ages
+
+    async def upload_ages(self) -> dict[str, float]:
+        """Seconds since each staged file was last written to (file times, not the clock)."""
+        found = await self.keys("")
+        return {key: age for key, age in found.items() if key.endswith(".upload")}
 
     async def delete(self, key: str) -> None:
         """Remove the file of `key` if it is there."""
@@ -198,12 +224,10 @@ class FolderStore:
 
 
 def folder_of(files: FileStore) -> FolderStore:
-    """The local folder behind `files`, for what does not go through the interface yet.
+    """The local folder behind `files`, for tests and benchmarks that look at its files.
 
-    Files of rejected rows (api/rejects.py) and the export cache (storage/export_cache.py) are
-    still written as local files; with an S3 store they raise here rather than write to a
-    folder other instances cannot see.
+    No production code uses it: every file kind goes through `FileStore`.
     """
     if not isinstance(files, FolderStore):
-        raise NotImplementedError("this file kind is not stored in an S3 file store yet")
+        raise NotImplementedError("not a folder store")
     return files

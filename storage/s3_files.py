@@ -126,16 +126,34 @@ class S3FileStore:
             raise FileNotFoundError(key) from error
         return new
 
-    async def upload_ages(self) -> dict[str, float]:
-        """Seconds since each staged object was written (the store's times)."""
+    async def put_file(self, key: str, local: Path) -> None:
+        """Upload `local` as `key` (a PUT, multipart when large: it appears whole), then
+        remove `local`."""
+        await obstore.put_async(
+            self.store,
+            self._object(key),
+            local,
+            chunk_size=PART_BYTES,
+            max_concurrency=PARTS_AT_ONCE,
+        )
+        with contextlib.suppress(FileNotFoundError):
+            await aiofiles.os.remove(local)
+
+    async def keys(self, prefix: str) -> dict[str, float]:
+        """Every key starting with `prefix`, with seconds since it was written (the store's)."""
         now = time.time()
         ages = {}
         async for batch in obstore.list(self.store, UPLOADS, chunk_size=1000):
             for meta in batch:
                 name = meta["path"].rsplit("/", 1)[-1]
-                if name.endswith(".upload"):
+                if name.startswith(prefix):
                     ages[name] = now - meta["last_modified"].timestamp()
         return ages
+
+    async def upload_ages(self) -> dict[str, float]:
+        """Seconds since each staged object was written (the store's times)."""
+        found = await self.keys("")
+        return {key: age for key, age in found.items() if key.endswith(".upload")}
 
     async def delete(self, key: str) -> None:
         """Remove the object of `key` if it is there."""

@@ -159,6 +159,39 @@ async def test_local_copy_holds_the_bytes(store: FileStore, tmp_path: Path) -> N
     assert await read_all(store.open(key)) == content
 
 
+async def test_a_put_file_is_stored_whole_and_moved(store: FileStore) -> None:
+    content = pattern(CHUNK * 2 + 5)
+    store.temp_dir.mkdir(parents=True, exist_ok=True)
+    local = store.temp_dir / "written.tmp"
+    local.write_bytes(content)
+
+    await store.put_file("rejects-7-abc.csv", local)
+
+    assert not local.exists()  # moved or uploaded, not left behind
+    assert await store.size("rejects-7-abc.csv") == len(content)
+    assert await read_all(store.open("rejects-7-abc.csv")) == content
+    local.write_bytes(b"again")
+    await store.put_file("rejects-7-abc.csv", local)  # replaces the one there
+    assert await read_all(store.open("rejects-7-abc.csv")) == b"again"
+    assert await store.upload_ages() == {}  # not a staged upload
+
+
+async def test_keys_list_by_prefix_with_ages(store: FileStore) -> None:
+    store.temp_dir.mkdir(parents=True, exist_ok=True)
+    for key in ("export-1-a.csv.gz", "export-12-b.csv.gz", "rejects-1-c.csv"):
+        (store.temp_dir / "t").write_bytes(key.encode())
+        await store.put_file(key, store.temp_dir / "t")
+    staged = await store.save(reader(b"x"), max_bytes=10)
+
+    assert set(await store.keys("export-1-")) == {"export-1-a.csv.gz"}
+    assert set(await store.keys("export-")) == {"export-1-a.csv.gz", "export-12-b.csv.gz"}
+    every = await store.keys("")
+    assert set(every) == {"export-1-a.csv.gz", "export-12-b.csv.gz", "rejects-1-c.csv", staged}
+    assert all(0 <= age < 3600 for age in every.values())
+    await store.delete("rejects-1-c.csv")
+    assert await store.keys("rejects-") == {}
+
+
 @pytest.mark.parametrize("key", ["../secret", "a/b", ".hidden", ""])
 async def test_a_key_never_names_another_place(store: FileStore, key: str) -> None:
     with pytest.raises(ValueError, match="bad file key"):
