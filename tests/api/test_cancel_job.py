@@ -25,15 +25,15 @@ from websockets.typing import Subprotocol
 from api.clock import FrozenClock
 from api.global_ids import decode_id, encode_id
 from storage.cancel_requests import cancel_requests
-from storage.db import read_transaction, write_transaction
+from storage.db import write_transaction
 from storage.files import folder_of
-from storage.job_locks import job_locks
-from storage.jobs import JobCancelled, create_job, finish
+from storage.jobs import JobCancelled, finish
 from storage.sql import run
 from tests.client import GraphQLClient
 from tests.server import LiveServer
 from tests.support.backups import backups, two_imports
 from tests.support.documents import JOB_FIELDS
+from tests.support.held_jobs import held_restore, sql
 
 CANCEL = (
     "mutation C($input: CancelJobInput!) { cancelJob(input: $input) {"
@@ -68,16 +68,6 @@ def wait_ended(client: GraphQLClient, job_id: str, timeout: float = 120) -> str:
         time.sleep(0.05)
 
 
-def sql(server: LiveServer, query: str, **params: Any) -> list[tuple[Any, ...]]:
-    """Rows of a read query, run on the server's engine."""
-
-    async def read() -> list[tuple[Any, ...]]:
-        async with read_transaction(server.services.engine) as conn:
-            return [tuple(row) for row in await run(conn, query, **params)]
-
-    return server.run(read())
-
-
 def write(server: LiveServer, query: str, **params: Any) -> None:
     """One write statement in its own transaction."""
 
@@ -100,40 +90,6 @@ def counts(server: LiveServer, group_id: int) -> dict[str, int]:
         server, "SELECT recipient_count, seq FROM recipient_group WHERE id = :g", g=group_id
     )[0]
     return found
-
-
-@contextmanager
-def held_restore(server: LiveServer, group: str, backup: str) -> Iterator[str]:
-    """A restore of `backup` into `group`, kept QUEUED while the block runs; its global id.
-
-    Its lock is taken before its row is committed, so the server's worker never sees it free;
-    released at the end as the lock of an ended job (the test has ended it).
-    """
-    group_id = decode_id(group, "Group", field=["id"])
-    account_id = sql(server, "SELECT account_id FROM recipient_group WHERE id = :g", g=group_id)[0][
-        0
-    ]
-
-    async def queue_held() -> tuple[int, Any]:
-        async with write_transaction(server.services.engine) as conn:
-            job_id = await create_job(
-                conn,
-                now=server.clock.now(),
-                account_id=account_id,
-                kind="RESTORE",
-                mode="REFRESH_AND_ADD",
-                group_id=group_id,
-                source_backup_id=decode_id(backup, "Backup", field=["id"]),
-            )
-            lock = await job_locks(server.services.engine).try_lock(job_id)
-        assert lock is not None
-        return job_id, lock
-
-    job_id, lock = server.run(queue_held())
-    try:
-        yield encode_id("ImportJob", job_id)
-    finally:
-        server.run(lock.release(ended=True))
 
 
 def big_file(rows: int = BIG_ROWS) -> bytes:

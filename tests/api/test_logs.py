@@ -112,7 +112,11 @@ def test_import_logs_carry_ids_and_no_address_or_token(
         job = client.import_file(SECRET_CSV, groupName="G")
         assert job["status"] == "SUCCEEDED", job
         job_id = node_id(job["id"])
-        job_line = wait_for_record(caplog, lambda r: getattr(r, "job_id", None) == job_id)
+        # The worker logs the claim first (with how it was woken), then the outcome.
+        job_line = wait_for_record(
+            caplog,
+            lambda r: getattr(r, "job_id", None) == job_id and r.getMessage() != "job claimed",
+        )
     access = access_record(caplog, path="/graphql", status=200)
     assert access.method == "POST"  # type: ignore[attr-defined]
     assert re.fullmatch(r"[0-9a-f]{32}", access.request_id)  # type: ignore[attr-defined]

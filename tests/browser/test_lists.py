@@ -465,7 +465,7 @@ def test_a_queued_job_is_cancelled_from_the_history(
 ) -> None:
     from playwright.sync_api import expect
 
-    from tests.api.test_cancel_job import held_restore
+    from tests.support.held_jobs import held_restore
 
     server = signed_in.server
     server.clock.advance(MINUTE)
