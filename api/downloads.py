@@ -9,11 +9,8 @@ Each kind of link has its own salt: a backup's token never opens a job's file, n
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import BinaryIO
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
@@ -21,7 +18,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from api.export_cache import backup_export_response
 from storage.db import read_transaction
-from storage.files import folder_of
+from storage.files import opened
 from storage.jobs import JobRow, job_by_id
 from storage.reads import GroupRow, groups_by_id
 from storage.store.backup_reads import BackupRow, backup_by_id
@@ -32,7 +29,6 @@ DOWNLOAD_PATH = "/downloads/backups/"
 # A job's file of rejects (api/rejects.py signs its links).
 REJECTS_SALT = "listkeeper.rejects-download"
 REJECTS_PATH = "/downloads/rejects/"
-STREAM_CHUNK = 256 * 1024
 
 
 def download_token(
@@ -196,13 +192,11 @@ async def download_rejects(request: Request) -> Response:
         return gone
     try:
         # Opened now: a file deleted while it streams is still read to its end.
-        stream = await asyncio.to_thread(
-            open, folder_of(services.files).path(job.rejects_key), "rb"
-        )
+        body = await opened(services.files, job.rejects_key)
     except FileNotFoundError:
         return gone
     return StreamingResponse(
-        _chunks_of(stream),
+        body,
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{rejects_filename(job)}"',
@@ -210,15 +204,6 @@ async def download_rejects(request: Request) -> Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
-
-
-async def _chunks_of(stream: BinaryIO) -> AsyncIterator[bytes]:
-    """The file's bytes in chunks, read in a thread; the file is closed at the end."""
-    try:
-        while chunk := await asyncio.to_thread(stream.read, STREAM_CHUNK):
-            yield chunk
-    finally:
-        stream.close()
 
 
 # A group's live export (Group.exportUrl): the group as it is when the link is opened.

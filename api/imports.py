@@ -273,7 +273,7 @@ async def run_import(
         except BaseException:
             # Failed, cancelled or taken over: no job names the file, it goes now.
             if staged.rejects is not None:
-                staged.rejects.discard()  # a close and an unlink: no thread, even when cancelled
+                staged.rejects.discard()  # a close and a local unlink: no thread, even when cancelled
             raise
         finally:
             await _drop_stage_quietly(conn)
@@ -324,10 +324,10 @@ async def _stage_rejects(conn: AsyncConnection, result: StageResult, chunk: code
 
 
 async def _finish_rejects(staged: StageResult) -> str | None:
-    """Close the file of rejects; its key, None when nothing was rejected."""
+    """Close and store the file of rejects; its key, None when nothing was rejected."""
     if staged.rejects is None:
         return None
-    return await asyncio.to_thread(staged.rejects.close)
+    return await staged.rejects.finish()
 
 
 def _estimate(chunk: codec.Chunk, size: int, records: int) -> int | None:

@@ -16,9 +16,12 @@ Data cells are written as read, so the fixed file re-imports as the original wou
 import ignores the four error columns (`storage.codec.reader.is_rejects_header`). The error
 cells are neutralised for spreadsheets: no import reads them.
 
-The file lives in the file store as `rejects-<job id>-<random>.csv`, named by `job.rejects_key`
-once the job has finished (the same transaction); a file its job does not name (the job
-failed, was cancelled, or its worker died) is deleted by `sweep_orphan_rejects`.
+The file is written to a local temp file (the store's `temp_dir`) while the job parses, then
+stored whole (`FileStore.put_file`: a rename in the folder store, an upload to S3) as
+`rejects-<job id>-<random>.csv`, named by `job.rejects_key` once the job has finished (the
+same transaction); a file its job does not name (the job failed, was cancelled, or its worker
+died) is deleted by `sweep_orphan_rejects`, a temp file left by a process that died by
+`sweep_old_reject_temps`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import csv
 import os
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,7 +49,7 @@ from storage.codec.export import export_text
 from storage.codec.reader import REJECT_COLUMNS, OpenedFile
 from storage.codec.sniff import SURROGATE
 from storage.db import read_transaction, write_transaction
-from storage.files import FileStore, folder_of
+from storage.files import FileStore
 from storage.jobs import (
     ACTIVE_STATUSES,
     expired_rejects,
@@ -58,6 +62,8 @@ from storage.jobs import (
 _KEY = re.compile(r"rejects-(\d+)-[0-9a-f]{24}\.csv")
 # Expired files of rejects forgotten per transaction.
 EXPIRED_BATCH = 1000
+TEMP_SUFFIX = ".tmp"
+TEMP_SECONDS = 3600.0  # a temp file untouched this long was left by a process that died
 
 
 def rejects_key(job_id: int) -> str:
@@ -72,7 +78,8 @@ def job_of_key(key: str) -> int | None:
 
 
 class RejectsWriter:
-    """Writes the rejected rows of a job's chunks to a new file; `write` runs in a thread.
+    """Writes the rejected rows of a job's chunks to a local temp file; `write` runs in a
+    thread, `finish` stores the file.
 
     The file is created with the first rejected row: a job that rejects nothing has none.
     """
@@ -101,25 +108,35 @@ class RejectsWriter:
         lines = [self._line(row, cells, errors.get(row, [])) for row, cells in chunk.rejected]
         out.write(export_text(lines))
 
-    def close(self) -> str | None:
-        """Finish the file; its key, or None when nothing was rejected."""
-        if self._out is not None:
-            self._out.close()
-            self._out = None
+    async def finish(self) -> str | None:
+        """Close the file and store it; its key, or None when nothing was rejected."""
+        await asyncio.to_thread(self._close)
+        if self.key is None:
+            return None
+        await self.files.put_file(self.key, self._temp_path(self.key))
         return self.key
 
     def discard(self) -> None:
-        """Close and delete the file (the job did not finish)."""
-        self.close()
+        """Close and delete the temp file (the job did not finish). A file already stored is
+        named by no job: `sweep_orphan_rejects` deletes it."""
+        self._close()
         if self.key is not None:
             with contextlib.suppress(FileNotFoundError):
-                os.remove(folder_of(self.files).path(self.key))
+                os.remove(self._temp_path(self.key))
             self.key = None
 
+    def _close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def _temp_path(self, key: str) -> Path:
+        return self.files.temp_dir / (key + TEMP_SUFFIX)
+
     def _open(self) -> TextIOWrapper:
-        folder_of(self.files).uploads.mkdir(parents=True, exist_ok=True)
+        self.files.temp_dir.mkdir(parents=True, exist_ok=True)
         self.key = rejects_key(self._job_id)
-        out = open(folder_of(self.files).path(self.key), "w", encoding="utf-8", newline="")  # noqa: SIM115
+        out = open(self._temp_path(self.key), "w", encoding="utf-8", newline="")  # noqa: SIM115
         out.write(export_text([self._header]))
         self._out = out
         return out
@@ -155,17 +172,12 @@ def _text(cell: str) -> str:
     return cell
 
 
-async def rejects_file_path(
-    *, engine: AsyncEngine, files: FileStore, account_id: int, job_id: int
-) -> Path | None:
-    """The local path of the job's file of rejects; None if the account has no such job or
-    the job kept none (nothing rejected, not finished, or deleted since)."""
+async def kept_rejects_key(*, engine: AsyncEngine, account_id: int, job_id: int) -> str | None:
+    """The file store key of the job's file of rejects; None if the account has no such job
+    or the job kept none (nothing rejected, not finished, or deleted since)."""
     async with read_transaction(engine) as conn:
         job = await job_by_id(conn, job_id=job_id, account_id=account_id)
-    if job is None or job.rejects_key is None:
-        return None
-    path = folder_of(files).path(job.rejects_key)
-    return path if await asyncio.to_thread(path.is_file) else None
+    return None if job is None else job.rejects_key
 
 
 # The signed link ----------------------------------------------------------------------------
@@ -212,8 +224,14 @@ async def sweep_orphan_rejects(*, engine: AsyncEngine, files: FileStore) -> int:
     """Delete the files of rejects their job does not name once it has ended; how many.
 
     A running job's file is kept: its job names it when it finishes, in the same transaction.
+    Temp files of rejects a dead process left go too (not counted).
     """
-    keys = await asyncio.to_thread(_reject_keys, files)
+    await asyncio.to_thread(sweep_old_reject_temps, files)
+    keys = {
+        key: job_id
+        for key in await files.keys("rejects-")
+        if (job_id := job_of_key(key)) is not None
+    }
     if not keys:
         return 0
     async with read_transaction(engine) as conn:
@@ -228,17 +246,20 @@ async def sweep_orphan_rejects(*, engine: AsyncEngine, files: FileStore) -> int:
     return len(orphans)
 
 
-def _reject_keys(files: FileStore) -> dict[str, int]:
-    """Every file of rejects in the store: key -> job id."""
-    if not folder_of(files).uploads.is_dir():
-        return {}
-    found = {}
-    with os.scandir(folder_of(files).uploads) as entries:
-        for entry in entries:
-            job_id = job_of_key(entry.name)
-            if job_id is not None:
-                found[entry.name] = job_id
-    return found
+def sweep_old_reject_temps(files: FileStore, older_than: float = TEMP_SECONDS) -> int:
+    """Delete temp files of rejects untouched for `older_than` seconds (left by a process that
+    died while its job ran); how many. Blocking: call it in a thread."""
+    if not files.temp_dir.is_dir():
+        return 0
+    now, removed = time.time(), 0
+    for entry in os.scandir(files.temp_dir):
+        if not entry.name.endswith(TEMP_SUFFIX) or job_of_key(entry.name[:-4]) is None:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if now - entry.stat().st_mtime > older_than:
+                os.remove(entry.path)
+                removed += 1
+    return removed
 
 
 async def forget_rejects_holding(
@@ -252,10 +273,19 @@ async def forget_rejects_holding(
     """
     holding = []
     for job_id, key in await rejects_of_account(conn, account_id=account_id):
-        if await asyncio.to_thread(holds_address, folder_of(files).path(key), address):
+        if await _file_holds(files, key, address):
             holding.append((job_id, key))
     await forget_rejects(conn, job_ids=[job_id for job_id, _ in holding])
     return [key for _, key in holding]
+
+
+async def _file_holds(files: FileStore, key: str, address: str) -> bool:
+    """Whether the stored file `key` holds `address` (a file gone since holds nothing)."""
+    try:
+        async with files.local_copy(key) as path:
+            return await asyncio.to_thread(holds_address, path, address)
+    except FileNotFoundError:
+        return False
 
 
 def holds_address(path: Path, address: str) -> bool:

@@ -97,6 +97,22 @@ class FileStore(Protocol):
         ...
 
 
+async def opened(files: FileStore, key: str) -> AsyncIterator[bytes]:
+    """The stored file's chunks, its first one read now: FileNotFoundError here when `key` is
+    gone, and a file deleted after this (the folder store's open file, S3's running GET) is
+    still read to its end."""
+    chunks = aiter(files.open(key))
+    first = await anext(chunks, b"")
+
+    async def body() -> AsyncIterator[bytes]:
+        if first:
+            yield first
+        async for chunk in chunks:
+            yield chunk
+
+    return body()
+
+
 def new_key() -> str:
     """A fresh key for a staged file (the `.upload` suffix is what the orphan sweep lists)."""
     return secrets.token_hex(16) + ".upload"

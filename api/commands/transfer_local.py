@@ -33,7 +33,7 @@ from api.commands.database import local_services
 from api.errors import NotFound, UserFacingError
 from api.global_ids import decode_id, encode_id
 from api.imports import UploadSource, start_import
-from api.rejects import rejects_file_path
+from api.rejects import kept_rejects_key
 from api.runtime import job_worker
 from api.services import Services
 from api.settings import Settings
@@ -90,13 +90,15 @@ async def _write_rejects(
     """Copy the job's file of rejected rows to --rejects FILE; the name written, if any."""
     if destination is None or job.status != "SUCCEEDED" or not job.rejected:
         return None
-    path = await rejects_file_path(
-        engine=services.engine, files=services.files, account_id=job.account_id, job_id=job.id
-    )
-    if path is None:
+    key = await kept_rejects_key(engine=services.engine, account_id=job.account_id, job_id=job.id)
+    if key is None:
         raise CliError(f"job {job.id} kept no file of its rejected rows")
-    with rejects_sink(out, destination, job.rejected) as sink:
-        await asyncio.to_thread(copy_into, path, sink)
+    try:
+        async with services.files.local_copy(key) as path:
+            with rejects_sink(out, destination, job.rejected) as sink:
+                await asyncio.to_thread(copy_into, path, sink)
+    except FileNotFoundError:
+        raise CliError(f"job {job.id} kept no file of its rejected rows") from None
     return sink.name
 
 
