@@ -170,3 +170,27 @@ def zip_bytes(members: dict[str, str]) -> bytes:
 def test_binary_files_are_unsupported(tmp_path: Path, data: bytes) -> None:
     error = refused(write_bytes(tmp_path, data))
     assert (error.code, error.field) == ("UNSUPPORTED_FILE", "file")
+
+
+def test_the_stdlib_sniffer_reads_a_bounded_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # csv.Sniffer's quote regexes are quadratic: a hostile upload of quotes and line ends
+    # must not reach it whole (8 KB of them cost it seconds, 64 KB hours).
+    import csv
+
+    from storage.codec.sniff import sniff_file
+
+    seen: list[int] = []
+    real = csv.Sniffer.sniff
+
+    def measured(
+        self: csv.Sniffer, sample: str, delimiters: str | None = None
+    ) -> type[csv.Dialect]:
+        seen.append(len(sample))
+        return real(self, sample, delimiters)
+
+    monkeypatch.setattr(csv.Sniffer, "sniff", measured)
+    path = write_bytes(tmp_path, b"email;name\n" + b'\n"' * 40_000)
+    sniff_file(path)
+    assert seen and max(seen) <= 4 * 1024, seen
