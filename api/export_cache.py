@@ -1,9 +1,9 @@
 """A backup's download, from its materialised export when there is one.
 
 The first download streams the export from the database (at the floor of its query) and, in a
-thread beside it, writes the same bytes gzip-compressed to the file store
-(`storage.export_cache`), renamed into place only once the last row is written: a download
-cut short leaves no file. Later downloads stream that file:
+thread beside it, writes the same bytes gzip-compressed to a local temp file, stored in the
+file store (`storage.export_cache`; a folder or S3) only once the last row is written: a
+download cut short leaves no file. Later downloads stream that file from the store:
 
 - `ETag`: strong, the SHA-256 of the CSV (`"<sha>"` for the CSV as is, `"<sha>-gzip"` for the
   gzip bytes, two representations); `If-None-Match` naming it gives 304.
@@ -23,9 +23,8 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
@@ -33,14 +32,13 @@ from starlette.responses import Response, StreamingResponse
 
 from storage.db import read_transaction
 from storage.export_cache import (
-    READ_CHUNK,
     CachedExport,
     ExportCache,
     ExportWriter,
     backup_counts,
-    read_csv_range,
+    csv_range,
 )
-from storage.files import FileStore, folder_of
+from storage.files import FileStore, opened
 from storage.store.backup_reads import BackupRow
 from storage.store.exports import export_backup_csv
 
@@ -66,16 +64,13 @@ async def backup_export_response(
     headers: dict[str, str],
 ) -> Response:
     """The backup's CSV: from its materialised file, or from the database while writing one."""
-    cache = ExportCache(folder_of(files).root)
-    cached = await asyncio.to_thread(cache.find, backup.id, rows=backup.recipient_count)
+    cache = ExportCache(files)
+    cached = await cache.find(backup.id, rows=backup.recipient_count)
     if cached is not None:
         try:
-            # Opened now: a file deleted while it streams is still read to its end.
-            stream = await asyncio.to_thread(cached.path.open, "rb")
+            return await _file_response(request, files, cached, headers)
         except FileNotFoundError:
             pass  # deleted since (an erasure): stream from the database again
-        else:
-            return _file_response(request, cached, stream, headers)
     body = _materialising(engine, cache, backup)
     return StreamingResponse(body, media_type="text/csv; charset=utf-8", headers=headers)
 
@@ -84,7 +79,7 @@ async def _materialising(
     engine: AsyncEngine, cache: ExportCache, backup: BackupRow
 ) -> AsyncIterator[bytes]:
     """The export from the database; each chunk is compressed and written in a thread while
-    the next one is read, and the file is renamed into place after the last."""
+    the next one is read, and the file is stored after the last."""
     writer: ExportWriter | None = await asyncio.to_thread(
         cache.writer, backup.id, rows=backup.recipient_count
     )
@@ -99,8 +94,13 @@ async def _materialising(
         writer, pending = await _written(writer, pending)
         if writer is not None:
             done = await asyncio.to_thread(writer.finish)
-            kept = True
-            await _drop_if_stale(engine, done, backup)
+            try:
+                await cache.store(writer, done)
+            except Exception:  # the client has every byte: a store that fails costs a file
+                log.exception("storing the export of a backup failed")
+            else:
+                kept = True
+                await _drop_if_stale(engine, cache, done, backup)
     finally:
         if not kept and writer is not None:
             with contextlib.suppress(Exception):
@@ -138,8 +138,10 @@ async def _written(
     return writer, None
 
 
-async def _drop_if_stale(engine: AsyncEngine, done: CachedExport, backup: BackupRow) -> None:
-    """Delete the file just renamed into place if its backup changed since the export began.
+async def _drop_if_stale(
+    engine: AsyncEngine, cache: ExportCache, done: CachedExport, backup: BackupRow
+) -> None:
+    """Delete the file just stored if its backup changed since the export began.
 
     An erasure that committed meanwhile has lowered the count (we see it here and delete), or
     commits after this read (its own deletion, after its commit, finds the file); retention
@@ -148,13 +150,17 @@ async def _drop_if_stale(engine: AsyncEngine, done: CachedExport, backup: Backup
     async with read_transaction(engine) as conn:
         counts = await backup_counts(conn, [backup.id])
     if counts.get(backup.id) != done.rows:
-        await asyncio.to_thread(done.path.unlink, missing_ok=True)
+        await cache.files.delete(done.key)
 
 
-def _file_response(
-    request: Request, cached: CachedExport, stream: BinaryIO, headers: dict[str, str]
+async def _file_response(
+    request: Request, files: FileStore, cached: CachedExport, headers: dict[str, str]
 ) -> Response:
-    """200 (gzip or the CSV), 206 (a range of the CSV), 304 or 416 from the materialised file."""
+    """200 (gzip or the CSV), 206 (a range of the CSV), 304 or 416 from the materialised file.
+
+    A body is opened (its first chunk read) before the response is made: FileNotFoundError
+    here when the file was deleted since, and a file deleted later is still read to its end.
+    """
     csv_tag, gzip_tag = f'"{cached.sha256}"', f'"{cached.sha256}-gzip"'
     wanted = _wanted_range(request, csv_tag, cached.size)
     gzip = wanted is None and accepts_gzip(request.headers.get("accept-encoding", ""))
@@ -162,21 +168,21 @@ def _file_response(
     common["Cache-Control"] = "private, no-cache"  # the client's own cache, revalidated
     common["ETag"] = gzip_tag if gzip else csv_tag
     if _none_match(request.headers.get("if-none-match"), (csv_tag, gzip_tag)):
-        stream.close()
         return Response(status_code=304, headers=_without_body(common))
     if wanted == "unsatisfiable":
-        stream.close()
         unsatisfiable = {**_without_body(common), "Content-Range": f"bytes */{cached.size}"}
         return Response(status_code=416, headers=unsatisfiable)
     if gzip:
-        common.update({"Content-Encoding": "gzip", "Content-Length": str(cached.stored_size)})
-        return _streamed(_stored_chunks(stream), 200, common)
+        stored_size = await files.size(cached.key)
+        common.update({"Content-Encoding": "gzip", "Content-Length": str(stored_size)})
+        return _streamed(await opened(files, cached.key), 200, common)
     part = wanted if isinstance(wanted, ByteRange) else ByteRange(0, cached.size)
     common["Content-Length"] = str(part.end - part.start)
+    body = csv_range(await opened(files, cached.key), part.start, part.end)
     if wanted is None:
-        return _streamed(_csv_chunks(stream, part), 200, common)
+        return _streamed(body, 200, common)
     common["Content-Range"] = f"bytes {part.start}-{part.end - 1}/{cached.size}"
-    return _streamed(_csv_chunks(stream, part), 206, common)
+    return _streamed(body, 206, common)
 
 
 def _streamed(body: AsyncIterator[bytes], status: int, headers: dict[str, str]) -> Response:
@@ -232,44 +238,24 @@ def _wanted_range(request: Request, csv_tag: str, size: int) -> ByteRange | str 
     return ByteRange(start, end) if end > start else None
 
 
-async def _stored_chunks(stream: BinaryIO) -> AsyncIterator[bytes]:
-    """The file's bytes as stored, read in a thread; the file is closed at the end."""
-    try:
-        while chunk := await asyncio.to_thread(stream.read, READ_CHUNK):
-            yield chunk
-    finally:
-        stream.close()
-
-
-async def _csv_chunks(stream: BinaryIO, part: ByteRange) -> AsyncIterator[bytes]:
-    """Bytes `part` of the CSV, decompressed in a thread; the file is closed at the end."""
-    pieces: Iterator[bytes] = iter(read_csv_range(stream, part.start, part.end))
-    try:
-        while (piece := await asyncio.to_thread(next, pieces, None)) is not None:
-            if piece:
-                yield piece
-    finally:
-        stream.close()
-
-
 async def forget_exports(files: FileStore, backup_ids: list[int]) -> None:
     """Delete the materialised exports of these backups (deleted, or holding erased data)."""
     if backup_ids:
-        await asyncio.to_thread(ExportCache(folder_of(files).root).delete, backup_ids)
+        await ExportCache(files).delete(backup_ids)
 
 
 async def sweep_stale_exports(*, engine: AsyncEngine, files: FileStore) -> int:
     """Delete the files of backups that are gone, those an erasure made stale (a crash before
     its deletion) and temp files left by a process that died; how many backups' files went."""
-    cache = ExportCache(folder_of(files).root)
+    cache = ExportCache(files)
     removed = await asyncio.to_thread(cache.delete_old_temps)
-    cached = await asyncio.to_thread(cache.cached_backups)
+    cached = await cache.cached_backups()
     if not cached:
         return removed
     async with read_transaction(engine) as conn:
         counts = await backup_counts(conn, cached)
     gone = [backup_id for backup_id in cached if backup_id not in counts]
-    removed += await asyncio.to_thread(cache.delete, gone)
+    removed += await cache.delete(gone)
     for backup_id, rows in counts.items():
-        await asyncio.to_thread(cache.find, backup_id, rows=rows)  # deletes stale files
+        await cache.find(backup_id, rows=rows)  # deletes stale files
     return removed

@@ -1,11 +1,12 @@
-"""Materialised backup exports: the CSV of a backup, written once, gzip-compressed, to the data
-folder, so that later downloads stream a file instead of running the state query again.
+"""Materialised backup exports: the CSV of a backup, written once, gzip-compressed, to the file
+store (a folder or S3, storage/files.py), so that later downloads stream a file instead of
+running the state query again.
 
-Layout: `exports/backup-<id>/v<FORMAT>-<rows>-<size>-<sha256>.csv.gz`, the whole record in the
-name (one rename makes it appear complete, nothing else to keep in step): the backup's
-recipient count when the export began, the size and SHA-256 of the uncompressed CSV (the ETag).
-A file is written under `exports/tmp/` and renamed into place at its end; one left there by a
-process that died is swept (`sweep_stale_exports`).
+Key: `export-<id>-v<FORMAT>-<rows>-<size>-<sha256>.csv.gz`, the whole record in the key (one
+`put_file` makes it appear complete, nothing else to keep in step): the backup's recipient
+count when the export began, the size and SHA-256 of the uncompressed CSV (the ETag). A file is
+written to a local temp file (`export-<id>-<random>.tmp` in the store's `temp_dir`) and stored
+at its end; one left there by a process that died is swept (`sweep_stale_exports`).
 
 A file is valid while its backup exists and still counts `rows` recipients: an erasure of an
 address the backup holds lowers the count (storage.store.erasure), so a file that outlived its
@@ -15,6 +16,7 @@ recognised by its count and deleted, never served.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
@@ -22,7 +24,7 @@ import re
 import secrets
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -30,6 +32,7 @@ from typing import BinaryIO
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
+from storage.files import FileStore
 from storage.models import Backup
 
 # Bumped whenever storage/store/exports.py writes other bytes: older files are then ignored
@@ -41,96 +44,103 @@ GZIP_LEVEL = 1
 GZIP_WBITS = 31  # a gzip member (header and CRC), what `Content-Encoding: gzip` sends
 READ_CHUNK = 256 * 1024
 TEMP_SECONDS = 3600.0  # a temp file untouched this long was left by a process that died
-_NAME = re.compile(r"v(\d+)-(\d+)-(\d+)-([0-9a-f]{64})\.csv\.gz")
+PREFIX = "export-"
+_KEY = re.compile(r"export-(\d+)-v(\d+)-(\d+)-(\d+)-([0-9a-f]{64})\.csv\.gz")
+_TEMP = re.compile(r"export-\d+-[0-9a-f]{16}\.tmp")
 
 
 @dataclass(frozen=True)
 class CachedExport:
-    """A materialised export: its file, the rows it holds, its CSV's size and SHA-256."""
+    """A materialised export: its key, the rows it holds, its CSV's size and SHA-256."""
 
-    path: Path
+    key: str
     rows: int
     size: int
     sha256: str
 
-    @property
-    def stored_size(self) -> int:
-        """Bytes of the gzip file."""
-        return self.path.stat().st_size
 
-
-def _parse(path: Path) -> CachedExport | None:
-    match = _NAME.fullmatch(path.name)
-    if match is None or int(match[1]) != FORMAT:
+def _parse(key: str) -> tuple[int, CachedExport | None] | None:
+    """The backup id of an export's key and the export (None: another format); None for a
+    key that is no export."""
+    match = _KEY.fullmatch(key)
+    if match is None:
         return None
-    return CachedExport(path, int(match[2]), int(match[3]), match[4])
+    if int(match[2]) != FORMAT:
+        return int(match[1]), None
+    return int(match[1]), CachedExport(key, int(match[3]), int(match[4]), match[5])
+
+
+def _backup_prefix(backup_id: int) -> str:
+    return f"{PREFIX}{int(backup_id)}-"
 
 
 class ExportCache:
-    """The materialised exports under `root/exports` (root: the file store's folder)."""
+    """The materialised exports in a file store."""
 
-    def __init__(self, root: Path) -> None:
-        self.folder = root / "exports"
-        self.temp = self.folder / "tmp"
+    def __init__(self, files: FileStore) -> None:
+        self.files = files
 
-    def backup_folder(self, backup_id: int) -> Path:
-        """The folder of one backup's files."""
-        return self.folder / f"backup-{int(backup_id)}"
-
-    def find(self, backup_id: int, *, rows: int) -> CachedExport | None:
+    async def find(self, backup_id: int, *, rows: int) -> CachedExport | None:
         """The backup's valid file for a backup of `rows` recipients; stale files are deleted."""
         found = None
-        for path in self._files(backup_id):
-            cached = _parse(path)
+        for key in sorted(await self.files.keys(_backup_prefix(backup_id))):
+            parsed = _parse(key)
+            cached = parsed[1] if parsed is not None and parsed[0] == backup_id else None
             if cached is not None and cached.rows == rows and found is None:
                 found = cached
-            else:
-                _unlink(path)  # another format, or a count an erasure has changed since
+            elif parsed is not None and parsed[0] == backup_id:
+                await self.files.delete(key)  # another format, or a count changed since
         return found
 
     def writer(self, backup_id: int, *, rows: int) -> ExportWriter:
-        """A writer of the backup's file, for a backup of `rows` recipients when it began."""
-        self.temp.mkdir(parents=True, exist_ok=True)
-        temp = self.temp / f"{int(backup_id)}-{secrets.token_hex(8)}.tmp"
-        return ExportWriter(temp, self.backup_folder(backup_id), rows)
+        """A writer of the backup's file, for a backup of `rows` recipients when it began
+        (blocking: it opens the temp file)."""
+        self.files.temp_dir.mkdir(parents=True, exist_ok=True)
+        temp = self.files.temp_dir / f"{_backup_prefix(backup_id)}{secrets.token_hex(8)}.tmp"
+        return ExportWriter(temp, backup_id, rows)
 
-    def delete(self, backup_ids: Iterable[int]) -> int:
+    async def store(self, writer: ExportWriter, done: CachedExport) -> None:
+        """Store a finished writer's file under its key, where it is found from now.
+
+        Two first downloads at once store the same key: the later replaces the earlier file
+        by an equal one, and a reader holding the earlier one reads it whole.
+        """
+        await self.files.put_file(done.key, writer.temp)
+
+    async def delete(self, backup_ids: Iterable[int]) -> int:
         """Delete every file of these backups; how many files went."""
         removed = 0
         for backup_id in backup_ids:
-            for path in self._files(backup_id):
-                removed += _unlink(path)
-            with contextlib.suppress(OSError):
-                self.backup_folder(backup_id).rmdir()
+            for key in await self.files.keys(_backup_prefix(backup_id)):
+                parsed = _parse(key)
+                if parsed is not None and parsed[0] == backup_id:
+                    await self.files.delete(key)
+                    removed += 1
         return removed
 
-    def cached_backups(self) -> dict[int, list[CachedExport | None]]:
-        """Every backup with files, and its files (None: a name of another format)."""
+    async def cached_backups(self) -> dict[int, list[CachedExport | None]]:
+        """Every backup with files, and its files (None: a key of another format)."""
         found: dict[int, list[CachedExport | None]] = {}
-        if not self.folder.is_dir():
-            return found
-        for entry in os.scandir(self.folder):
-            if entry.name.startswith("backup-") and entry.name[7:].isdigit():
-                backup_id = int(entry.name[7:])
-                found[backup_id] = [_parse(path) for path in self._files(backup_id)]
+        for key in sorted(await self.files.keys(PREFIX)):
+            parsed = _parse(key)
+            if parsed is not None:
+                found.setdefault(parsed[0], []).append(parsed[1])
         return found
 
     def delete_old_temps(self, older_than: float = TEMP_SECONDS) -> int:
-        """Delete temp files untouched for `older_than` seconds; how many."""
-        if not self.temp.is_dir():
+        """Delete temp files of exports untouched for `older_than` seconds; how many
+        (blocking: call it in a thread)."""
+        temp_dir = self.files.temp_dir
+        if not temp_dir.is_dir():
             return 0
         now, removed = time.time(), 0
-        for entry in os.scandir(self.temp):
+        for entry in os.scandir(temp_dir):
+            if _TEMP.fullmatch(entry.name) is None:
+                continue
             with contextlib.suppress(FileNotFoundError):
                 if now - entry.stat().st_mtime > older_than:
                     removed += _unlink(Path(entry.path))
         return removed
-
-    def _files(self, backup_id: int) -> list[Path]:
-        try:
-            return sorted(self.backup_folder(backup_id).iterdir())
-        except FileNotFoundError:
-            return []
 
 
 def _unlink(path: Path) -> int:
@@ -142,14 +152,15 @@ def _unlink(path: Path) -> int:
 
 
 class ExportWriter:
-    """Compresses and hashes an export's chunks into a temp file; `finish` renames it into place.
+    """Compresses and hashes an export's chunks into a local temp file; `finish` closes it and
+    names its key (`ExportCache.store` stores it).
 
     `add` and `finish` block (zlib, hashlib and the file write release the GIL): call them in
     a thread. `discard` removes the temp file; it is safe after `finish` too.
     """
 
-    def __init__(self, temp: Path, folder: Path, rows: int) -> None:
-        self.temp, self.folder, self.rows = temp, folder, rows
+    def __init__(self, temp: Path, backup_id: int, rows: int) -> None:
+        self.temp, self.backup_id, self.rows = temp, backup_id, rows
         self.out: BinaryIO = temp.open("wb")
         self.compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, GZIP_WBITS)
         self.sha = hashlib.sha256()
@@ -162,15 +173,12 @@ class ExportWriter:
         self.out.write(self.compressor.compress(chunk))
 
     def finish(self) -> CachedExport:
-        """Close the file and rename it into the backup's folder, where it is found from now."""
+        """Close the file; the export it holds, under the key it is to be stored as."""
         self.out.write(self.compressor.flush())
         self.out.close()
-        name = f"v{FORMAT}-{self.rows}-{self.size}-{self.sha.hexdigest()}.csv.gz"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        # Two first downloads at once write the same name: the later rename replaces the
-        # earlier file by an equal one, and a reader holding the earlier one reads it whole.
-        os.replace(self.temp, self.folder / name)
-        return CachedExport(self.folder / name, self.rows, self.size, self.sha.hexdigest())
+        sha = self.sha.hexdigest()
+        key = f"{_backup_prefix(self.backup_id)}v{FORMAT}-{self.rows}-{self.size}-{sha}.csv.gz"
+        return CachedExport(key, self.rows, self.size, sha)
 
     def discard(self) -> None:
         """Drop the temp file (a download that did not reach its end)."""
@@ -178,23 +186,27 @@ class ExportWriter:
         _unlink(self.temp)
 
 
-def read_csv_range(stream: BinaryIO, start: int, end: int) -> Iterable[bytes]:
-    """Bytes `start` to `end` (exclusive) of the CSV a gzip stream holds.
+async def csv_range(packed: AsyncGenerator[bytes], start: int, end: int) -> AsyncIterator[bytes]:
+    """Bytes `start` to `end` (exclusive) of the CSV the gzip chunks `packed` hold.
 
     gzip has no index: the bytes before `start` are decompressed and skipped (several
     hundred MB/s, so a range late in a large export waits a fraction of a second).
     """
     inflate = zlib.decompressobj(GZIP_WBITS)
     position = 0
-    while position < end and (packed := stream.read(READ_CHUNK)):
-        data = inflate.decompress(packed)
-        piece_end = position + len(data)
-        if piece_end > start:
-            yield data[max(0, start - position) : end - position]
-        position = piece_end
+    async with contextlib.aclosing(packed):  # a range that ends early closes the file
+        async for chunk in packed:
+            if position >= end:
+                break
+            data = await asyncio.to_thread(inflate.decompress, chunk)
+            piece_end = position + len(data)
+            if piece_end > start and data:
+                yield data[max(0, start - position) : end - position]
+            position = piece_end
     if position < end:
         tail = inflate.flush()
-        yield tail[max(0, start - position) : end - position]
+        if tail:
+            yield tail[max(0, start - position) : end - position]
 
 
 async def backup_counts(conn: AsyncConnection, backup_ids: Iterable[int]) -> dict[int, int]:

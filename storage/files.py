@@ -14,7 +14,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Protocol
@@ -97,18 +97,23 @@ class FileStore(Protocol):
         ...
 
 
-async def opened(files: FileStore, key: str) -> AsyncIterator[bytes]:
+async def opened(files: FileStore, key: str) -> AsyncGenerator[bytes]:
     """The stored file's chunks, its first one read now: FileNotFoundError here when `key` is
     gone, and a file deleted after this (the folder store's open file, S3's running GET) is
     still read to its end."""
     chunks = aiter(files.open(key))
     first = await anext(chunks, b"")
 
-    async def body() -> AsyncIterator[bytes]:
-        if first:
-            yield first
-        async for chunk in chunks:
-            yield chunk
+    async def body() -> AsyncGenerator[bytes]:
+        try:
+            if first:
+                yield first
+            async for chunk in chunks:
+                yield chunk
+        finally:
+            close = getattr(chunks, "aclose", None)  # a reader that stops early closes the file
+            if close is not None:
+                await close()
 
     return body()
 
@@ -221,10 +226,15 @@ class FolderStore:
             await aiofiles.os.remove(self.path(key))
 
     async def open(self, key: str) -> AsyncIterator[bytes]:
-        """The bytes of `key` in CHUNK-sized reads."""
-        async with aiofiles.open(self.path(key), "rb") as source:
-            while chunk := await source.read(CHUNK):
+        """The bytes of `key` in CHUNK-sized reads, each in a thread."""
+        source = await asyncio.to_thread(self.path(key).open, "rb")
+        try:
+            while chunk := await asyncio.to_thread(source.read, CHUNK):
                 yield chunk
+        finally:
+            # Closed here without awaiting: a response its client left is finalised by the
+            # garbage collector, where an async close would never run.
+            source.close()
 
     async def size(self, key: str) -> int:
         """The length of `key`'s file in bytes."""

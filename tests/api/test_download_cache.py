@@ -29,20 +29,15 @@ IDENTITY = {"Accept-Encoding": "identity"}
 GZIP = {"Accept-Encoding": "gzip"}
 
 
-def backup_folder(server: LiveServer, backup_id: str) -> Path:
-    """The folder of a backup's materialised exports."""
-    return folder_of(server.services.files).root / "exports" / f"backup-{number(backup_id)}"
-
-
 def number(backup_id: str) -> int:
     """The database id of a backup's global ID."""
     return int(decode_id(backup_id, "Backup", field=["id"]))
 
 
 def stored(server: LiveServer, backup_id: str) -> list[Path]:
-    """The backup's materialised files."""
-    folder = backup_folder(server, backup_id)
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+    """The backup's materialised files (in the folder store)."""
+    uploads = folder_of(server.services.files).uploads
+    return sorted(uploads.glob(f"export-{number(backup_id)}-*")) if uploads.is_dir() else []
 
 
 def url_of(client: GraphQLClient, backup_id: str) -> str:
@@ -184,8 +179,8 @@ def test_two_first_downloads_at_once_leave_one_valid_file(
     assert bodies[0] == bodies[1]
     (path,) = stored(server, backup)
     assert gzip.decompress(path.read_bytes()) == bodies[0]
-    temps = folder_of(server.services.files).root / "exports" / "tmp"
-    assert [p for p in temps.iterdir() if p.name.startswith(f"{number(backup)}-")] == []
+    temps = server.services.files.temp_dir
+    assert [p for p in temps.iterdir() if p.name.startswith(f"export-{number(backup)}-")] == []
 
 
 def test_erasure_deletes_the_files_that_hold_the_address(
@@ -247,7 +242,6 @@ def test_retention_deletes_the_file_of_a_deleted_backup(
 
     assert number(backup["id"]) in report.deleted_backup_ids
     assert stored(server, backup["id"]) == []
-    assert not backup_folder(server, backup["id"]).exists()
 
 
 def test_a_sweep_without_the_file_store_leaves_work_for_sweep_uploads(
@@ -272,8 +266,11 @@ def test_live_group_exports_are_never_materialised(
     node = client.execute(
         "query($id: ID!) { node(id: $id) { ... on Group { exportUrl } } }", {"id": group}
     )["node"]
-    exports = folder_of(server.services.files).root / "exports"
-    before = sorted(exports.rglob("*")) if exports.is_dir() else []
+    files = folder_of(server.services.files)
 
+    def exports() -> list[Path]:
+        return sorted(files.uploads.glob("export-*")) + sorted(files.temp_dir.glob("export-*"))
+
+    before = exports()
     assert b"q@x.io" in raw(get(node["exportUrl"], **IDENTITY))
-    assert (sorted(exports.rglob("*")) if exports.is_dir() else []) == before
+    assert exports() == before
