@@ -15,11 +15,11 @@ import io
 import httpx
 
 from api.global_ids import decode_id
-from tests.api.test_s3_import import local_files, s3_client, s3_live, s3_server
 from tests.client import GraphQLClient
 from tests.server import LiveServer
 from tests.support.backups import two_imports
 from tests.support.documents import ERASE
+from tests.support.s3 import local_files, s3_client, s3_live, s3_server
 
 __all__ = ["s3_client", "s3_live", "s3_server"]  # the fixtures, shared with the import tests
 
