@@ -37,7 +37,6 @@ import asyncio
 import csv
 import os
 import secrets
-import shutil
 import socket
 import sqlite3
 import sys
@@ -354,7 +353,8 @@ async def download(
                 raise RuntimeError(
                     f"download failed: {response.status_code} {await response.aread()!r}"
                 )
-            async for chunk in response.aiter_raw():
+            # Decoded: a repeat download may come gzip-encoded from the stored export.
+            async for chunk in response.aiter_bytes():
                 lines += chunk.count(b"\n")
         seconds = time.perf_counter() - start
     rows = lines - 1
@@ -583,7 +583,8 @@ async def download_figures(bench: Bench, small: BackedUpGroup, big: BackedUpGrou
     server = ServerProcess(bench.database, bench.folder)
     await server.start()
     facts = await backup_facts(bench.engine, big.backup_id)
-    exports = server.data_dir / "exports" / f"backup-{big.backup_id}"
+    uploads = server.data_dir / "uploads"
+    pattern = f"export-{big.backup_id}-*.csv.gz"  # storage/export_cache.py's keys
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=600) as client:
             log("downloads: warm-up (small group), floor, first (twice), repeats")
@@ -591,7 +592,8 @@ async def download_figures(bench: Bench, small: BackedUpGroup, big: BackedUpGrou
             floor = await download_floor(bench.database, facts)
             firsts: list[Download] = []
             for _ in range(2):
-                shutil.rmtree(exports, ignore_errors=True)
+                for stored_export in uploads.glob(pattern):
+                    stored_export.unlink()
                 firsts.append(await download(client, bench.token, server, big))
             url = await latest_download_url(client, bench.token, big)
             repeats = {e: await fetch_download(client, url, e) for e in ("gzip", "identity")}
@@ -600,7 +602,7 @@ async def download_figures(bench: Bench, small: BackedUpGroup, big: BackedUpGrou
         raise
     finally:
         await server.stop()
-    stored = sum(p.stat().st_size for p in exports.iterdir())
+    stored = sum(p.stat().st_size for p in uploads.glob(pattern))
     if repeats["identity"].rows != facts["rows"]:
         raise RuntimeError(
             f"the repeat has {repeats['identity'].rows:,} rows, not {facts['rows']:,}"

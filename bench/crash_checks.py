@@ -159,7 +159,9 @@ async def _leftover_uploads(
 ) -> dict[str, str]:
     """Staged files no queued or running job needs: name -> whose it is."""
     uploads = data_dir / "uploads"
-    files = await asyncio.to_thread(lambda: sorted(p.name for p in uploads.glob("*")))
+    # Uploads only: stored exports (`export-*`) and reject files (`rejects-*`) share the folder
+    # and have lifetimes of their own (retention, erasure).
+    files = await asyncio.to_thread(lambda: sorted(p.name for p in uploads.glob("*.upload")))
     if not files:
         return {}
     rows = await fetch(engine, "SELECT upload_key, status FROM job WHERE upload_key IS NOT NULL")

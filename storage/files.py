@@ -207,12 +207,17 @@ class FolderStore:
         """Every key starting with `prefix`, with seconds since it was written (file times)."""
         if not await aiofiles.os.path.isdir(self.uploads):
             return {}
+        return await asyncio.to_thread(self._ages, prefix)
+
+    def _ages(self, prefix: str) -> dict[str, float]:
         now = time.time()
         ages = {}
-        for entry in await aiofiles.os.scandir(self.uploads):
-            with contextlib.suppress(FileNotFoundError):
-                if entry.name.startswith(prefix):
-                    ages[entry.name] = now - entry.stat().st_mtime
+        # Closed at once: an iterator left to the garbage collector warns (ResourceWarning).
+        with os.scandir(self.uploads) as entries:
+            for entry in entries:
+                with contextlib.suppress(FileNotFoundError):
+                    if entry.name.startswith(prefix):
+                        ages[entry.name] = now - entry.stat().st_mtime
         return ages
 
     async def upload_ages(self) -> dict[str, float]:
