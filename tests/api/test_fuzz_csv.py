@@ -39,7 +39,7 @@ from tests.csv_oracle import (
 from tests.support.documents import IMPORT
 
 FUZZ = settings(
-    max_examples=100,
+    max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

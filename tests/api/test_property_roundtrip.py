@@ -39,7 +39,7 @@ from tests.support.backups import restore
 # Live server, several requests an example: a few dozen examples a backend, no deadline, and no
 # example database in the work tree.
 ROUND_TRIP = settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
