@@ -56,3 +56,17 @@ def held_restore(server: LiveServer, group: str, backup: str) -> Iterator[str]:
         yield encode_id("ImportJob", job_id)
     finally:
         server.run(lock.release(ended=True))
+
+
+@contextmanager
+def paused_worker(server: LiveServer) -> Iterator[None]:
+    """The server's worker claims no job while the block runs (its slots set to none)."""
+    worker = server.app.state.worker
+    slots = worker.concurrency
+    worker.concurrency = 0
+    try:
+        yield
+    finally:
+        worker.concurrency = slots
+        assert server.loop is not None
+        server.loop.call_soon_threadsafe(worker.wake, "test resumed")
