@@ -5,6 +5,12 @@ Refusals are JSON like the API's (`{"errors": [{"message", "extensions": {"code"
 410 DOWNLOAD_LINK_EXPIRED for one of ours past its time (read downloadUrl again),
 404 NOT_FOUND for a backup purged or deleted since, or a file of rejects deleted since.
 Each kind of link has its own salt: a backup's token never opens a job's file, nor the reverse.
+
+With `LISTKEEPER_FILES_REDIRECT` and an S3 store, a stored file (a backup's materialised export,
+a file of rejects) is answered, once the link is checked, by 307 to a presigned GET of its
+object valid REDIRECT_SECONDS (S3 checks the time when the GET starts, so a long download goes
+on). The object answers the headers stored with it; one stored without the headers the
+download needs (or under another file name) is streamed through the app as before.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from api.export_cache import backup_export_response
+from api.export_cache import CSV_TYPE, backup_export_response
 from storage.db import read_transaction
 from storage.files import opened
 from storage.jobs import JobRow, job_by_id
@@ -29,6 +35,8 @@ DOWNLOAD_PATH = "/downloads/backups/"
 # A job's file of rejects (api/rejects.py signs its links).
 REJECTS_SALT = "listkeeper.rejects-download"
 REJECTS_PATH = "/downloads/rejects/"
+# How long a presigned URL a download redirects to is valid: it is followed at once.
+REDIRECT_SECONDS = 60.0
 
 
 def download_token(
@@ -108,6 +116,7 @@ def refusal(status: int, code: str, message: str) -> Response:
 
 
 INVALID = (403, "DOWNLOAD_LINK_INVALID", "This download link is not valid.")
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 def export_filename(backup: BackupRow) -> str:
@@ -150,7 +159,12 @@ async def download_backup(request: Request) -> Response:
     # A backup's state never changes (but for erasures): its export is written once and
     # served as a file from then on (api/export_cache.py).
     return await backup_export_response(
-        request, engine=services.engine, files=services.files, backup=backup, headers=headers
+        request,
+        engine=services.engine,
+        files=services.files,
+        backup=backup,
+        headers=headers,
+        redirect_seconds=REDIRECT_SECONDS if services.settings.files_redirect else None,
     )
 
 
@@ -190,16 +204,25 @@ async def download_rejects(request: Request) -> Response:
     gone = refusal(404, "NOT_FOUND", "The file of rejected rows has expired or was deleted.")
     if job.rejects_key is None:
         return gone
+    disposition = f'attachment; filename="{rejects_filename(job)}"'
     try:
+        if services.settings.files_redirect:
+            url = await services.files.presigned_url(
+                job.rejects_key,
+                headers={"Content-Type": CSV_TYPE, "Content-Disposition": disposition},
+                expires_in=REDIRECT_SECONDS,
+            )
+            if url is not None:
+                return Response(status_code=307, headers={"Location": url, **NO_STORE})
         # Opened now: a file deleted while it streams is still read to its end.
         body = await opened(services.files, job.rejects_key)
     except FileNotFoundError:
         return gone
     return StreamingResponse(
         body,
-        media_type="text/csv; charset=utf-8",
+        media_type=CSV_TYPE,
         headers={
-            "Content-Disposition": f'attachment; filename="{rejects_filename(job)}"',
+            "Content-Disposition": disposition,
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },

@@ -13,6 +13,11 @@ download cut short leaves no file. Later downloads stream that file from the sto
   itself, never on the gzip bytes, so a resumed download works whatever the client accepts;
   the bytes before the range are decompressed and skipped (gzip has no index). `If-Range`
   with another ETag gives the whole file.
+- With `LISTKEEPER_FILES_REDIRECT` on an S3 store, a whole-file download a client takes gzip
+  for answers 307 to a presigned GET of the object (`FileStore.presigned_url`), which S3 answers
+  with the headers stored with it (CSV, gzip, the file name); a range, a client without gzip,
+  or an object whose stored file name is no longer the backup's (its group renamed since) is
+  streamed as above.
 
 Live group exports and exports as of a moment are never materialised: their group changes.
 """
@@ -23,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -38,13 +43,14 @@ from storage.export_cache import (
     backup_counts,
     csv_range,
 )
-from storage.files import FileStore, opened
+from storage.files import FileStore, opened, sweep_old_copies
 from storage.store.backup_reads import BackupRow
 from storage.store.exports import export_backup_csv
 
 log = logging.getLogger("listkeeper.downloads")
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 COALESCE = 256 * 1024
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -62,21 +68,33 @@ async def backup_export_response(
     files: FileStore,
     backup: BackupRow,
     headers: dict[str, str],
+    redirect_seconds: float | None = None,
 ) -> Response:
-    """The backup's CSV: from its materialised file, or from the database while writing one."""
+    """The backup's CSV: from its materialised file, or from the database while writing one.
+
+    `redirect_seconds`: a download of the stored file may be a redirect to a presigned URL
+    valid this long (None: never); the first download is always streamed."""
     cache = ExportCache(files)
     cached = await cache.find(backup.id, rows=backup.recipient_count)
     if cached is not None:
         try:
-            return await _file_response(request, files, cached, headers)
+            return await _file_response(request, files, cached, headers, redirect_seconds)
         except FileNotFoundError:
             pass  # deleted since (an erasure): stream from the database again
-    body = _materialising(engine, cache, backup)
-    return StreamingResponse(body, media_type="text/csv; charset=utf-8", headers=headers)
+    body = _materialising(engine, cache, backup, stored_headers(headers))
+    return StreamingResponse(body, media_type=CSV_TYPE, headers=headers)
+
+
+def stored_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers a stored export answers a presigned GET with: CSV, gzip, the file name."""
+    kept = {"Content-Type": CSV_TYPE, "Content-Encoding": "gzip"}
+    if "Content-Disposition" in headers:
+        kept["Content-Disposition"] = headers["Content-Disposition"]
+    return kept
 
 
 async def _materialising(
-    engine: AsyncEngine, cache: ExportCache, backup: BackupRow
+    engine: AsyncEngine, cache: ExportCache, backup: BackupRow, headers: dict[str, str]
 ) -> AsyncIterator[bytes]:
     """The export from the database; each chunk is compressed and written in a thread while
     the next one is read, and the file is stored after the last."""
@@ -95,7 +113,7 @@ async def _materialising(
         if writer is not None:
             done = await asyncio.to_thread(writer.finish)
             try:
-                await cache.store(writer, done)
+                await cache.store(writer, done, headers=headers)
             except Exception:  # the client has every byte: a store that fails costs a file
                 log.exception("storing the export of a backup failed")
             else:
@@ -154,9 +172,14 @@ async def _drop_if_stale(
 
 
 async def _file_response(
-    request: Request, files: FileStore, cached: CachedExport, headers: dict[str, str]
+    request: Request,
+    files: FileStore,
+    cached: CachedExport,
+    headers: dict[str, str],
+    redirect_seconds: float | None = None,
 ) -> Response:
-    """200 (gzip or the CSV), 206 (a range of the CSV), 304 or 416 from the materialised file.
+    """200 (gzip or the CSV), 206 (a range of the CSV), 304 or 416 from the materialised file,
+    or 307 to a presigned URL of it (gzip, whole, when `redirect_seconds` is set).
 
     A body is opened (its first chunk read) before the response is made: FileNotFoundError
     here when the file was deleted since, and a file deleted later is still read to its end.
@@ -172,6 +195,13 @@ async def _file_response(
     if wanted == "unsatisfiable":
         unsatisfiable = {**_without_body(common), "Content-Range": f"bytes */{cached.size}"}
         return Response(status_code=416, headers=unsatisfiable)
+    if gzip and redirect_seconds is not None:
+        url = await files.presigned_url(
+            cached.key, headers=stored_headers(headers), expires_in=redirect_seconds
+        )
+        if url is not None:
+            moved = {"Location": url, "Cache-Control": "no-store", "Vary": "Accept-Encoding"}
+            return Response(status_code=307, headers=moved)
     if gzip:
         stored_size = await files.size(cached.key)
         common.update({"Content-Encoding": "gzip", "Content-Length": str(stored_size)})
@@ -246,9 +276,14 @@ async def forget_exports(files: FileStore, backup_ids: list[int]) -> None:
 
 async def sweep_stale_exports(*, engine: AsyncEngine, files: FileStore) -> int:
     """Delete the files of backups that are gone, those an erasure made stale (a crash before
-    its deletion) and temp files left by a process that died; how many backups' files went."""
+    its deletion), those of the older key layout, and temp files (exports being written, the
+    S3 store's local copies) left by a process that died; how many files went."""
     cache = ExportCache(files)
     removed = await asyncio.to_thread(cache.delete_old_temps)
+    removed += await asyncio.to_thread(sweep_old_copies, files.temp_dir)
+    for key in await cache.legacy_keys():
+        await files.delete(key)
+        removed += 1
     cached = await cache.cached_backups()
     if not cached:
         return removed

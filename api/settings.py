@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("LISTKEEPER_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL"),
     )
+    # With an S3 files_url: a download of a stored file (a backup's materialised export, a file
+    # of rejects) answers 307 to a presigned GET on the bucket, after our own link's checks,
+    # instead of streaming it through this process. The folder store never redirects.
+    files_redirect: bool = False
     max_upload_mb: int = 100
     download_url_ttl_seconds: int = 15 * 60
     retention_interval_seconds: float = 3600.0

@@ -583,7 +583,7 @@ async def download_figures(bench: Bench, small: BackedUpGroup, big: BackedUpGrou
     server = ServerProcess(bench.database, bench.folder)
     await server.start()
     facts = await backup_facts(bench.engine, big.backup_id)
-    uploads = server.data_dir / "uploads"
+    uploads = server.data_dir / "exports" / str(big.backup_id)  # the backup's own folder
     pattern = f"export-{big.backup_id}-*.csv.gz"  # storage/export_cache.py's keys
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=600) as client:

@@ -2,11 +2,17 @@
 store (a folder or S3, storage/files.py), so that later downloads stream a file instead of
 running the state query again.
 
-Key: `export-<id>-v<FORMAT>-<rows>-<size>-<sha256>.csv.gz`, the whole record in the key (one
-`put_file` makes it appear complete, nothing else to keep in step): the backup's recipient
-count when the export began, the size and SHA-256 of the uncompressed CSV (the ETag). A file is
+Key: `exports/<id>/export-<id>-v<FORMAT>-<rows>-<size>-<sha256>.csv.gz`, the whole record in
+the key (one `put_file` makes it appear complete, nothing else to keep in step): the backup's
+recipient count when the export began, the size and SHA-256 of the uncompressed CSV (the ETag).
+The backup's own folder makes a lookup list that backup's keys alone, not every file. A file is
 written to a local temp file (`export-<id>-<random>.tmp` in the store's `temp_dir`) and stored
-at its end; one left there by a process that died is swept (`sweep_stale_exports`).
+at its end, with the headers a presigned download answers; one left there by a process that
+died is swept (`sweep_stale_exports`).
+
+Files of the older layout (`export-<id>-...` in the uploads area, before 2026-11-30) are never
+served: the backup's next download materialises it again, and the retention sweep deletes every
+old one (`legacy_keys`), as an erasure or a backup's deletion does its backups' old ones.
 
 A file is valid while its backup exists and still counts `rows` recipients: an erasure of an
 address the backup holds lowers the count (storage.store.erasure), so a file that outlived its
@@ -24,7 +30,7 @@ import re
 import secrets
 import time
 import zlib
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -45,6 +51,7 @@ GZIP_WBITS = 31  # a gzip member (header and CRC), what `Content-Encoding: gzip`
 READ_CHUNK = 256 * 1024
 TEMP_SECONDS = 3600.0  # a temp file untouched this long was left by a process that died
 PREFIX = "export-"
+AREA = "exports/"
 _KEY = re.compile(r"export-(\d+)-v(\d+)-(\d+)-(\d+)-([0-9a-f]{64})\.csv\.gz")
 _TEMP = re.compile(r"export-\d+-[0-9a-f]{16}\.tmp")
 
@@ -74,6 +81,15 @@ def _backup_prefix(backup_id: int) -> str:
     return f"{PREFIX}{int(backup_id)}-"
 
 
+def _backup_folder(backup_id: int) -> str:
+    """The key prefix of a backup's files: its own folder."""
+    return f"{AREA}{int(backup_id)}/"
+
+
+def _name(key: str) -> str:
+    return key.rsplit("/", 1)[-1]
+
+
 class ExportCache:
     """The materialised exports in a file store."""
 
@@ -83,13 +99,13 @@ class ExportCache:
     async def find(self, backup_id: int, *, rows: int) -> CachedExport | None:
         """The backup's valid file for a backup of `rows` recipients; stale files are deleted."""
         found = None
-        for key in sorted(await self.files.keys(_backup_prefix(backup_id))):
-            parsed = _parse(key)
+        for key in sorted(await self.files.keys(_backup_folder(backup_id))):
+            parsed = _parse(_name(key))
             cached = parsed[1] if parsed is not None and parsed[0] == backup_id else None
             if cached is not None and cached.rows == rows and found is None:
-                found = cached
-            elif parsed is not None and parsed[0] == backup_id:
-                await self.files.delete(key)  # another format, or a count changed since
+                found = CachedExport(key, cached.rows, cached.size, cached.sha256)
+            else:
+                await self.files.delete(key)  # another format, a count changed since, or junk
         return found
 
     def writer(self, backup_id: int, *, rows: int) -> ExportWriter:
@@ -99,32 +115,48 @@ class ExportCache:
         temp = self.files.temp_dir / f"{_backup_prefix(backup_id)}{secrets.token_hex(8)}.tmp"
         return ExportWriter(temp, backup_id, rows)
 
-    async def store(self, writer: ExportWriter, done: CachedExport) -> None:
-        """Store a finished writer's file under its key, where it is found from now.
+    async def store(
+        self, writer: ExportWriter, done: CachedExport, *, headers: Mapping[str, str]
+    ) -> None:
+        """Store a finished writer's file under its key, where it is found from now; `headers`
+        are what a presigned download of it answers (`FileStore.presigned_url`).
 
         Two first downloads at once store the same key: the later replaces the earlier file
         by an equal one, and a reader holding the earlier one reads it whole.
         """
-        await self.files.put_file(done.key, writer.temp)
+        await self.files.put_file(done.key, writer.temp, headers=headers)
 
     async def delete(self, backup_ids: Iterable[int]) -> int:
-        """Delete every file of these backups; how many files went."""
+        """Delete every file of these backups (of the older layout too); how many went."""
+        wanted = {int(backup_id) for backup_id in backup_ids}
         removed = 0
-        for backup_id in backup_ids:
-            for key in await self.files.keys(_backup_prefix(backup_id)):
-                parsed = _parse(key)
-                if parsed is not None and parsed[0] == backup_id:
-                    await self.files.delete(key)
-                    removed += 1
+        for backup_id in sorted(wanted):
+            for key in await self.files.keys(_backup_folder(backup_id)):
+                await self.files.delete(key)
+                removed += 1
+        for key, backup_id in (await self.legacy_keys()).items():
+            if backup_id in wanted:
+                await self.files.delete(key)
+                removed += 1
         return removed
 
     async def cached_backups(self) -> dict[int, list[CachedExport | None]]:
         """Every backup with files, and its files (None: a key of another format)."""
         found: dict[int, list[CachedExport | None]] = {}
-        for key in sorted(await self.files.keys(PREFIX)):
-            parsed = _parse(key)
+        for key in sorted(await self.files.keys(AREA)):
+            parsed = _parse(_name(key))
             if parsed is not None:
                 found.setdefault(parsed[0], []).append(parsed[1])
+        return found
+
+    async def legacy_keys(self) -> dict[str, int]:
+        """Files of the older layout (`export-<id>-...` in the uploads area), with their backup
+        ids: never served, deleted by the sweep (one listing of the uploads area)."""
+        found: dict[str, int] = {}
+        for key in await self.files.keys(PREFIX):
+            parsed = _parse(key)
+            if parsed is not None:
+                found[key] = parsed[0]
         return found
 
     def delete_old_temps(self, older_than: float = TEMP_SECONDS) -> int:
@@ -177,7 +209,8 @@ class ExportWriter:
         self.out.write(self.compressor.flush())
         self.out.close()
         sha = self.sha.hexdigest()
-        key = f"{_backup_prefix(self.backup_id)}v{FORMAT}-{self.rows}-{self.size}-{sha}.csv.gz"
+        name = f"{_backup_prefix(self.backup_id)}v{FORMAT}-{self.rows}-{self.size}-{sha}.csv.gz"
+        key = _backup_folder(self.backup_id) + name
         return CachedExport(key, self.rows, self.size, sha)
 
     def discard(self) -> None:

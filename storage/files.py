@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Protocol
@@ -24,6 +25,16 @@ import aiofiles.os
 from aiofiles.threadpool.binary import AsyncBufferedIOBase
 
 CHUNK = 1024 * 1024
+# Key areas with a path part of their own: `exports/<backup id>/<name>`, listed alone (one
+# backup's keys, not the whole uploads area). Any other key is a plain name in the uploads area.
+AREAS = ("exports",)
+_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A local copy (S3's `local_copy`) is `copy-<random>-<name>` in `temp_dir`; one this old was left
+# by a process that died (SIGKILL) in its block, and `sweep_old_copies` deletes it.
+COPY_PREFIX = "copy-"
+TEMP_SECONDS = 3600.0
+# The headers a stored file can carry (S3 object attributes) for a presigned download.
+SERVED_HEADERS = ("Content-Type", "Content-Encoding", "Content-Disposition")
 
 
 class TooLarge(Exception):
@@ -46,9 +57,10 @@ async def _write(
 class FileStore(Protocol):
     """Files by key: saved from a stream, read as a stream, linked, listed by age, deleted.
 
-    A key is a plain name (no `/`) that `save` or `link` made, or one `put_file` was given.
-    Reading a key that is gone raises FileNotFoundError in every implementation. `temp_dir`
-    is a local folder (in the data folder) for files being written before `put_file`.
+    A key is a plain name (no `/`) that `save` or `link` made, or one `put_file` was given, or
+    `<area>/<segment>/.../<name>` in one of AREAS (`check_key`). Reading a key that is gone
+    raises FileNotFoundError in every implementation. `temp_dir` is a local folder (in the data
+    folder) for files being written before `put_file`.
     """
 
     temp_dir: Path
@@ -75,13 +87,28 @@ class FileStore(Protocol):
         """A new key for the bytes of `key`: deleting either key leaves the other's file."""
         ...
 
-    async def put_file(self, key: str, local: Path) -> None:
+    async def put_file(
+        self, key: str, local: Path, *, headers: Mapping[str, str] | None = None
+    ) -> None:
         """Store the finished local file `local` as `key` (replacing one there); `local` is
-        moved or uploaded, and gone afterwards."""
+        moved or uploaded, and gone afterwards. `headers` (of SERVED_HEADERS) are what a
+        presigned download of it answers (`presigned_url`); a folder store ignores them."""
         ...
 
     async def keys(self, prefix: str) -> dict[str, float]:
-        """Every key starting with `prefix`, with seconds since it was written (store times)."""
+        """Every key starting with `prefix`, with seconds since it was written (store times).
+
+        A prefix with a `/` lists only its area's folder up to its last `/` (`exports/12/`:
+        that backup's keys); a plain prefix lists the uploads area."""
+        ...
+
+    async def presigned_url(
+        self, key: str, *, headers: Mapping[str, str], expires_in: float
+    ) -> str | None:
+        """A URL that answers a GET with `key`'s bytes and these headers (of SERVED_HEADERS)
+        for `expires_in` seconds, without us; None when this store has none (the folder store)
+        or the stored file would answer other headers (stored without them, or a file name
+        changed since). FileNotFoundError when `key` is gone."""
         ...
 
     async def upload_ages(self) -> dict[str, float]:
@@ -118,6 +145,38 @@ async def opened(files: FileStore, key: str) -> AsyncGenerator[bytes]:
     return body()
 
 
+def check_key(key: str) -> None:
+    """Refuse (ValueError) a key that could name a place outside its area."""
+    parts = key.split("/")
+    if len(parts) == 1:
+        if key.startswith(".") or not key:
+            raise ValueError("bad file key")
+    elif parts[0] not in AREAS or not all(_SEGMENT.fullmatch(part) for part in parts[1:]):
+        raise ValueError("bad file key")
+
+
+def flat_name(key: str) -> str:
+    """The key as one file name (its `/` as `-`), for local temp files."""
+    return key.replace("/", "-")
+
+
+def sweep_old_copies(temp_dir: Path, older_than: float = TEMP_SECONDS) -> int:
+    """Delete local copies (`copy-*` in `temp_dir`) untouched for `older_than` seconds: left
+    by a process killed in a `local_copy` block; how many. Blocking: call it in a thread."""
+    if not temp_dir.is_dir():
+        return 0
+    now, removed = time.time(), 0
+    with os.scandir(temp_dir) as entries:
+        for entry in entries:
+            if not entry.name.startswith(COPY_PREFIX):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                if now - entry.stat().st_mtime > older_than:
+                    os.remove(entry.path)
+                    removed += 1
+    return removed
+
+
 def new_key() -> str:
     """A fresh key for a staged file (the `.upload` suffix is what the orphan sweep lists)."""
     return secrets.token_hex(16) + ".upload"
@@ -137,7 +196,8 @@ def file_store_for(
 
 
 class FolderStore:
-    """Keeps uploads under `root/uploads` until their job has run."""
+    """Keeps uploads under `root/uploads` until their job has run, keys of an area (AREAS)
+    under `root/<area>/...`."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -147,9 +207,8 @@ class FolderStore:
 
     def path(self, key: str) -> Path:
         """Where the file of `key` lives."""
-        if "/" in key or key.startswith(".") or not key:
-            raise ValueError("bad file key")
-        return self.uploads / key
+        check_key(key)
+        return self.root / key if "/" in key else self.uploads / key
 
     async def save(
         self,
@@ -197,14 +256,27 @@ class FolderStore:
         await asyncio.to_thread(os.utime, target)
         return new
 
-    async def put_file(self, key: str, local: Path) -> None:
-        """Move `local` to `key`'s place: a rename, so readers see the whole file or none."""
+    async def put_file(
+        self, key: str, local: Path, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Move `local` to `key`'s place: a rename, so readers see the whole file or none.
+        (`headers` are for presigned downloads, which a folder has not.)"""
         target = self.path(key)
-        await aiofiles.os.makedirs(self.uploads, exist_ok=True)
-        await asyncio.to_thread(shutil.move, local, target)
+        for attempt in range(3):
+            await aiofiles.os.makedirs(target.parent, exist_ok=True)
+            try:
+                await asyncio.to_thread(shutil.move, local, target)
+                return
+            except FileNotFoundError:
+                # A delete of the folder's last file removed the folder meanwhile: again.
+                if attempt == 2 or not await aiofiles.os.path.exists(local):
+                    raise
 
     async def keys(self, prefix: str) -> dict[str, float]:
         """Every key starting with `prefix`, with seconds since it was written (file times)."""
+        if "/" in prefix:
+            check_key(prefix.rsplit("/", 1)[0])
+            return await asyncio.to_thread(self._area_ages, prefix)
         if not await aiofiles.os.path.isdir(self.uploads):
             return {}
         return await asyncio.to_thread(self._ages, prefix)
@@ -216,8 +288,20 @@ class FolderStore:
         with os.scandir(self.uploads) as entries:
             for entry in entries:
                 with contextlib.suppress(FileNotFoundError):
-                    if entry.name.startswith(prefix):
+                    if entry.name.startswith(prefix) and entry.is_file():
                         ages[entry.name] = now - entry.stat().st_mtime
+        return ages
+
+    def _area_ages(self, prefix: str) -> dict[str, float]:
+        """The keys under the folder of `prefix` (up to its last `/`), every depth."""
+        now = time.time()
+        ages = {}
+        for folder, _, names in os.walk(self.root / prefix.rsplit("/", 1)[0]):
+            for name in names:
+                key = Path(folder, name).relative_to(self.root).as_posix()
+                if key.startswith(prefix):
+                    with contextlib.suppress(FileNotFoundError):
+                        ages[key] = now - Path(folder, name).stat().st_mtime
         return ages
 
     async def upload_ages(self) -> dict[str, float]:
@@ -226,9 +310,19 @@ class FolderStore:
         return {key: age for key, age in found.items() if key.endswith(".upload")}
 
     async def delete(self, key: str) -> None:
-        """Remove the file of `key` if it is there."""
+        """Remove the file of `key` if it is there (and its area's folder once empty)."""
+        path = self.path(key)
         with contextlib.suppress(FileNotFoundError):
-            await aiofiles.os.remove(self.path(key))
+            await aiofiles.os.remove(path)
+        if "/" in key:
+            with contextlib.suppress(OSError):  # not empty, or gone: left as it is
+                await aiofiles.os.rmdir(path.parent)
+
+    async def presigned_url(
+        self, key: str, *, headers: Mapping[str, str], expires_in: float
+    ) -> str | None:
+        """None: a local folder has no URL of its own (the app streams the file)."""
+        return None
 
     async def open(self, key: str) -> AsyncIterator[bytes]:
         """The bytes of `key` in CHUNK-sized reads, each in a thread."""

@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import aiofiles
@@ -23,7 +24,15 @@ import obstore
 from obstore.exceptions import NotFoundError
 from obstore.store import S3Store
 
-from storage.files import CHUNK, TooLarge, new_key
+from storage.files import (
+    CHUNK,
+    COPY_PREFIX,
+    SERVED_HEADERS,
+    TooLarge,
+    check_key,
+    flat_name,
+    new_key,
+)
 
 # S3's smallest part is 5 MiB (but the last); 8 MiB parts, 4 at once: ~32 MiB an upload at most.
 PART_BYTES = 8 * 1024 * 1024
@@ -32,7 +41,8 @@ UPLOADS = "uploads/"
 
 
 class S3FileStore:
-    """Keeps files as objects `uploads/<key>` under the store's prefix."""
+    """Keeps files as objects `uploads/<key>` under the store's prefix, keys of an area
+    (`exports/<backup id>/<name>`) as objects of that name."""
 
     def __init__(self, store: S3Store, *, temp_dir: Path) -> None:
         self.store = store
@@ -53,9 +63,8 @@ class S3FileStore:
         return cls(store, temp_dir=temp_dir)
 
     def _object(self, key: str) -> str:
-        if "/" in key or key.startswith(".") or not key:
-            raise ValueError("bad file key")
-        return UPLOADS + key
+        check_key(key)
+        return key if "/" in key else UPLOADS + key
 
     async def save(
         self,
@@ -126,13 +135,18 @@ class S3FileStore:
             raise FileNotFoundError(key) from error
         return new
 
-    async def put_file(self, key: str, local: Path) -> None:
+    async def put_file(
+        self, key: str, local: Path, *, headers: Mapping[str, str] | None = None
+    ) -> None:
         """Upload `local` as `key` (a PUT, multipart when large: it appears whole), then
-        remove `local`."""
+        remove `local`. `headers` are kept as the object's attributes: what S3 answers to a
+        GET of it, a presigned one included."""
+        attributes = {name: value for name, value in (headers or {}).items()}
         await obstore.put_async(
             self.store,
             self._object(key),
             local,
+            attributes=attributes or None,
             chunk_size=PART_BYTES,
             max_concurrency=PARTS_AT_ONCE,
         )
@@ -140,15 +154,45 @@ class S3FileStore:
             await aiofiles.os.remove(local)
 
     async def keys(self, prefix: str) -> dict[str, float]:
-        """Every key starting with `prefix`, with seconds since it was written (the store's)."""
+        """Every key starting with `prefix`, with seconds since it was written (the store's).
+
+        A listing is by path segments: a prefix with a `/` lists only the objects under its
+        folder (`exports/12/`: one backup's), a plain one the uploads area."""
         now = time.time()
         ages = {}
-        async for batch in obstore.list(self.store, UPLOADS, chunk_size=1000):
+        if "/" in prefix:
+            folder = prefix.rsplit("/", 1)[0]
+            check_key(folder)
+            listed, whole = folder + "/", True
+        else:
+            listed, whole = UPLOADS, False
+        async for batch in obstore.list(self.store, listed, chunk_size=1000):
             for meta in batch:
-                name = meta["path"].rsplit("/", 1)[-1]
-                if name.startswith(prefix):
-                    ages[name] = now - meta["last_modified"].timestamp()
+                path = meta["path"]
+                key = path if whole else path.rsplit("/", 1)[-1]
+                if key.startswith(prefix):
+                    ages[key] = now - meta["last_modified"].timestamp()
         return ages
+
+    async def presigned_url(
+        self, key: str, *, headers: Mapping[str, str], expires_in: float
+    ) -> str | None:
+        """A presigned GET of the object, valid `expires_in` seconds, when the object's stored
+        attributes are `headers` (one HEAD request); None when they differ.
+
+        obstore signs the path alone: `response-content-*` query parameters added after
+        signing would break the signature on S3 (SigV4 signs every query parameter), so the
+        headers come from the object's own attributes, written by `put_file`.
+        """
+        path = self._object(key)
+        try:
+            head = await obstore.get_async(self.store, path, options={"head": True})
+        except (NotFoundError, FileNotFoundError) as error:
+            raise FileNotFoundError(key) from error
+        stored: Mapping[str, str] = head.attributes
+        if any(stored.get(name) != headers.get(name) for name in SERVED_HEADERS):
+            return None
+        return await obstore.sign_async(self.store, "GET", path, timedelta(seconds=expires_in))
 
     async def upload_ages(self) -> dict[str, float]:
         """Seconds since each staged object was written (the store's times)."""
@@ -164,7 +208,8 @@ class S3FileStore:
     async def local_copy(self, key: str) -> AsyncIterator[Path]:
         """`key` downloaded (streamed) into a file in the data folder, removed after the block."""
         await aiofiles.os.makedirs(self.temp_dir, exist_ok=True)
-        path = self.temp_dir / f"{secrets.token_hex(8)}-{key}"
+        # A process killed in the block leaves it: `storage.files.sweep_old_copies` deletes it.
+        path = self.temp_dir / f"{COPY_PREFIX}{secrets.token_hex(8)}-{flat_name(key)}"
         try:
             async with aiofiles.open(path, "wb") as out:
                 async for chunk in self.open(key):

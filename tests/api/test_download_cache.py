@@ -35,9 +35,9 @@ def number(backup_id: str) -> int:
 
 
 def stored(server: LiveServer, backup_id: str) -> list[Path]:
-    """The backup's materialised files (in the folder store)."""
-    uploads = folder_of(server.services.files).uploads
-    return sorted(uploads.glob(f"export-{number(backup_id)}-*")) if uploads.is_dir() else []
+    """The backup's materialised files (in the folder store: its own folder of exports)."""
+    folder = folder_of(server.services.files).root / "exports" / str(number(backup_id))
+    return sorted(folder.glob(f"export-{number(backup_id)}-*")) if folder.is_dir() else []
 
 
 def url_of(client: GraphQLClient, backup_id: str) -> str:
@@ -269,7 +269,8 @@ def test_live_group_exports_are_never_materialised(
     files = folder_of(server.services.files)
 
     def exports() -> list[Path]:
-        return sorted(files.uploads.glob("export-*")) + sorted(files.temp_dir.glob("export-*"))
+        stored = sorted(files.uploads.glob("export-*")) + sorted(files.root.glob("exports/*/*"))
+        return stored + sorted(files.temp_dir.glob("export-*"))
 
     before = exports()
     assert b"q@x.io" in raw(get(node["exportUrl"], **IDENTITY))

@@ -14,6 +14,7 @@ import io
 
 import httpx
 
+from api.export_cache import sweep_stale_exports
 from api.global_ids import decode_id
 from tests.client import GraphQLClient
 from tests.server import LiveServer
@@ -84,7 +85,7 @@ def test_a_backup_downloads_twice_the_second_from_its_object(
     s3_live: LiveServer, s3_client: GraphQLClient
 ) -> None:
     _, backup, _ = two_imports(s3_client, "exports-in-s3")
-    prefix = f"export-{backup_number(backup['id'])}-"
+    prefix = f"exports/{backup_number(backup['id'])}/"  # the backup's own folder
     url = download_url(s3_client, backup["id"])
     assert keys(s3_live, prefix) == set()
 
@@ -114,7 +115,7 @@ def test_an_erasure_deletes_both_kinds_of_object(
     _, backup, _ = two_imports(s3_client, "erased-export")  # its state holds b@x.io
     raw_get(download_url(s3_client, backup["id"]), **IDENTITY)
     rejects_prefix = f"rejects-{job_number(job['id'])}-"
-    export_prefix = f"export-{backup_number(backup['id'])}-"
+    export_prefix = f"exports/{backup_number(backup['id'])}/"
     kept_rejects = keys(s3_live, f"rejects-{job_number(kept_job['id'])}-")
     assert len(keys(s3_live, rejects_prefix)) == len(keys(s3_live, export_prefix)) == 1
     assert len(kept_rejects) == 1
@@ -131,3 +132,24 @@ def test_an_erasure_deletes_both_kinds_of_object(
     assert b"b@x.io" not in fresh
     assert b"a@x.io" in fresh
     assert local_files(s3_live) == []
+
+
+def test_an_export_of_the_older_layout_is_never_served_and_swept(
+    s3_live: LiveServer, s3_client: GraphQLClient
+) -> None:
+    _, backup, _ = two_imports(s3_client, "older-layout")
+    number = backup_number(backup["id"])
+    files = s3_live.services.files
+    files.temp_dir.mkdir(parents=True, exist_ok=True)
+    (files.temp_dir / "old").write_bytes(gzip.compress(b"email\nstale@x.io\n"))
+    legacy = f"export-{number}-v1-2-17-{'0' * 64}.csv.gz"  # before 2026-11-30: uploads area
+    s3_live.run(files.put_file(legacy, files.temp_dir / "old"))
+
+    status, headers, body = raw_get(download_url(s3_client, backup["id"]), **IDENTITY)
+    assert (status, "etag" in headers) == (200, False)  # from the database, not the old file
+    assert b"stale@x.io" not in body
+    swept = s3_live.run(sweep_stale_exports(engine=s3_live.services.engine, files=files))
+
+    assert swept >= 1
+    assert keys(s3_live, "export-") == set()
+    assert len(keys(s3_live, f"exports/{number}/")) == 1  # the new one stays

@@ -6,15 +6,30 @@ uploads, server-side copies, listings and streamed reads are the protocol's own.
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import hashlib
 import io
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from obstore.store import S3Store
 
-from storage.files import CHUNK, FileStore, FolderStore, TooLarge, file_store_for
+from storage.files import (
+    CHUNK,
+    FileStore,
+    FolderStore,
+    TooLarge,
+    file_store_for,
+    sweep_old_copies,
+)
 from storage.s3_files import PART_BYTES, S3FileStore
 from tests.s3_server import CREDENTIALS, S3Server, running_s3_server
 
@@ -176,6 +191,33 @@ async def test_a_put_file_is_stored_whole_and_moved(store: FileStore) -> None:
     assert await store.upload_ages() == {}  # not a staged upload
 
 
+async def test_area_keys_live_in_their_own_folder(store: FileStore) -> None:
+    store.temp_dir.mkdir(parents=True, exist_ok=True)
+    for key in ("exports/1/a.csv.gz", "exports/1/b.csv.gz", "exports/12/c.csv.gz", "export-1-x"):
+        (store.temp_dir / "t").write_bytes(key.encode())
+        await store.put_file(key, store.temp_dir / "t")
+
+    assert set(await store.keys("exports/1/")) == {"exports/1/a.csv.gz", "exports/1/b.csv.gz"}
+    assert set(await store.keys("exports/12/")) == {"exports/12/c.csv.gz"}
+    assert set(await store.keys("exports/1")) == {  # a string prefix, as for plain keys
+        "exports/1/a.csv.gz",
+        "exports/1/b.csv.gz",
+        "exports/12/c.csv.gz",
+    }
+    assert set(await store.keys("export")) == {"export-1-x"}  # the uploads area alone
+    assert await read_all(store.open("exports/12/c.csv.gz")) == b"exports/12/c.csv.gz"
+    assert await store.size("exports/1/a.csv.gz") == len(b"exports/1/a.csv.gz")
+    async with store.local_copy("exports/1/b.csv.gz") as path:
+        assert path.read_bytes() == b"exports/1/b.csv.gz"
+    for key in ("exports/1/a.csv.gz", "exports/1/b.csv.gz"):
+        await store.delete(key)
+    assert await store.keys("exports/1/") == {}
+    assert await store.upload_ages() == {}
+    (store.temp_dir / "t").write_bytes(b"again")
+    await store.put_file("exports/1/d.csv.gz", store.temp_dir / "t")  # its folder made again
+    assert set(await store.keys("exports/1/")) == {"exports/1/d.csv.gz"}
+
+
 async def test_keys_list_by_prefix_with_ages(store: FileStore) -> None:
     store.temp_dir.mkdir(parents=True, exist_ok=True)
     for key in ("export-1-a.csv.gz", "export-12-b.csv.gz", "rejects-1-c.csv"):
@@ -192,10 +234,120 @@ async def test_keys_list_by_prefix_with_ages(store: FileStore) -> None:
     assert await store.keys("rejects-") == {}
 
 
-@pytest.mark.parametrize("key", ["../secret", "a/b", ".hidden", ""])
+@pytest.mark.parametrize(
+    "key",
+    ["../secret", "a/b", ".hidden", "", "exports/../x", "exports/1/.x", "exports//x", "uploads/a"],
+)
 async def test_a_key_never_names_another_place(store: FileStore, key: str) -> None:
     with pytest.raises(ValueError, match="bad file key"):
         await store.size(key)
+
+
+SERVED = {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Encoding": "gzip",
+    "Content-Disposition": 'attachment; filename="list.csv"',
+}
+
+
+async def test_a_presigned_url_serves_the_object_with_its_stored_headers(
+    store: FileStore,
+) -> None:
+    content = gzip.compress(pattern(CHUNK + 5))
+    store.temp_dir.mkdir(parents=True, exist_ok=True)
+    (store.temp_dir / "t").write_bytes(content)
+    await store.put_file("exports/3/e.csv.gz", store.temp_dir / "t", headers=SERVED)
+
+    url = await store.presigned_url("exports/3/e.csv.gz", headers=SERVED, expires_in=60)
+
+    if isinstance(store, FolderStore):  # a local folder has no URL: the app streams it
+        assert url is None
+        return
+    assert url is not None
+    assert "X-Amz-Signature=" in url
+    assert "X-Amz-Expires=60" in url
+    async with httpx.AsyncClient() as client, client.stream("GET", url) as response:
+        body = b"".join([chunk async for chunk in response.aiter_raw()])
+    assert response.status_code == 200
+    assert body == content
+    for name, value in SERVED.items():
+        assert response.headers[name] == value
+    renamed = {**SERVED, "Content-Disposition": 'attachment; filename="renamed.csv"'}
+    assert await store.presigned_url("exports/3/e.csv.gz", headers=renamed, expires_in=60) is None
+    (store.temp_dir / "t").write_bytes(content)
+    await store.put_file("exports/3/plain.csv.gz", store.temp_dir / "t")  # stored without them
+    assert (
+        await store.presigned_url("exports/3/plain.csv.gz", headers=SERVED, expires_in=60) is None
+    )
+    with pytest.raises(FileNotFoundError):
+        await store.presigned_url("exports/3/gone.csv.gz", headers=SERVED, expires_in=60)
+
+
+async def test_old_local_copies_are_swept_young_ones_kept(store: FileStore) -> None:
+    key = await store.save(reader(b"a,b\n"), max_bytes=10)
+    async with store.local_copy(key) as path:
+        pass
+    store.temp_dir.mkdir(parents=True, exist_ok=True)
+    old, young = store.temp_dir / "copy-0123-old.upload", store.temp_dir / "copy-4567-new.upload"
+    other = store.temp_dir / "export-1-0123456789abcdef.tmp"  # the export cache's to sweep
+    for made in (old, young, other):
+        made.write_bytes(b"left by a killed process")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    os.utime(other, (two_hours_ago, two_hours_ago))
+
+    assert sweep_old_copies(store.temp_dir) == 1
+
+    assert (old.exists(), young.exists(), other.exists()) == (False, True, True)
+    assert path.exists() == isinstance(store, FolderStore)  # the folder lends its own file
+
+
+def test_a_local_copy_left_by_a_sigkill_is_swept(s3_server: S3Server, tmp_path: Path) -> None:
+    """A process killed (SIGKILL) inside `local_copy` leaves its download; the sweep takes it
+    once it is an hour old."""
+    store = s3_store(s3_server, tmp_path)
+    key = asyncio.run(store.save(reader(pattern(CHUNK + 1)), max_bytes=2 * CHUNK))
+    config = store.store.config
+    script = KILLED_IN_A_COPY.format(
+        bucket=config["bucket"], endpoint=s3_server.endpoint_url, temp=str(store.temp_dir), key=key
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        env={**os.environ, **CREDENTIALS},
+        cwd=Path(__file__).parents[2],
+    )
+    with child:
+        assert child.stdout is not None
+        left = Path(child.stdout.readline().decode().strip())  # the copy is whole and in use
+        child.send_signal(signal.SIGKILL)
+    assert child.returncode == -signal.SIGKILL
+    assert left.parent == store.temp_dir
+    assert left.read_bytes() == pattern(CHUNK + 1)
+
+    assert sweep_old_copies(store.temp_dir) == 0  # young: maybe a copy in use
+    an_hour_ago = time.time() - 3601
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    assert sweep_old_copies(store.temp_dir) == 1
+    assert list(store.temp_dir.iterdir()) == []
+
+
+KILLED_IN_A_COPY = """
+import asyncio, sys
+from pathlib import Path
+from obstore.store import S3Store
+from storage.s3_files import S3FileStore
+
+async def main():
+    store = S3Store("{bucket}", prefix="listkeeper/files", endpoint="{endpoint}",
+                    client_options={{"allow_http": True}})
+    files = S3FileStore(store, temp_dir=Path("{temp}"))
+    async with files.local_copy("{key}") as path:
+        print(path, flush=True)
+        await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
 
 
 async def test_the_url_picks_the_store(
