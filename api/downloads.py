@@ -175,6 +175,15 @@ def rejects_filename(job: JobRow) -> str:
     return f"{safe}-rejects.csv"
 
 
+def rejects_headers(job: JobRow) -> dict[str, str]:
+    """The headers a job's file of rejects is served with: stored with it in the file store, so
+    a presigned redirect (LISTKEEPER_FILES_REDIRECT) answers them too."""
+    return {
+        "Content-Type": CSV_TYPE,
+        "Content-Disposition": f'attachment; filename="{rejects_filename(job)}"',
+    }
+
+
 async def download_rejects(request: Request) -> Response:
     """GET a job's file of rejects by its signed URL: 403 invalid (another account's too),
     410 expired, 404 when the file was deleted since (retention, erasure)."""
@@ -204,13 +213,11 @@ async def download_rejects(request: Request) -> Response:
     gone = refusal(404, "NOT_FOUND", "The file of rejected rows has expired or was deleted.")
     if job.rejects_key is None:
         return gone
-    disposition = f'attachment; filename="{rejects_filename(job)}"'
+    headers = rejects_headers(job)
     try:
         if services.settings.files_redirect:
             url = await services.files.presigned_url(
-                job.rejects_key,
-                headers={"Content-Type": CSV_TYPE, "Content-Disposition": disposition},
-                expires_in=REDIRECT_SECONDS,
+                job.rejects_key, headers=headers, expires_in=REDIRECT_SECONDS
             )
             if url is not None:
                 return Response(status_code=307, headers={"Location": url, **NO_STORE})
@@ -222,7 +229,7 @@ async def download_rejects(request: Request) -> Response:
         body,
         media_type=CSV_TYPE,
         headers={
-            "Content-Disposition": disposition,
+            "Content-Disposition": headers["Content-Disposition"],
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },

@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api import parse_process
+from api.downloads import rejects_headers
 from api.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedFile, UserFacingError
 from api.jobs import JobKind, ProgressSink, check_target, target_group
 from api.rejects import RejectsWriter
@@ -301,7 +302,7 @@ async def _stage_file(
     # The codec reads a local path: the store's own file, or (S3) a download removed after.
     async with files.local_copy(job.upload_key) as path, _opened(path, pairs) as parsed:
         result.attribute_names = parsed.layout.attribute_names
-        result.rejects = RejectsWriter(files, job.id, parsed)
+        result.rejects = RejectsWriter(files, job.id, parsed, rejects_headers(job))
         await create_stage(conn)
         await create_row_error_stage(conn)
         while (chunk := await _next_chunk(parsed)) is not None:

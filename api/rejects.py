@@ -34,7 +34,7 @@ import re
 import secrets
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import TextIOWrapper
@@ -84,8 +84,16 @@ class RejectsWriter:
     The file is created with the first rejected row: a job that rejects nothing has none.
     """
 
-    def __init__(self, files: FileStore, job_id: int, reader: OpenedFile) -> None:
+    def __init__(
+        self,
+        files: FileStore,
+        job_id: int,
+        reader: OpenedFile,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.files = files
+        # Stored with the file: what a presigned download of it answers.
+        self.headers = headers
         self.key: str | None = None
         self._job_id = job_id
         layout = reader.layout
@@ -113,7 +121,7 @@ class RejectsWriter:
         await asyncio.to_thread(self._close)
         if self.key is None:
             return None
-        await self.files.put_file(self.key, self._temp_path(self.key))
+        await self.files.put_file(self.key, self._temp_path(self.key), headers=self.headers)
         return self.key
 
     def discard(self) -> None:

@@ -145,15 +145,23 @@ def test_our_link_is_checked_before_any_redirect(
         assert response.json()["errors"][0]["extensions"]["code"] == code
 
 
-def test_a_file_of_rejects_stored_without_its_headers_is_streamed(
+def test_a_file_of_rejects_redirects_with_the_headers_of_the_streamed_download(
     redirecting: LiveServer, s3_client: GraphQLClient
 ) -> None:
     job = s3_client.import_file(b"email,status\nb@x.io,maybe\n", groupName="rejects-redirect")
     url = s3_client.execute(REJECTS, {"id": job["id"]})["importJob"]["rejectedRowsUrl"]
 
-    response = raw_get(url)
+    moved = raw_get(url)
+    redirecting.settings.files_redirect = False
+    streamed = raw_get(url)
 
-    # Files of rejects are stored without a Content-Disposition (api/rejects.py), which the
-    # object would need to answer it: they stream through the app.
-    assert response.status_code == 200
-    assert response.content.startswith(b"email,status,error_row")
+    # The file is stored with its Content-Type and Content-Disposition (api/rejects.py), so the
+    # object answers what the app would.
+    assert moved.status_code == 307
+    assert moved.headers["cache-control"] == "no-store"
+    target = raw_get(moved.headers["location"])
+    assert streamed.status_code == target.status_code == 200
+    assert target.content == streamed.content
+    assert target.content.startswith(b"email,status,error_row")
+    for header in ("content-type", "content-disposition"):
+        assert target.headers[header] == streamed.headers[header]
