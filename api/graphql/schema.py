@@ -38,6 +38,7 @@ from api.graphql.jobs import ImportJob
 from api.graphql.mutations import Mutation
 from api.graphql.pagination import PageArgumentError
 from api.graphql.persisted import PersistedDocuments, PersistedQueries
+from api.graphql.plain_fields import PlainFieldsExecution
 from api.graphql.queries import Query
 from api.graphql.recipients import Recipient
 from api.graphql.staged_files import StagedFile
@@ -125,6 +126,7 @@ def build_schema(settings: Settings | None = None) -> ListkeeperSchema:
         types=[Account, Group, Recipient, Backup, ImportJob, ApiToken, StagedFile],
         extensions=extensions,
         hide_suggestions=not settings.introspection,
+        execution_context_class=PlainFieldsExecution,
     )
     schema.documents = documents
     schema.persisted = persisted
