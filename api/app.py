@@ -29,6 +29,7 @@ from api.downloads import (
 )
 from api.graphiql import graphiql_html, static_routes
 from api.graphql.context import Context
+from api.graphql.fast_path import FastGraphQL
 from api.graphql.schema import build_schema
 from api.guard import GraphQLGuard
 from api.health import HEALTHZ_PATH, READYZ_PATH, healthz, readyz
@@ -105,6 +106,8 @@ def create_app(
         allow_queries_via_get=True,
     )
 
+    fast = FastGraphQL(graphql, services=services)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own_worker = worker if services.settings.worker else None
@@ -118,7 +121,7 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", GraphQLGuard(graphql, services=services), methods=["GET", "POST"]),
+            Route("/graphql", GraphQLGuard(fast, services=services), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route(DOWNLOAD_PATH + "{token}", download_backup, methods=["GET"]),
             Route(REJECTS_PATH + "{token}", download_rejects, methods=["GET"]),
@@ -135,6 +138,8 @@ def create_app(
     # Its caches (schema.documents, schema.persisted) are what the tests count.
     app.state.schema = graphql.schema
     app.state.worker = worker
+    # Known queries skip strawberry's view (api/graphql/fast_path.py); `enabled` switches it.
+    app.state.fast_graphql = fast
     return app
 
 

@@ -6,6 +6,12 @@ expiry is still checked on every request, a revocation through this process (rev
 drops the token at once, and one made elsewhere (the CLI's revoke-token, another instance)
 is seen within those seconds. Its last use is recorded at most once a minute, in the
 background, so that authentication stays at most a single indexed read.
+
+The token's account (`viewer`) is kept as long, under the same bound: a write to the
+account through this process (any UPDATE/INSERT/DELETE of the `account` table on this
+engine, whatever code issued it) drops every kept account at once, and a read that overlapped
+such a write is not kept; a write made elsewhere (the CLI, another instance) is seen within
+LISTKEEPER_TOKEN_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -13,15 +19,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 import secrets
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import InvalidInput, LimitReached, NotFound
 from storage.db import read_transaction, write_transaction
+from storage.reads import AccountRow, account
 from storage.tokens import (
     TokenRow,
     delete_token,
@@ -249,3 +259,99 @@ async def recorded_uses() -> None:
     """Wait until the last-use writes this event loop started have finished (at shutdown)."""
     loop = asyncio.get_running_loop()
     await asyncio.gather(*[t for t in _recording.values() if t.get_loop() is loop])
+
+
+# --- the token's account, kept as briefly as the token --------------------------------------
+
+# A statement that writes the account table (SQLAlchemy's or hand-written SQL).
+_ACCOUNT_WRITE = re.compile(r'(?is)^\s*(?:update|insert\s+into|delete\s+from)\s+"?account"?(?!\w)')
+_WROTE_ACCOUNTS = "listkeeper_wrote_accounts"
+
+
+@dataclass
+class _KeptAccount:
+    row: AccountRow
+    read_at: datetime
+    generation: int
+
+
+class AccountCache:
+    """Accounts read lately on one database; any write to the account table forgets them.
+
+    `generation` grows when a statement writes the table and again when that connection
+    goes back to the pool (after its commit or rollback): a row read while a write was in
+    flight carries the older generation and is never served.
+    """
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.kept: dict[int, _KeptAccount] = {}
+        self.reads = 0
+
+    def fresh(self, account_id: int, *, now: datetime, seconds: float) -> AccountRow | None:
+        """The account as read less than `seconds` ago and not written since, else None."""
+        kept = self.kept.get(account_id)
+        if (
+            kept is None
+            or kept.generation != self.generation
+            or not 0 <= (now - kept.read_at).total_seconds() < seconds
+        ):
+            return None
+        return kept.row
+
+    def keep(self, row: AccountRow, *, now: datetime, generation: int) -> None:
+        """Keep `row`, read from a snapshot taken at `generation` (dropped if it is past)."""
+        if generation != self.generation:
+            return
+        self.kept.pop(row.id, None)
+        self.kept[row.id] = _KeptAccount(row, now, generation)
+        if len(self.kept) > MAX_CACHED_TOKENS:
+            del self.kept[next(iter(self.kept))]
+
+    def written(self) -> None:
+        """The account table changed: nothing kept is served again."""
+        self.generation += 1
+        self.kept.clear()
+
+
+_account_caches: weakref.WeakKeyDictionary[AsyncEngine, AccountCache] = weakref.WeakKeyDictionary()
+
+
+def account_cache(engine: AsyncEngine) -> AccountCache:
+    """The account cache of `engine`'s database (made, and hooked to its writes, once)."""
+    cache = _account_caches.get(engine)
+    if cache is None:
+        cache = _account_caches[engine] = AccountCache()
+        _forget_on_writes(engine, cache)
+    return cache
+
+
+def _forget_on_writes(engine: AsyncEngine, cache: AccountCache) -> None:
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _after(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if _ACCOUNT_WRITE.match(statement):
+            cache.written()
+            conn.info[_WROTE_ACCOUNTS] = True
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        # After the writing transaction ended: reads that overlapped it are not kept.
+        if record.info.pop(_WROTE_ACCOUNTS, False):
+            cache.written()
+
+
+async def cached_account(
+    engine: AsyncEngine, account_id: int, *, now: datetime, seconds: float
+) -> AccountRow:
+    """The account, from memory when read less than `seconds` ago (0: always read)."""
+    cache = account_cache(engine)
+    found = cache.fresh(account_id, now=now, seconds=seconds) if seconds > 0 else None
+    if found is not None:
+        return found
+    generation = cache.generation
+    cache.reads += 1
+    async with read_transaction(engine) as conn:
+        row = await account(conn, account_id=account_id)
+    if seconds > 0:
+        cache.keep(row, now=now, generation=generation)
+    return row

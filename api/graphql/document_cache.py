@@ -52,6 +52,15 @@ class DocumentCache:
             self.entries.popitem(last=False)
         return entry
 
+    def valid(self, query: str) -> DocumentNode | None:
+        """The document of `query` if it was parsed and found valid before, else None (the
+        fast path, api/graphql/fast_path.py, leaves everything else to the normal path)."""
+        entry = self.entries.get(query)
+        if entry is None or entry.errors is None or entry.errors:
+            return None
+        self.entries.move_to_end(query)
+        return entry.document
+
     def errors(
         self,
         entry: Checked,

@@ -1,0 +1,191 @@
+"""The fast path of POST /graphql: a known, valid query answered without strawberry's view.
+
+Most requests are a small query the server has seen before (the web app's operations, sent
+as text or as a persisted hash). For those, this path reads the body, parses it with orjson,
+finds the document already parsed and validated in the schema's DocumentCache, admits it as
+the persisted-documents extension would, runs graphql-core's execution directly with the
+same context, executor, and read time limit as the normal path, and answers with orjson.
+
+Everything else goes to the normal path (strawberry's view) unchanged, with the body it has
+already read handed on: other methods and content types (GET, multipart uploads, forms),
+bodies that are not a JSON object with the usual fields, documents not yet parsed and
+validated (the normal path does that once, then caches it), invalid documents, persisted
+hashes that are unknown or refused, mutations and subscriptions, and any answer with an
+error. A query answered with an error is therefore run a second time by the normal path,
+which gives the answer (codes, masking, logging) exactly as it would have; queries have no
+effects that a second run would repeat. So the answers of both paths are the same bytes
+(tests/api/test_fast_path.py compares them).
+
+The guard (authentication, body limits) and the request log stay in front of both paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from inspect import isawaitable
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationType,
+    execute,
+    get_operation_ast,
+)
+from graphql.execution import MiddlewareManager
+from starlette.requests import Request
+from starlette.types import Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.execution import optimized_is_awaitable
+from strawberry.schema._graphql_core import execution_context_class_kwargs
+
+from api.graphql.context import Context
+from api.graphql.persisted import requested_hash
+from api.graphql.schema import ListkeeperSchema
+from api.services import Services
+from storage.db import read_deadline
+
+JSON_HEADERS = (b"content-type", b"application/json")
+
+
+class Replay:
+    """A receive that gives back the body already read, then the connection's own."""
+
+    def __init__(self, body: bytes, receive: Receive) -> None:
+        self.pending: Message | None = {"type": "http.request", "body": body, "more_body": False}
+        self._receive = receive
+
+    async def __call__(self) -> Message:
+        message, self.pending = self.pending, None
+        return message if message is not None else await self._receive()
+
+
+def _json_post(scope: Scope) -> bool:
+    if scope["method"] != "POST":
+        return False
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return bytes(value).split(b";", 1)[0].strip().lower() == b"application/json"
+    return False
+
+
+class FastGraphQL:
+    """POST /graphql's ASGI app: the fast path when it applies, else `view` (strawberry)."""
+
+    def __init__(self, view: GraphQL[Context, None], *, services: Services) -> None:
+        self.view = view
+        self.services = services
+        schema = view.schema
+        assert isinstance(schema, ListkeeperSchema)
+        self.core_schema = schema._schema
+        self.documents = schema.documents
+        self.persisted = schema.persisted
+        # What strawberry's Schema.execute passes to graphql-core's execute besides the request.
+        self.execute_options: dict[str, Any] = {
+            "root_value": None,
+            "is_awaitable": optimized_is_awaitable,
+            **execution_context_class_kwargs(schema.execution_context_class),
+        }
+        # The path applies only while no extension hooks into resolvers (none does today).
+        self.enabled = not any(e._implements_resolve() for e in schema.get_extensions())
+        self.answered = 0  # requests the fast path answered (the tests count them)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not (self.enabled and scope["type"] == "http" and _json_post(scope)):
+            await self.view(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # gone before its body ended
+                await self.view(scope, _replayed(body, message, receive), send)
+                return
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        replay = Replay(body, receive)
+        answer = await self._answer(scope, body, replay)
+        if answer is None:
+            await self.view(scope, replay, send)
+            return
+        self.answered += 1
+        headers = [(b"content-length", str(len(answer)).encode()), JSON_HEADERS]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": answer})
+
+    async def _answer(self, scope: Scope, body: bytes, receive: Receive) -> bytes | None:
+        """The response body of a request the fast path answers; None: the normal path's."""
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        query = self._document_text(data)
+        if query is None:
+            return None
+        document = self.documents.valid(query)
+        variables = data.get("variables")
+        operation_name = data.get("operationName")
+        if (
+            document is None
+            or not isinstance(variables, dict | None)
+            or not isinstance(operation_name, str | None)
+            or not _is_query(document, operation_name)
+        ):
+            return None
+        context = await self.view.get_context(Request(scope, receive), None)
+        try:
+            with read_deadline(self.services.settings.query_time_limit_seconds):
+                result = execute(
+                    self.core_schema,
+                    document,
+                    middleware=MiddlewareManager(),
+                    variable_values=variables,
+                    operation_name=operation_name,
+                    context_value=context,
+                    **self.execute_options,
+                    operation_extensions=data.get("extensions"),
+                )
+                if isawaitable(result):
+                    result = await result
+        except Exception:
+            return None
+        if not isinstance(result, ExecutionResult) or result.errors:
+            return None
+        return orjson.dumps({"data": result.data})
+
+    def _document_text(self, data: Mapping[str, Any]) -> str | None:
+        """The text the request runs, admitted as PersistedQueries admits it; else None."""
+        query, extensions = data.get("query"), data.get("extensions")
+        if not isinstance(query, str | None) or not isinstance(extensions, dict | None):
+            return None
+        try:
+            sha256 = requested_hash(extensions)
+            if query:
+                self.persisted.admit(query, sha256)
+                return query
+        except GraphQLError:
+            return None
+        if sha256 is None:
+            return None
+        found: str | None = self.persisted.find(sha256)
+        return found
+
+
+def _is_query(document: DocumentNode, operation_name: str | None) -> bool:
+    """Whether the operation the request names (or the only one) is a query."""
+    operation = get_operation_ast(document, operation_name)
+    return operation is not None and operation.operation is OperationType.QUERY
+
+
+def _replayed(body: bytes, message: Message, receive: Receive) -> Receive:
+    """A receive that gives the body read so far, then `message`, then the connection's."""
+    pending: list[Message] = [message, {"type": "http.request", "body": body, "more_body": True}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
