@@ -48,6 +48,9 @@ from api.services import Services
 from storage.db import read_deadline
 
 JSON_HEADERS = (b"content-type", b"application/json")
+# The sub-response strawberry hands get_context: ours never reads it, and the fast path
+# would not send what a resolver set on it (none does), so it passes none.
+NO_SUB_RESPONSE: Any = None
 
 
 class Replay:
@@ -136,7 +139,7 @@ class FastGraphQL:
             or not _is_query(document, operation_name)
         ):
             return None
-        context = await self.view.get_context(Request(scope, receive), None)
+        context = await self.view.get_context(Request(scope, receive), NO_SUB_RESPONSE)
         try:
             with read_deadline(self.services.settings.query_time_limit_seconds):
                 result = execute(
