@@ -7,7 +7,7 @@ sending its next request as soon as the previous answer is read):
 - bare: a default strawberry + Starlette app answering `{ viewer { id name backupsEnabled } }`
   from memory (no extensions, no authentication, uvicorn's access log off);
 - listkeeper: `listkeeper serve`'s app (LISTKEEPER_ENV=production: JSON access log, token,
-  the account read from the database), the same document as text;
+  the account as the token cache keeps it, docs/decisions.md 24), the same document as text;
 - listkeeper, trusted: the same app with LISTKEEPER_TRUSTED_DOCUMENTS_ONLY and a manifest
   holding that document; the requests send only its hash.
 
