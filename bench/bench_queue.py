@@ -154,15 +154,19 @@ async def pickup_ms(port: int, token: str, db: asyncpg.Connection, samples: int)
 
 
 async def parallel_seconds(
-    port: int, token: str, db: asyncpg.Connection, jobs: int, rows: int
+    ports: Sequence[int], token: str, db: asyncpg.Connection, jobs: int, rows: int
 ) -> float:
-    """Seconds from sending `jobs` imports at once to the last one ended."""
+    """Seconds from sending `jobs` imports at once (to the API instances at `ports` in
+    turn) to the last one ended."""
     headers = {"Authorization": f"Bearer {token}"}
     files = [csv_file(rows, f"g{n}-") for n in range(jobs)]
     async with httpx.AsyncClient(headers=headers, timeout=120) as client:
         started = time.perf_counter()
         ids = await asyncio.gather(
-            *(start_import(client, port, f, f"parallel {n}") for n, f in enumerate(files))
+            *(
+                start_import(client, ports[n % len(ports)], f, f"parallel {n}")
+                for n, f in enumerate(files)
+            )
         )
         while True:
             statuses = await db.fetch("SELECT status FROM job WHERE id = ANY($1::int[])", ids)
@@ -186,7 +190,7 @@ async def one_run(
                 async with processes(database.url, Path(folder) / "data", port, worker_env):
                     if measure == "pickup":
                         return await pickup_ms(port, token, db, args.samples)
-                    return await parallel_seconds(port, token, db, args.jobs, args.rows)
+                    return await parallel_seconds([port], token, db, args.jobs, args.rows)
             finally:
                 await db.close()
 
