@@ -8,10 +8,15 @@ PostgreSQL notice says one was queued anywhere (`storage.job_notify`), and when 
 runs ends) goes over every QUEUED or RUNNING job: a RUNNING job whose lock it can take lost
 its worker, and is claimed again (one more attempt, at most MAX_ATTEMPTS) and run while
 holding that lock; a RUNNING job whose lock is held belongs to a live worker and is never
-touched; a QUEUED job waits while an older job of its group is active (`storage.jobs`,
-GROUP_FREE), so one group's jobs never overlap, on any host. Nothing is requeued wholesale at
-start, and there is no lease to wait out. Should the lock ever be lost while its worker lives
-(the session cut), the run is stopped, and its attempt can commit nothing: the job's
+touched (nor probed again for `poll_seconds`: a look woken sooner, by a notice or a freed
+slot, skips the jobs whose lock another worker held at the last full look, as each probe
+costs a session and three round trips, and a claim would cost that for every job running
+elsewhere; a dead worker's job is still taken over at a look `poll_seconds` after the last
+full one, and a job handed back is announced with its id, which clears it); a QUEUED job
+waits while an older job of its group is active (`storage.jobs`, GROUP_FREE), so one
+group's jobs never overlap, on any host. Nothing is requeued wholesale at start, and there
+is no lease to wait out. Should the lock ever be lost while its worker lives (the session
+cut), the run is stopped, and its attempt can commit nothing: the job's
 `attempts` fences every write of a superseded attempt (`storage.jobs`).
 
 A job asked to stop is stopped mid-statement: beside each run a watcher task looks for a
@@ -81,6 +86,9 @@ CANDIDATES = 1000
 # After the grace period, how long a stopped run may take to roll back and be handed back
 # before its task is cancelled outright (its job is then taken over, one attempt used).
 HAND_BACK_SECONDS = 5.0
+# Wake-up reasons whose look probes every active job's lock, even those held elsewhere at the
+# last look (besides every look `poll_seconds` after the last full one).
+FULL_LOOKS = ("start", "poll", "listening")
 
 
 @dataclass
@@ -121,6 +129,10 @@ class Worker:
     draining: bool = field(init=False, default=False)
     # Why `queued` was set, for the claim's log line (the first reason since the last look).
     woken_by: str | None = field(init=False, default=None)
+    # Active jobs whose lock another worker held when last probed: not probed again until the
+    # next full look (`poll_seconds` after the last), unless a notice names them.
+    held_elsewhere: set[int] = field(init=False, default_factory=set)
+    full_look_at: float = field(init=False, default=-float("inf"))
 
     def __post_init__(self) -> None:
         self.locks = job_locks(self.engine)
@@ -163,6 +175,8 @@ class Worker:
         return asyncio.create_task(listener.listen_forever(), name="listkeeper-job-notices")
 
     def _heard(self, job_id: int | None) -> None:
+        if job_id is not None:
+            self.held_elsewhere.discard(job_id)  # queued again (handed back): free to claim
         self.wake("notify" if job_id is not None else "listening")
 
     async def _sleep(self) -> str:
@@ -176,8 +190,10 @@ class Worker:
 
     async def _fill_slots(self, reason: str) -> None:
         """Claim jobs and start them until every slot is taken or none is claimable."""
+        full = self._full_look(reason)
         while len(self.runs) < self.concurrency and not self.draining:
-            claimed = await self._claim_next()
+            claimed = await self._claim_next(full=full)
+            full = False  # every active job was just probed
             if claimed is None:
                 return
             job, lock = claimed
@@ -191,6 +207,14 @@ class Worker:
                 },
             )
             self._start(JobRun(job), lock)
+
+    def _full_look(self, reason: str) -> bool:
+        """Whether this look probes the jobs held elsewhere at the last one (and so is full)."""
+        now = time.monotonic()
+        if reason in FULL_LOOKS or now - self.full_look_at >= self.poll_seconds:
+            self.full_look_at = now
+            return True
+        return False
 
     def _start(self, run: JobRun, lock: JobLock) -> None:
         self.runs[run.job.id] = run
@@ -240,17 +264,24 @@ class Worker:
             task.cancel()
         await asyncio.gather(*stuck, return_exceptions=True)
 
-    async def _claim_next(self) -> tuple[JobRow, JobLock] | None:
+    async def _claim_next(self, *, full: bool = True) -> tuple[JobRow, JobLock] | None:
         """Claim the oldest claimable job (ending on the way those only to be ended); the
-        job, RUNNING, and its lock, or None."""
+        job, RUNNING, and its lock, or None. Unless `full`, the jobs held elsewhere at the
+        last look are not probed."""
         async with read_transaction(self.engine) as conn:
             candidates = await active_job_ids(conn, now=self.clock.now(), limit=CANDIDATES)
+        self.held_elsewhere.intersection_update(candidates)
         for job_id in candidates:
             if job_id in self.runs or self.draining:
                 continue
+            if not full and job_id in self.held_elsewhere:
+                continue
             lock = await self.locks.try_lock(job_id)
             if lock is None:
-                continue  # its worker is alive, or another worker is claiming it right now
+                # Its worker is alive, or another worker is claiming it right now.
+                self.held_elsewhere.add(job_id)
+                continue
+            self.held_elsewhere.discard(job_id)
             job = None
             try:
                 job = await self._claim(job_id)
