@@ -10,7 +10,9 @@ that its latest backup reads current rows and history rows:
    rows written by `csv.writer`; PostgreSQL: `COPY (the statement) TO STDOUT` read by asyncpg;
    the faster of two runs), with the server's peak RSS above idle (VmRSS sampled every 5 ms);
    then repeats from the materialised file, gzip as stored and decompressed, against the first;
-6. `run_restore` of the big backup into a new group: rows/s;
+6. `run_restore` of the big backup into a new group: rows/s, beside its floor measured in
+   the same run (the same state copied into a new group by plain `INSERT ... SELECT`s,
+   rolled back); with `into`, that backup restored again (REPLACE) into the group it made;
 7. `delete_group` of three groups of `--rows` recipients (the restored one and two SQL copies):
    median ms;
 8. the backups page over HTTP for an account with 500 groups and 10,000 backups (inserted
@@ -20,7 +22,8 @@ that its latest backup reads current rows and history rows:
 9. 20 imports of 1,000 changed rows into the big group with backups on: new
    `recipient_version` rows and database growth; then (with `restore`) `run_restore` of the
    big group as of a moment between the 10th and the 11th of them into a new group: rows/s,
-   beside the backup restore of 6 (issue 10 point 2);
+   beside the backup restore of 6 (issue 10 point 2); with `into`, the big group restored
+   into itself as of that moment (REFRESH_AND_ADD: the 10 later imports undone);
 10. `protection`, the cost of continuous protection (issue 10 point 2): writes of 1,000 changed
    rows into the big group through the write path, with a backup in between (as imports make
    one) and without (as API writes inside the backup window), each under the rule before
@@ -28,7 +31,7 @@ that its latest backup reads current rows and history rows:
    row): history rows written, database growth, median write time and the after/before ratio.
 
     .venv/bin/python -m bench.bench_backups [--rows 1000000] [--backend sqlite|postgresql|both]
-        [--cases live,download,restore,growth,delete,protection] [--trace]
+        [--cases live,download,restore,into,growth,delete,protection] [--trace]
 """
 
 from __future__ import annotations
@@ -90,6 +93,7 @@ from storage.store import merge
 from storage.store.backups import BackupReason, take_backup
 from storage.store.exports import StatePoint, copy_export_sql, sqlite_export_sql
 from storage.store.groups import create_group
+from storage.store.state import state_sql
 from storage.store.write_path import (
     RECIPIENT_COLUMNS,
     StagedSource,
@@ -102,7 +106,7 @@ from storage.store.write_path import (
     write_recipients,
 )
 
-CASES = ("live", "download", "restore", "growth", "delete", "protection")
+CASES = ("live", "download", "restore", "into", "growth", "delete", "protection")
 EXPORT_TARGET = {"sqlite": 100_000.0, "postgresql": 200_000.0}
 EXPORT_MEMORY_LIMIT_MB = 50.0
 # Issue 12 point 2: the first download at 0.9x its query's floor, a repeat 5x the first.
@@ -676,15 +680,48 @@ async def restore_figure(bench: Bench, big: BackedUpGroup) -> tuple[Result, int]
             f"the restore added {job.added:,} rows, the backup has {big.backup_rows:,}"
         )
     assert job.group_id is not None
+    floor_seconds, floor_rows = await restore_floor(bench, big.backup_id)
     result = Result(
         f"restore of a {big.backup_rows:,}-row backup into a new group (run_restore)",
         bench.database.backend,
         big.backup_rows / seconds,
         "rows/s",
         RESTORE_TARGET,
-        floor=f"{seconds:.1f} s; design: raw INSERT...SELECT 371k rows/s",
+        floor=f"{seconds:.1f} s; raw INSERT...SELECT of the same state into a new group"
+        f" {floor_rows / floor_seconds / 1000:.0f}k rows/s ({floor_seconds:.1f} s)",
     )
     return result, job.group_id
+
+
+async def restore_floor(bench: Bench, backup_id: int) -> tuple[float, int]:
+    """The floor of a restore into a new group: the backup's state copied into a new group by
+    plain `INSERT ... SELECT`s (its current part in index order, then its history part; no
+    job, no conflict clause, no statistics), rolled back. Seconds and rows."""
+    async with bench.engine.connect() as conn:
+        backup = (
+            await run(conn, "SELECT group_id, seq FROM backup WHERE id = :b", b=backup_id)
+        ).one()
+        await conn.commit()
+        await conn.execution_options(immediate=True)
+        start = time.perf_counter()
+        async with conn.begin() as transaction:
+            group = await create_group(
+                conn, account_id=bench.account_id, name="floor", now=CLOCK.now()
+            )
+            rows = 0
+            for part in ("current", "history"):
+                select = state_sql(backup.group_id, backup.seq, parts=(part,), ordered=True)
+                result = await run(
+                    conn,
+                    f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT :g, email, first_name,"
+                    f" last_name, status, attributes, :now, :now, 1 FROM ({select}) AS src",
+                    g=group,
+                    now=CLOCK.now(),
+                )
+                rows += result.rowcount
+            seconds = time.perf_counter() - start
+            await transaction.rollback()
+    return seconds, rows
 
 
 async def delete_figure(bench: Bench, big: BackedUpGroup, restored: int) -> Result:
@@ -815,6 +852,45 @@ async def as_of_restore_figure(bench: Bench, big: BackedUpGroup, moment: datetim
         "rows/s",
         RESTORE_TARGET,
         floor=f"{seconds:.1f} s, {done.added:,} rows; the backup restore above is the same job",
+    )
+
+
+async def restore_into_figure(
+    bench: Bench,
+    rows: int,
+    *,
+    group_id: int,
+    mode: str,
+    label: str,
+    source: dict[str, Any],
+) -> Result:
+    """`run_restore` back into an existing group (a backup up before it, then a merge): rows/s
+    of the source state."""
+    job = await queue_job(
+        bench.engine,
+        account_id=bench.account_id,
+        kind="RESTORE",
+        mode=mode,
+        group_id=group_id,
+        **source,
+    )
+    with traced(bench.engine, bench.trace, f"the restore {label}"):
+        start = time.perf_counter()
+        await run_restore(
+            job, engine=bench.engine, files=bench.files, now=CLOCK.now, progress=no_progress
+        )
+        seconds = time.perf_counter() - start
+    done = await finished_job(bench.engine, job.id)
+    if done.total_rows is None or done.total_rows < rows or done.backup_id is None:
+        raise RuntimeError(f"unexpected outcome of the restore {label}: {done}")
+    return Result(
+        f"restore {label} (run_restore, {mode})",
+        bench.database.backend,
+        done.total_rows / seconds,
+        "rows/s",
+        RESTORE_TARGET,
+        floor=f"{seconds:.1f} s, {done.total_rows:,} source rows: {done.updated:,} updated,"
+        f" {done.added:,} added, {done.removed:,} removed; the new-group restore above",
     )
 
 
@@ -1002,10 +1078,22 @@ async def bench_backend(
             log(f"{backend}: live server: downloads, first and repeated, and their floor")
             results += await download_figures(bench, small, big)
         restored = None
-        if "restore" in cases or "delete" in cases:
+        if cases & {"restore", "into", "delete"}:
             log(f"{backend}: restore")
             restore, restored = await restore_figure(bench, big)
             results += [restore] if "restore" in cases else []
+            if "into" in cases:
+                log(f"{backend}: restore of the backup into the group it made (REPLACE)")
+                results.append(
+                    await restore_into_figure(
+                        bench,
+                        big.backup_rows,
+                        group_id=restored,
+                        mode="REPLACE",
+                        label=f"of a {big.backup_rows:,}-row backup into a group holding it",
+                        source={"source_backup_id": big.backup_id},
+                    )
+                )
         if "growth" in cases:
             log(f"{backend}: storage growth")
             growth, moment = await growth_figures(bench, big)
@@ -1013,6 +1101,18 @@ async def bench_backend(
             if "restore" in cases:
                 log(f"{backend}: restore as of a moment")
                 results.append(await as_of_restore_figure(bench, big, moment))
+            if "into" in cases:
+                log(f"{backend}: restore of the big group into itself as of a moment")
+                results.append(
+                    await restore_into_figure(
+                        bench,
+                        big.rows,
+                        group_id=big.group_id,
+                        mode="REFRESH_AND_ADD",
+                        label=f"of the {big.rows:,}-row group into itself as of that moment",
+                        source={"source_group_id": big.group_id, "source_as_of": moment},
+                    )
+                )
         if "protection" in cases:
             log(f"{backend}: the cost of continuous protection")
             results += await protection_figures(bench, big)

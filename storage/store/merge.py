@@ -11,6 +11,7 @@ checked (`EXPLAIN`) on the import path.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,8 +32,10 @@ from storage.store.writes import (
     analyze_temp,
     create_temp,
     cross_join,
+    index_order,
     latest_backup_seq,
     source_parts,
+    twins_possible,
 )
 
 DO_NOTHING = " ON CONFLICT (email) DO NOTHING"
@@ -108,8 +111,17 @@ async def fill_final(conn: AsyncConnection, source: Source) -> int:
         # A backup taken before migration 0003 may hold an address twice (twins that
         # became one canonical address): its first row wins, on both databases.
         verb, conflict = ("INSERT OR IGNORE", "") if is_sqlite(conn) else ("INSERT", DO_NOTHING)
-    for select in source_parts(conn, source):
-        await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}{conflict}")
+    for part, select in enumerate(source_parts(conn, source)):
+        if not isinstance(source, BackupSource):
+            await run(conn, f"{verb} INTO stage_final ({VALUE_COLUMNS}) {select}")
+            continue
+        twins = twins_possible(conn, part)
+        async with index_order(conn) if part == 0 else nullcontext():
+            await run(
+                conn,
+                f"{verb if twins else 'INSERT'} INTO stage_final ({VALUE_COLUMNS})"
+                f" {select}{conflict if twins else ''}",
+            )
     await analyze_temp(conn, "stage_final")
     return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
 

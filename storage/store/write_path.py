@@ -17,6 +17,7 @@ that is exactly when `version <= L`, L being the group's latest backup seq.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
 
 import orjson
@@ -38,8 +39,10 @@ from storage.store.writes import (
     StagedSource,
     WriteMode,
     WriteOutcome,
+    index_order,
     latest_backup_seq,
     source_parts,
+    twins_possible,
 )
 
 ANALYZE_AFTER_ROWS = 10_000
@@ -210,15 +213,17 @@ async def _insert_into_empty(
     added = 0
     # A backup taken before migration 0003 may hold an address twice: the first row wins.
     twins = " WHERE true ON CONFLICT (group_id, email) DO NOTHING"
-    for select in source_parts(conn, source):
+    for part, select in enumerate(source_parts(conn, source)):
         await checkpoint()
-        result = await run(
-            conn,
-            f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM ({select}) AS src"
-            + (twins if isinstance(source, BackupSource) else ""),
-            g=group.id,
-            now=now,
-            n=group.seq,
-        )
+        backup = isinstance(source, BackupSource)
+        async with index_order(conn) if backup and part == 0 else nullcontext():
+            result = await run(
+                conn,
+                f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM ({select})"
+                " AS src" + (twins if backup and twins_possible(conn, part) else ""),
+                g=group.id,
+                now=now,
+                n=group.seq,
+            )
         added += result.rowcount
     return WriteOutcome(added=added, source_rows=added)

@@ -7,6 +7,8 @@ The fragments are text: they make up the tuned set-based statements of `merge` a
 from __future__ import annotations
 
 import enum
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -124,6 +126,47 @@ def source_parts(conn: AsyncConnection, source: Source) -> list[str]:
         # order, so the joins to the group that scan them read its index in order too.
         return [f"SELECT {VALUE_COLUMNS} FROM import_stage ORDER BY email, rn"]
     return [f"SELECT DISTINCT ON (email) {VALUE_COLUMNS} FROM import_stage ORDER BY email, rn DESC"]
+
+
+# A backup's state is copied current part first: that part is one row per address (the
+# group's unique key), so into an empty table it needs no conflict clause. Only the history
+# part may hold twins (a backup taken before migration 0003), of which the first row wins.
+# On PostgreSQL a conflict clause makes every insert speculative: a quarter of the CPU of a
+# 1,000,000-row restore into a new group. SQLite keeps its clause (no cost measured there).
+def twins_possible(conn: AsyncConnection, part: int) -> bool:
+    """Whether the `part`-th select of a backup's `source_parts` (0: the current rows),
+    inserted into an empty table, takes a conflict clause (first row wins)."""
+    return part > 0 or is_sqlite(conn)
+
+
+# PostgreSQL's planner may read a large group by a sequential scan and sort it (on disk at
+# the default work_mem), or by a name index and sort, when its statistics are stale or the
+# group is a third of the table; the current part's own index gives the rows in key order,
+# so the target's indexes are appended to. JIT only costs a one-off statement.
+_INDEX_ORDER = ("enable_seqscan", "enable_bitmapscan", "enable_sort", "jit")
+
+
+@asynccontextmanager
+async def index_order(conn: AsyncConnection) -> AsyncIterator[None]:
+    """Within: PostgreSQL reads a group's current rows by the (group_id, email) index (plan
+    settings of the transaction, reset after); nothing on SQLite."""
+    if is_sqlite(conn):
+        yield
+        return
+    names = {f"n{i}": name for i, name in enumerate(_INDEX_ORDER)}
+    listed = ", ".join(f":{key}" for key in names)
+    await run(
+        conn,
+        f"SELECT set_config(name, 'off', true) FROM pg_settings WHERE name IN ({listed})",
+        **names,
+    )
+    yield
+    # Not on an error: the transaction is then aborted, and its rollback ends the settings.
+    await run(
+        conn,
+        f"SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name IN ({listed})",
+        **names,
+    )
 
 
 def cross_join(conn: AsyncConnection) -> str:
