@@ -11,6 +11,7 @@ from pydantic import (
     AliasChoices,
     Field,
     NonNegativeFloat,
+    NonNegativeInt,
     PositiveFloat,
     PositiveInt,
     SecretStr,
@@ -81,6 +82,10 @@ class Settings(BaseSettings):
     # another process (the CLI, another instance) is refused within this many seconds
     # (revokeToken through this process, and expiry, take effect at once). 0: read every time.
     token_cache_seconds: NonNegativeFloat = 5.0
+    # Answers of the cacheable queries (the backups page) kept per process, by account and
+    # variables, served while the account's version (storage.account_changes) is unchanged.
+    # 0: none kept, every request runs.
+    response_cache_entries: NonNegativeInt = 256
     # Database time a GraphQL query or mutation may take (jobs and downloads are not limited).
     query_time_limit_seconds: PositiveFloat = 5.0
     # A request body must have arrived after this grace time plus one second per

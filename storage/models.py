@@ -145,6 +145,17 @@ class GroupWrite(SQLModel, table=True):
     attribute_names: str
 
 
+class AccountChange(SQLModel, table=True):
+    """One committed change of an account's shown data (migration 0010, written by triggers on
+    account, recipient_group and backup): the account's version is the sum of its weights."""
+
+    __tablename__ = "account_change"
+    __table_args__ = (sa.Index("ix_account_change_account", "account_id", "weight"), NEVER_REUSED)
+    id: int = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    account_id: int
+    weight: int = Field(default=1, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "1"})
+
+
 class Activity(SQLModel, table=True):
     """An open or a click: never versioned, exported or restored."""
 

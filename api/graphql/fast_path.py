@@ -42,7 +42,9 @@ from strawberry.execution import optimized_is_awaitable
 from strawberry.schema._graphql_core import execution_context_class_kwargs
 
 from api.graphql.context import Context
+from api.graphql.loaders import Loaders
 from api.graphql.persisted import requested_hash
+from api.graphql.response_cache import MAX_BYTES, ResponseCache, cacheable_documents
 from api.graphql.schema import ListkeeperSchema
 from api.services import Services
 from storage.db import read_deadline
@@ -94,6 +96,13 @@ class FastGraphQL:
         # The path applies only while no extension hooks into resolvers (none does today).
         self.enabled = not any(e._implements_resolve() for e in schema.get_extensions())
         self.answered = 0  # requests the fast path answered (the tests count them)
+        # Answers of the backups page, kept while the account's version is the same.
+        self.responses = ResponseCache(
+            services.engine,
+            cacheable_documents(self.persisted.trusted),
+            entries=services.settings.response_cache_entries,
+            max_bytes=MAX_BYTES,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not (self.enabled and scope["type"] == "http" and _json_post(scope)):
@@ -139,7 +148,26 @@ class FastGraphQL:
             or not _is_query(document, operation_name)
         ):
             return None
+        account_id = scope.get("state", {}).get("account_id", 0)
+        key = self.responses.key(
+            account_id=account_id, query=query, operation_name=operation_name, variables=variables
+        )
+        version = 0
+        if key is not None:
+            try:
+                with read_deadline(self.services.settings.query_time_limit_seconds):
+                    version = await self.responses.version(account_id)
+            except Exception:
+                return None
+            kept = self.responses.get(key, version)
+            if kept is not None:
+                return kept
         context = await self.view.get_context(Request(scope, receive), NO_SUB_RESPONSE)
+        if key is not None:
+            # The account as the database has it now, not as the account cache kept it
+            # (another process's write shows there only after LISTKEEPER_TOKEN_CACHE_SECONDS):
+            # the answer is kept with a version read before this read.
+            context.loaders = Loaders.for_request(self.services.engine, account_id)
         try:
             with read_deadline(self.services.settings.query_time_limit_seconds):
                 result = execute(
@@ -158,7 +186,10 @@ class FastGraphQL:
             return None
         if not isinstance(result, ExecutionResult) or result.errors:
             return None
-        return orjson.dumps({"data": result.data})
+        answer = orjson.dumps({"data": result.data})
+        if key is not None:
+            self.responses.put(key, version, answer)
+        return answer
 
     def _document_text(self, data: Mapping[str, Any]) -> str | None:
         """The text the request runs, admitted as PersistedQueries admits it; else None."""

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
+from storage.account_changes import compact_account_changes
 from storage.models import Backup, GroupWrite, Job, RecipientGroup
 from storage.sql import row_lock, run, scalar
 from storage.store.history_retention import count_history_trim, trim_group_history
@@ -93,7 +94,15 @@ async def delete_expired_backups(
         ids=list(ids),
         as_of=as_of,
     )
-    return sorted(int(r.id) for r in rows)
+    deleted = sorted(int(r.id) for r in rows)
+    if deleted:
+        # The sweep's write to the account: its change rows folded into one (same version).
+        account_id = await scalar(
+            conn, "SELECT account_id FROM recipient_group WHERE id = :g", g=group_id
+        )
+        if account_id is not None:
+            await compact_account_changes(conn, account_id=int(account_id))
+    return deleted
 
 
 async def purge_history(conn: AsyncConnection, *, group_id: int, as_of: datetime) -> int:
