@@ -169,9 +169,12 @@ async def parallel_seconds(
             )
         )
         while True:
-            statuses = await db.fetch("SELECT status FROM job WHERE id = ANY($1::int[])", ids)
+            statuses = await db.fetch(
+                "SELECT id, status, error FROM job WHERE id = ANY($1::int[])", ids
+            )
             if all(s["status"] not in ("QUEUED", "RUNNING") for s in statuses):
-                assert all(s["status"] == "SUCCEEDED" for s in statuses), statuses
+                failed = [dict(s) for s in statuses if s["status"] != "SUCCEEDED"]
+                assert not failed, failed
                 return time.perf_counter() - started
             await asyncio.sleep(0.02)
 
