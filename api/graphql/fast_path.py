@@ -17,6 +17,9 @@ effects that a second run would repeat. So the answers of both paths are the sam
 (tests/api/test_fast_path.py compares them).
 
 The guard (authentication, body limits) and the request log stay in front of both paths.
+
+Answers of the cacheable queries (the backups page) are kept by `response_cache.py` while the
+account's version is unchanged (decision 27): a repeat is answered from memory.
 """
 
 from __future__ import annotations
