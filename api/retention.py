@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.export_cache import forget_exports, sweep_stale_exports
 from api.rejects import sweep_expired_rejects, sweep_orphan_rejects
 from api.services import Services
+from storage.account_changes import accounts_to_compact, compact_account_changes
 from storage.db import read_transaction, write_transaction
 from storage.files import FileStore
 from storage.jobs import ACTIVE_STATUSES, upload_key_statuses
@@ -165,7 +166,23 @@ async def sweep(
     for group_id in purgeable:
         purge = partial(_purge_group, engine, report, counted, group_id=group_id, batch=purge_batch)
         await _attempt(report, f"deleted group {group_id}", purge)
+    if not dry_run:
+        await _attempt(report, "change counters", partial(_compact_changes, engine))
     return report
+
+
+# An account's version is the sum over its change rows (storage/account_changes.py): folded
+# once they pass this many, so the read behind each backups page stays a short index range.
+COMPACT_CHANGES_ABOVE = 1_000
+
+
+async def _compact_changes(engine: AsyncEngine) -> None:
+    """Fold the change rows of every account that has many (its version stays the same)."""
+    async with read_transaction(engine) as conn:
+        accounts = await accounts_to_compact(conn, more_than=COMPACT_CHANGES_ABOVE)
+    for account_id in accounts:
+        async with write_transaction(engine) as conn:
+            await compact_account_changes(conn, account_id=account_id)
 
 
 async def sweep_uploads(

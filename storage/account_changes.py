@@ -74,3 +74,14 @@ async def compact_account_changes(conn: AsyncConnection, *, account_id: int) -> 
             w=int(total),
         )
     return int(deleted.rowcount)
+
+
+async def accounts_to_compact(conn: AsyncConnection, *, more_than: int) -> list[int]:
+    """Accounts with more than `more_than` change rows (the sweep folds theirs)."""
+    rows = await run(
+        conn,
+        "SELECT account_id FROM account_change GROUP BY account_id HAVING count(*) > :n"
+        " ORDER BY account_id",
+        n=more_than,
+    )
+    return [int(row.account_id) for row in rows]

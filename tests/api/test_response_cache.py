@@ -19,6 +19,7 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
+import api.retention as retention_module
 from api.clock import FrozenClock
 from api.global_ids import parse_global_id
 from api.graphql.fast_path import FastGraphQL
@@ -286,6 +287,35 @@ def test_compaction_keeps_the_version_and_a_sweep_that_deletes_refreshes(pair: P
     report = pair.a.run(sweep(engine=engine, as_of=as_of))
     assert report.deleted_backups >= 1
     assert b'"totalCount":0' in check_fresh(pair, client)
+    client.close()
+
+
+def test_a_sweep_folds_the_changes_of_accounts_whose_backups_stay(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = new_client(pair.a)
+    new_group(client, "a@example.com")
+    own = account_id(pair, client)
+    warm(pair, client)
+    engine = pair.a.services.engine
+
+    async def version_and_rows() -> tuple[int, int]:
+        async with read_transaction(engine) as conn:
+            version = await account_version(conn, account_id=own)
+            rows = await conn.scalar(
+                sa.text("SELECT count(*) FROM account_change WHERE account_id = :a"), {"a": own}
+            )
+        return version, int(rows)
+
+    before, rows = pair.a.run(version_and_rows())
+    assert rows > 2
+    monkeypatch.setattr(retention_module, "COMPACT_CHANGES_ABOVE", 2)
+    # A sweep that deletes nothing (the backups are young) still folds the change rows.
+    report = pair.a.run(sweep(engine=engine, as_of=pair.a.clock.now()))
+    assert report.deleted_backups == 0
+    assert pair.a.run(version_and_rows()) == (before, 1)
+    _, ran, kept = runs(pair, client)
+    assert (ran, kept) == (0, 1), "folding does not refresh"
     client.close()
 
 
