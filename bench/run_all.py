@@ -38,6 +38,7 @@ RUNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("bench_small_ops", ()),
     ("bench_import_flow", ("--rows", "{rows}")),
     ("bench_queue", ()),
+    ("bench_topology", ("--rounds", "5")),
     ("bench_files", ("--mb", "100")),
 )
 
