@@ -158,10 +158,13 @@ async def copy_group(engine: AsyncEngine, *, account_id: int, source_group: int)
             new=group_id,
             g=source_group,
         )
+        # The copy's seq is its source's: its rows' versions are then not ahead of it, so its
+        # first write keeps their history as a write into the source would.
         await run(
             conn,
             "UPDATE recipient_group SET recipient_count = :n, attribute_names ="
-            " (SELECT attribute_names FROM recipient_group WHERE id = :g) WHERE id = :new",
+            " (SELECT attribute_names FROM recipient_group WHERE id = :g),"
+            " seq = (SELECT seq FROM recipient_group WHERE id = :g) WHERE id = :new",
             n=copied.rowcount,
             g=source_group,
             new=group_id,
@@ -172,11 +175,15 @@ async def copy_group(engine: AsyncEngine, *, account_id: int, source_group: int)
 
 
 async def twin_groups(engine: AsyncEngine, *, account_id: int, group_id: int) -> tuple[int, int]:
-    """(off, on): `group_id` with its switch turned off (it never has a backup, so an import
-    there pays nothing for backups) and a copy of it with backups on."""
-    twin = await copy_group(engine, account_id=account_id, source_group=group_id)
-    await set_backup_enabled(engine=engine, account_id=account_id, group_id=group_id, enabled=False)
-    return group_id, twin
+    """(off, on): two copies of `group_id`, the first with its switch turned off (it never has
+    a backup, so an import there pays nothing for backups), the second with backups on."""
+    # Both are copies made the same way: the imported group itself updated measurably faster
+    # than its copy (200,000 updates on PostgreSQL: 1.34x with the copy "on", 0.96x with the
+    # roles swapped), a difference of the groups, not of backups.
+    off = await copy_group(engine, account_id=account_id, source_group=group_id)
+    on = await copy_group(engine, account_id=account_id, source_group=group_id)
+    await set_backup_enabled(engine=engine, account_id=account_id, group_id=off, enabled=False)
+    return off, on
 
 
 async def alternating_imports(
