@@ -32,7 +32,6 @@ import csv
 import os
 import re
 import secrets
-import time
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ from storage.codec.export import export_text
 from storage.codec.reader import REJECT_COLUMNS, OpenedFile
 from storage.codec.sniff import SURROGATE
 from storage.db import read_transaction, write_transaction
-from storage.files import FileStore
+from storage.files import FileStore, sweep_old_temps
 from storage.jobs import (
     ACTIVE_STATUSES,
     expired_rejects,
@@ -257,17 +256,11 @@ async def sweep_orphan_rejects(*, engine: AsyncEngine, files: FileStore) -> int:
 def sweep_old_reject_temps(files: FileStore, older_than: float = TEMP_SECONDS) -> int:
     """Delete temp files of rejects untouched for `older_than` seconds (left by a process that
     died while its job ran); how many. Blocking: call it in a thread."""
-    if not files.temp_dir.is_dir():
-        return 0
-    now, removed = time.time(), 0
-    for entry in os.scandir(files.temp_dir):
-        if not entry.name.endswith(TEMP_SUFFIX) or job_of_key(entry.name[:-4]) is None:
-            continue
-        with contextlib.suppress(FileNotFoundError):
-            if now - entry.stat().st_mtime > older_than:
-                os.remove(entry.path)
-                removed += 1
-    return removed
+
+    def ours(name: str) -> bool:
+        return name.endswith(TEMP_SUFFIX) and job_of_key(name[:-4]) is not None
+
+    return sweep_old_temps(files.temp_dir, older_than, ours)
 
 
 async def forget_rejects_holding(

@@ -160,21 +160,28 @@ def flat_name(key: str) -> str:
     return key.replace("/", "-")
 
 
-def sweep_old_copies(temp_dir: Path, older_than: float = TEMP_SECONDS) -> int:
-    """Delete local copies (`copy-*` in `temp_dir`) untouched for `older_than` seconds: left
-    by a process killed in a `local_copy` block; how many. Blocking: call it in a thread."""
+def sweep_old_temps(temp_dir: Path, older_than: float, ours: Callable[[str], bool]) -> int:
+    """Delete the files of `temp_dir` whose name `ours` accepts, untouched for `older_than`
+    seconds (left by a process that died while it wrote them); how many. Blocking: call it in
+    a thread."""
     if not temp_dir.is_dir():
         return 0
     now, removed = time.time(), 0
     with os.scandir(temp_dir) as entries:
         for entry in entries:
-            if not entry.name.startswith(COPY_PREFIX):
+            if not ours(entry.name):
                 continue
             with contextlib.suppress(FileNotFoundError):
                 if now - entry.stat().st_mtime > older_than:
                     os.remove(entry.path)
                     removed += 1
     return removed
+
+
+def sweep_old_copies(temp_dir: Path, older_than: float = TEMP_SECONDS) -> int:
+    """Delete local copies (`copy-*` in `temp_dir`) untouched for `older_than` seconds: left
+    by a process killed in a `local_copy` block; how many. Blocking: call it in a thread."""
+    return sweep_old_temps(temp_dir, older_than, lambda name: name.startswith(COPY_PREFIX))
 
 
 def new_key() -> str:

@@ -74,6 +74,20 @@ def backend(server: LiveServer) -> str:
     return server.services.engine.dialect.name
 
 
+@pytest.fixture(params=BACKENDS)
+def api_only(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """A server on a fresh database that runs no jobs itself."""
+    live = LiveServer(
+        database_url=database_url(request.param, tmp_path),
+        data_dir=tmp_path / "data",
+        clock=FrozenClock(),
+        worker=False,
+    )
+    live.start()
+    yield live
+    live.stop()
+
+
 def new_client(server: LiveServer, account: str | None = None) -> GraphQLClient:
     """A client for a new account (or the named one) with a fresh token."""
     name = account or "account-" + secrets.token_hex(6)

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,29 +19,14 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry import relay
 
-from api.clock import FrozenClock
 from storage.db import read_transaction, write_transaction
 from storage.jobs import JobRow, claim_job, create_job, job_by_id
 from storage.sql import run
-from tests.conftest import BACKENDS, database_url, new_client
+from tests.conftest import new_client
 from tests.server import LiveServer
 
 # Longer than any test here waits: a job picked up at once can only have been woken.
 SLOW_POLL = "30"
-
-
-@pytest.fixture(params=BACKENDS)
-def api_only(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    """A server on a fresh database that runs no jobs itself."""
-    live = LiveServer(
-        database_url=database_url(request.param, tmp_path),
-        data_dir=tmp_path / "data",
-        clock=FrozenClock(),
-        worker=False,
-    )
-    live.start()
-    yield live
-    live.stop()
 
 
 def postgres_only(server: LiveServer) -> None:

@@ -4,33 +4,14 @@ job, probes it again, so a dead worker's job is still taken over."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import pytest
-
-from api.clock import FrozenClock
 from api.global_ids import decode_id
 from api.jobs import job_runners
 from api.worker import Worker
 from storage.job_locks import JobLock, JobLocks, job_locks
-from tests.conftest import BACKENDS, database_url, new_client
+from tests.conftest import new_client
 from tests.server import LiveServer
-
-
-@pytest.fixture(params=BACKENDS)
-def api_only(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    """A server on a fresh database that runs no jobs itself."""
-    live = LiveServer(
-        database_url=database_url(request.param, tmp_path),
-        data_dir=tmp_path / "data",
-        clock=FrozenClock(),
-        worker=False,
-    )
-    live.start()
-    yield live
-    live.stop()
 
 
 @dataclass

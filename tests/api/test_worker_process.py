@@ -6,28 +6,9 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from api.clock import FrozenClock
-from tests.conftest import BACKENDS, database_url, new_client
+from tests.conftest import new_client
 from tests.server import LiveServer
-
-
-@pytest.fixture(params=BACKENDS)
-def api_only(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    """A server on a fresh database that runs no jobs itself."""
-    live = LiveServer(
-        database_url=database_url(request.param, tmp_path),
-        data_dir=tmp_path / "data",
-        clock=FrozenClock(),
-        worker=False,
-    )
-    live.start()
-    yield live
-    live.stop()
 
 
 def test_jobs_wait_for_a_worker_then_run_in_its_process(api_only: LiveServer) -> None:
