@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -26,6 +27,7 @@ from api.downloads import (
     download_backup,
     download_group_export,
     download_rejects,
+    refusal,
 )
 from api.graphiql import graphiql_html, static_routes
 from api.graphql.context import Context
@@ -40,6 +42,15 @@ from api.services import Services, build_services, services_in_use
 from api.settings import Settings
 from api.webapp import webapp_routes
 
+# The codes of strawberry's HTTP-level refusals, by status.
+HTTP_REFUSAL_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "REQUEST_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
 
 class ListkeeperGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with our context and WebSocket authentication."""
@@ -47,6 +58,20 @@ class ListkeeperGraphQL(GraphQL[Context, None]):
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(build_schema(services.settings), **kwargs)
         self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as refused:
+            # strawberry answers these (a body that is not JSON, no query, a bad multipart
+            # body, an unsupported content type or method) in plain text; ours are JSON
+            # shaped like every other error of the API, with a stable code.
+            code = HTTP_REFUSAL_CODES.get(refused.status_code, "BAD_REQUEST")
+            response = refusal(refused.status_code, code, refused.reason)
+        await response(scope, receive, send)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         html = graphiql_html()

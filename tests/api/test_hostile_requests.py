@@ -417,3 +417,29 @@ def receive_all(sock: socket.socket) -> bytes:
     while len(body) < length:
         body += sock.recv(65536)
     return head + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "status", "code"),
+    [
+        ("application/json", b'{"query": "{ viewer { id } }"', 400, "BAD_REQUEST"),
+        ("application/json", b"\xff\xfe not json", 400, "BAD_REQUEST"),
+        ("application/json", b"{}", 400, "BAD_REQUEST"),
+        ("application/json", b'{"query": 12}', 400, "BAD_REQUEST"),
+        ("multipart/form-data; boundary=x", b"--x\r\nnonsense", 400, "BAD_REQUEST"),
+    ],
+)
+def test_a_request_strawberry_cannot_read_gets_a_json_error_with_a_code(
+    client: GraphQLClient, content_type: str, body: bytes, status: int, code: str
+) -> None:
+    response = client.http.post(
+        "/graphql",
+        content=body,
+        headers={"Content-Type": content_type, "Apollo-Require-Preflight": "1"},
+    )
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == code
+    assert error["message"]
+    assert "Traceback" not in response.text
