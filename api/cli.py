@@ -13,7 +13,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    from api.commands import backups_list, retention, tokens, transfer, worker
+    from api.commands import backups_list, migrate, retention, tokens, transfer, worker
     from api.commands.console import EXIT_OK, EXIT_USAGE, exit_codes_help
 
     parser = argparse.ArgumentParser(
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.register(commands)
     backups_list.register(commands)
     worker.register(commands)
+    migrate.register(commands)
     return parser
 
 

@@ -18,22 +18,21 @@ from api.settings import Settings
 
 
 @asynccontextmanager
-async def local_services(settings: Settings) -> AsyncIterator[Services]:
+async def local_services(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Services]:
     """`open_services(settings)`, its failures to open told as a CliError."""
     async with AsyncExitStack() as stack:
         try:
-            services = await stack.enter_async_context(open_services(settings))
+            services = await stack.enter_async_context(open_services(settings, migrate=migrate))
         except (ArgumentError, NoSuchModuleError, ValueError) as error:
             message = f"LISTKEEPER_DATABASE_URL is not a database URL this can use: {error}"
             raise CliError(message, EXIT_USAGE) from None
         except (OSError, DBAPIError) as error:
-            raise CliError(
-                f"cannot open the database: {_reason(error)}", EXIT_UNREACHABLE
-            ) from None
+            raise CliError(f"cannot open the database: {reason(error)}", EXIT_UNREACHABLE) from None
         yield services
 
 
-def _reason(error: BaseException) -> str:
+def reason(error: BaseException) -> str:
+    """A driver's failure to connect, as one line."""
     if isinstance(error, DBAPIError) and error.orig is not None:
         return str(error.orig).strip().splitlines()[0]
     if isinstance(error, OSError) and error.strerror:
