@@ -6,7 +6,7 @@ English and French, axe-core, 360 px wide, the empty and not-found states, scree
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -334,6 +334,68 @@ def test_recipients_are_searched_filtered_paged_and_unsubscribed(
     no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, "lists-group-en-360px")
+
+
+def test_a_click_on_the_switch_outlives_the_reload_of_the_click_before(
+    signed_in: AppPage, seeded: Seeded, client: GraphQLClient
+) -> None:
+    """The page reloads the group after a switch change; that reload can reach the page after the
+    next click, while the next change is still on its way. Its answer (backups off) must not flip
+    the box back. Here the first reload's answer is held until the second click is made and its
+    change is held in turn; then the answer is delivered: the box stays on, and once the change
+    goes through, the server agrees."""
+    from playwright.sync_api import APIResponse, Route, expect
+
+    page = open_route(signed_in, f"lists/{seeded.group_id}")
+    expect(page.locator(".list-count")).to_have_text("30 recipients")
+    reloads: list[tuple[Route, APIResponse]] = []
+    changes: list[Route] = []
+    holding = {"reloads": True, "changes": False}
+
+    def hold(route: Route) -> None:
+        body = route.request.post_data or ""
+        if holding["reloads"] and "query GroupRecipients" in body:
+            reloads.append((route, route.fetch()))  # answered by the server now, delivered later
+        elif holding["changes"] and "mutation SetGroupBackupsEnabled" in body:
+            changes.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/graphql", hold)
+    switch = page.get_by_label("Back up this group before each import, deletion and restore")
+    switch.uncheck()
+    expect(
+        page.get_by_role("status").filter(has_text="Backups are off for this group.")
+    ).to_be_visible()
+    wait_until(page, lambda: len(reloads) == 1)
+    holding.update(reloads=False, changes=True)
+    switch.check()
+    wait_until(page, lambda: len(changes) == 1)
+    ((route, answer),) = reloads
+    route.fulfill(response=answer)
+    # The late answer is read and rendered (effects included) before the box is looked at.
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() =>"
+        " requestAnimationFrame(() => setTimeout(done, 50))))"
+    )
+    assert switch.is_checked()
+    holding["changes"] = False
+    changes[0].continue_()
+    expect(
+        page.get_by_role("status").filter(has_text="Backups are on for this group.")
+    ).to_be_visible()
+    expect(switch).to_be_checked()
+    backups_enabled = """query B($g: ID!) { node(id: $g) { ... on Group { backupsEnabled } } }"""
+    assert client.execute(backups_enabled, {"g": seeded.group_id})["node"]["backupsEnabled"] is True
+
+
+def wait_until(page: Page, condition: Callable[[], bool]) -> None:
+    """Let the page run (and its routes be called) until `condition` holds, for 5 s at most."""
+    for _ in range(250):
+        if condition():
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError("the page did not get there within 5 s")
 
 
 @pytest.mark.parametrize("browser_locale", ["fr-FR"], indirect=True)

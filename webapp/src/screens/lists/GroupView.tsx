@@ -187,9 +187,13 @@ function GroupSettings({ group, reload }: { group: GroupListItemFragment; reload
   const [rename, renaming] = useMutation(RenameGroupDocument);
   const [setBackups, switching] = useMutation(SetGroupBackupsEnabledDocument);
   const [name, setName] = useState(group.name);
-  // The switch shows the choice at once; the server's answer (or a failure) settles it.
-  const [backupsOn, setBackupsOn] = useState(group.backupsEnabled);
-  useEffect(() => setBackupsOn(group.backupsEnabled), [group.backupsEnabled]);
+  // The switch shows the choice at once and keeps showing it until the group is reloaded after
+  // the server took it: the answer to a reload started by an earlier click, arriving after this
+  // one, must not undo it (a reload supersedes the ones before it, so the first group to arrive
+  // after it is its own). A failure drops the choice: the switch shows the group's value again.
+  const [pending, setPending] = useState<{ enabled: boolean; saved: boolean } | null>(null);
+  useEffect(() => setPending((choice) => (choice?.saved ? null : choice)), [group]);
+  const backupsOn = pending?.enabled ?? group.backupsEnabled;
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [failure, setFailure] = useState<ApiError | null>(null);
@@ -216,18 +220,19 @@ function GroupSettings({ group, reload }: { group: GroupListItemFragment; reload
   async function toggle(enabled: boolean): Promise<void> {
     setDone(null);
     setFailure(null);
-    setBackupsOn(enabled);
+    setPending({ enabled, saved: false });
     try {
       const { setBackupEnabled } = await setBackups({ groupId: group.id, enabled });
       if (setBackupEnabled.userErrors.length > 0) {
-        setBackupsOn(!enabled);
+        setPending(null);
         setFailure(new ApiError("graphql", errorsOf(setBackupEnabled.userErrors)));
         return;
       }
+      setPending({ enabled, saved: true });
       setDone(t.switchSaved(enabled));
       reload();
     } catch (error) {
-      setBackupsOn(!enabled);
+      setPending(null);
       setFailure(asApiError(error));
     }
   }
