@@ -71,6 +71,8 @@ class ListkeeperGraphQL(GraphQL[Context, None]):
             # shaped like every other error of the API, with a stable code.
             code = HTTP_REFUSAL_CODES.get(refused.status_code, "BAD_REQUEST")
             response = refusal(refused.status_code, code, refused.reason)
+            if refused.status_code == 405:
+                response.headers["Allow"] = "GET, POST"
         await response(scope, receive, send)
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -146,7 +148,9 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", GraphQLGuard(fast, services=services), methods=["GET", "POST"]),
+            # Every method reaches the view: one it does not take (PUT, DELETE...) is refused
+            # there in the API's JSON shape (405, METHOD_NOT_ALLOWED), not in Starlette's text.
+            Route("/graphql", GraphQLGuard(fast, services=services)),
             WebSocketRoute("/graphql", graphql),
             Route(DOWNLOAD_PATH + "{token}", download_backup, methods=["GET"]),
             Route(REJECTS_PATH + "{token}", download_rejects, methods=["GET"]),

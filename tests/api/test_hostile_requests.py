@@ -443,3 +443,21 @@ def test_a_request_strawberry_cannot_read_gets_a_json_error_with_a_code(
     assert error["extensions"]["code"] == code
     assert error["message"]
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_a_method_the_endpoint_does_not_take_gets_a_json_405(
+    client: GraphQLClient, method: str
+) -> None:
+    response = client.http.request(
+        method,
+        "/graphql",
+        content=b'{"query": "{ viewer { id } }"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 405
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["allow"] == "GET, POST"
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+    assert error["message"]
