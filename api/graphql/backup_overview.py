@@ -9,6 +9,7 @@ two zones has other days, so a client cache must not merge them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from api.global_ids import canonical_db_id, encode_id, keyed_node_id
 # The module, not its names (groups.py imports backups.py, which is loaded with this one).
 from api.graphql import groups, jobs
 from api.graphql.backups import UNREAD, Backup, node_id_field
-from api.graphql.context import Info
+from api.graphql.context import Context, Info
 from api.graphql.pagination import (
     Connection,
     Edge,
@@ -84,9 +85,14 @@ def zone_named(name: str) -> ZoneInfo:
 
 async def chosen_zone(info: Info, asked: str | None) -> ZoneInfo:
     """The zone asked for, else the account's (UTC if the tz database no longer has it)."""
+    return await zone_of_request(info.context, asked)
+
+
+async def zone_of_request(context: Context, asked: str | None) -> ZoneInfo:
+    """`chosen_zone` for a request's context."""
     if asked is not None:
         return zone_named(asked)
-    own = await info.context.loaders.account.load(info.context.account_id)
+    own = await context.loaders.account.load(context.account_id)
     try:
         return zone_named(own.time_zone)
     except InvalidInput:
@@ -282,10 +288,17 @@ async def backup_overview(
     (`dayConnection`'s arguments, read from the query), so the day pages are built here.
     """
     zone = await chosen_zone(info, time_zone)
-    account_id = info.context.account_id
-    asked = _asked_days(info)
+    return await overview_connection(info.context, args, zone, _asked_days(info))
+
+
+async def overview_connection(
+    context: Context, args: PageArgs, zone: ZoneInfo, asked: AskedDays
+) -> Connection[GroupBackups]:
+    """`backup_overview` for a request's context, a zone and what its query asks of days
+    (also the compiled BackupsPage's read: api/graphql/compiled_query.py)."""
+    account_id = context.account_id
     day_queries = asked.queries
-    async with read_transaction(info.context.engine) as conn:
+    async with read_transaction(context.engine) as conn:
 
         async def read(window: Window[tuple[datetime, int]]) -> list[GroupBackupsRow]:
             return await overview_page(conn, account_id=account_id, window=window)
@@ -317,7 +330,7 @@ async def backup_overview(
                     conn, account_id=account_id, backup_ids=backup_ids
                 )
     live_groups = {g: groups.Group.from_row(live[g]) if g in live else None for g in ids}
-    page = PageDays(info.context.engine, account_id, zone, live_groups)
+    page = PageDays(context.engine, account_id, zone, live_groups)
     edges = [
         Edge(node=GroupBackups.of(e.node, page, live_groups[e.node.group_id]), cursor=e.cursor)
         for e in rows.edges
@@ -343,8 +356,7 @@ class AskedDays:
 
 
 def _asked_days(info: Info) -> AskedDays:
-    # Arguments a page refuses are left to `dayConnection` to report.
-    queries: dict[PageArgs, DaysQuery] = {}
+    asked: list[PageArgs] = []
     wants_jobs = False
     stack = [(s, False) for s in info.selected_fields]
     while stack:
@@ -352,16 +364,23 @@ def _asked_days(info: Info) -> AskedDays:
         if isinstance(selection, SelectedField) and selection.name == "dayConnection":
             in_days = True
             args = _page_args(selection.arguments)
-            try:
-                window = page_window(args, _date_key) if args is not None else None
-            except PageArgumentError:
-                window = None
-            if args is not None and window is not None:
-                queries[args] = _days_query(window)
+            if args is not None:
+                asked.append(args)
         elif isinstance(selection, SelectedField) and selection.name == "job":
             wants_jobs = wants_jobs or in_days
         stack.extend((s, in_days) for s in selection.selections)
-    return AskedDays(queries, wants_jobs)
+    return asked_days(asked, jobs=wants_jobs)
+
+
+def asked_days(asked: Iterable[PageArgs], *, jobs: bool) -> AskedDays:
+    """What a query asks of the days: the days each `dayConnection`'s arguments read, and
+    whether it selects the backups' jobs."""
+    # Arguments a page refuses are left to `dayConnection` to report.
+    queries: dict[PageArgs, DaysQuery] = {}
+    for args in asked:
+        with contextlib.suppress(PageArgumentError):
+            queries[args] = _days_query(page_window(args, _date_key))
+    return AskedDays(queries, jobs)
 
 
 def _page_args(arguments: dict[str, Any]) -> PageArgs | None:

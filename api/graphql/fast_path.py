@@ -19,7 +19,10 @@ effects that a second run would repeat. So the answers of both paths are the sam
 The guard (authentication, body limits) and the request log stay in front of both paths.
 
 Answers of the cacheable queries (the backups page) are kept by `response_cache.py` while the
-account's version is unchanged (decision 27): a repeat is answered from memory.
+account's version is unchanged (decision 27): a repeat is answered from memory. Those
+registered documents are also compiled (`compiled_query.py`, decision 29): their `data` is
+built from the page's read without graphql-core's execution, and whatever the compiled plan
+does not answer exactly goes to `execute` as above.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from strawberry.asgi import GraphQL
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema._graphql_core import execution_context_class_kwargs
 
+from api.graphql.compiled_query import CompiledQuery, compile_query
 from api.graphql.context import Context
 from api.graphql.loaders import Loaders
 from api.graphql.persisted import requested_hash
@@ -99,6 +103,11 @@ class FastGraphQL:
         # The path applies only while no extension hooks into resolvers (none does today).
         self.enabled = not any(e._implements_resolve() for e in schema.get_extensions())
         self.answered = 0  # requests the fast path answered (the tests count them)
+        # Compiled plans of the registered cacheable documents, by (text, operation name);
+        # None: not compilable. `compiling` switches them (the tests compare both answers).
+        self.compiled: dict[tuple[str, str | None], CompiledQuery | None] = {}
+        self.compiling = True
+        self.compiled_answers = 0  # requests a compiled plan answered
         # Answers of the backups page, kept while the account's version is the same.
         self.responses = ResponseCache(
             services.engine,
@@ -171,6 +180,11 @@ class FastGraphQL:
             # (another process's write shows there only after LISTKEEPER_TOKEN_CACHE_SECONDS):
             # the answer is kept with a version read before this read.
             context.loaders = Loaders.for_request(self.services.engine, account_id)
+        answer = await self._compiled_answer(query, document, data, context)
+        if answer is not None:
+            if key is not None:
+                self.responses.put(key, version, answer)
+            return answer
         try:
             with read_deadline(self.services.settings.query_time_limit_seconds):
                 result = execute(
@@ -193,6 +207,34 @@ class FastGraphQL:
         if key is not None:
             self.responses.put(key, version, answer)
         return answer
+
+    async def _compiled_answer(
+        self, query: str, document: DocumentNode, data: dict[str, Any], context: Context
+    ) -> bytes | None:
+        """The answer of the document's compiled plan; None: graphql-core's execution answers
+        (with the same context: its loaders hold what the plan read, as execution reads it)."""
+        operation_name = data.get("operationName")
+        compiled = self._compiled_plan(query, document, operation_name) if self.compiling else None
+        if compiled is None:
+            return None
+        try:
+            with read_deadline(self.services.settings.query_time_limit_seconds):
+                answer = orjson.dumps({"data": await compiled.data(context, data.get("variables"))})
+        except Exception:
+            return None
+        self.compiled_answers += 1
+        return answer
+
+    def _compiled_plan(
+        self, query: str, document: DocumentNode, operation_name: str | None
+    ) -> CompiledQuery | None:
+        """The compiled plan of a registered cacheable document's operation, else None."""
+        if query not in self.responses.documents:
+            return None
+        key = (query, operation_name)
+        if key not in self.compiled:
+            self.compiled[key] = compile_query(self.core_schema, document, operation_name)
+        return self.compiled[key]
 
     def _document_text(self, data: Mapping[str, Any]) -> str | None:
         """The text the request runs, admitted as PersistedQueries admits it; else None."""
