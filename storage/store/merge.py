@@ -224,15 +224,19 @@ async def count_matched(
 async def _update_matched(
     conn: AsyncConnection, *, group: LockedGroup, mode: WriteMode, now: datetime, count_kept: bool
 ) -> tuple[int, int]:
-    """Compute the changed rows into a keyed temp table, copy their history, update by id;
-    the rows changed, and how many of them had their status kept (when `count_kept`).
+    """Update the changed rows, copying their history first; the rows changed, and how many
+    of them had their status kept (when `count_kept`; always on PostgreSQL).
 
-    When history is kept (`history_horizon`), the temp table also keeps each changed row's
-    old values, so that the history copy reads nothing but the changes.
+    PostgreSQL does it in one statement (`_update_returning`). SQLite computes the changed
+    rows into a keyed temp table, copies their history, and updates by id; when history is
+    kept (`history_horizon`), the temp table also keeps each changed row's old values, so
+    that the history copy reads nothing but the changes.
     """
+    latest = await history_horizon(conn, group=group)
+    if not is_sqlite(conn):
+        return await _update_returning(conn, group=group, mode=mode, now=now, latest=latest)
     merged = merged_values(conn, mode)
     columns = ", ".join(merged)
-    latest = await history_horizon(conn, group=group)
     keep_old = latest is not None
     await create_temp(conn, "stage_changes", _changes_columns(conn, keep_old=keep_old))
     old = (
@@ -274,6 +278,49 @@ async def _update_matched(
         now=now,
     )
     return int(changed.rowcount), kept_updated
+
+
+# The old values of a changed row, as `RETURNING` gives them from the joined current row.
+_OLD_VALUES = (
+    "r.id, r.email, r.first_name, r.last_name, r.status, r.attributes, r.created_at,"
+    " r.updated_at, r.version"
+)
+
+
+async def _update_returning(
+    conn: AsyncConnection, *, group: LockedGroup, mode: WriteMode, now: datetime, latest: int | None
+) -> tuple[int, int]:
+    """PostgreSQL: update the changed rows, copy their history and count them in one statement.
+
+    The target (`t`) is joined by id to the current row (`r`) the staged row matches, so
+    `RETURNING` gives `r`'s values from before the update: the history rows are copied from
+    them (a data-modifying CTE) without a temp table of the changes or a second join.
+    """
+    merged = merged_values(conn, mode)
+    sets = ", ".join(f"{column} = {expr}" for column, expr in merged.items())
+    returning = f"{_OLD_VALUES}, " if latest is not None else ""
+    history = (
+        f", history AS (INSERT INTO recipient_version ({VERSION_COLUMNS}) SELECT id, :g, email,"
+        " first_name, last_name, status, attributes, created_at, updated_at, version, :n"
+        " FROM changed WHERE version <= :latest)"
+        if latest is not None
+        else ""
+    )
+    row = (
+        await run(
+            conn,
+            f"WITH changed AS (UPDATE recipient AS t SET {sets}, version = :n, updated_at = :now"
+            f" FROM {matched_from(conn)} WHERE t.id = r.id AND {changed_predicate(conn, merged)}"
+            f" RETURNING {returning}{STATUS_REFUSED} AS kept){history}"
+            " SELECT count(*), count(CASE WHEN kept THEN 1 END) FROM changed",
+            g=group.id,
+            n=group.seq,
+            now=now,
+            **({"latest": latest} if latest is not None else {}),
+        )
+    ).one()
+    changed, kept = tuple(row)
+    return int(changed), int(kept)
 
 
 async def _count_kept_changes(conn: AsyncConnection) -> int:
