@@ -18,7 +18,7 @@ from api.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedFile, Us
 from api.jobs import JobKind, ProgressSink, check_target, target_group
 from api.rejects import RejectsWriter
 from storage import codec
-from storage.db import read_transaction, write_transaction
+from storage.db import is_sqlite, read_transaction, write_transaction
 from storage.files import FileStore, TooLarge
 from storage.jobs import (
     JobRow,
@@ -46,6 +46,8 @@ from storage.store.write_path import (
 )
 
 CHUNK_ROWS = 10_000
+# SQLite: after staging this many rows the import's connection is closed, not its tables dropped.
+CLOSE_AFTER_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -277,7 +279,7 @@ async def run_import(
                 staged.rejects.discard()  # a close and a local unlink: no thread, even when cancelled
             raise
         finally:
-            await _drop_stage_quietly(conn)
+            await _drop_stage_quietly(conn, close=staged.records >= CLOSE_AFTER_ROWS)
 
 
 async def _stage_file(
@@ -367,7 +369,14 @@ def _count(result: StageResult, chunk: codec.Chunk) -> None:
     result.errors += len(chunk.errors)
 
 
-async def _drop_stage_quietly(conn: AsyncConnection) -> None:
+async def _drop_stage_quietly(conn: AsyncConnection, *, close: bool = False) -> None:
+    """Drop the staging tables, or with `close` on SQLite close the connection instead."""
+    if close and is_sqlite(conn):
+        # Closing discards the connection's temp file at once; a DROP of a 1,000,000-row
+        # staging table frees its pages one by one (0.2-0.3 CPU s, 0.5 s and more of wall).
+        # The pool opens a new connection for its next user (its pragmas: about a millisecond).
+        await conn.invalidate()
+        return
     try:
         if conn.in_transaction():
             await conn.rollback()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import io
 import itertools
 import os
 import pickle
@@ -73,8 +74,14 @@ class ReaderHandle:
 
 
 def _write_message(stream: IO[bytes], message: object) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_LENGTH.pack(len(data)) + data)
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # No memo: a chunk's rows pickle in 0.19 us a row instead of 0.64 (the memo keeps every
+    # string it sees). Messages hold no cycles; a value shared twice is only written twice.
+    pickler.fast = True
+    pickler.dump(message)
+    stream.write(_LENGTH.pack(buffer.tell()))
+    stream.write(buffer.getbuffer())
     stream.flush()
 
 
