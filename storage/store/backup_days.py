@@ -1,10 +1,16 @@
 """Backups by local day: a group's days in a time zone, paged, with their backups.
 
 One statement reads the days of every group asked for: the local day of each backup
-(storage.local_days, from the zone's offset periods) ranked per group with `dense_rank`, the
-backups of the first days kept. The rows come from the `(account_id, group_id,
-created_at)` index within the time bounds a page's cursors give; no statement runs per
-group or per day.
+ranked per group with `dense_rank`, the backups of the first days kept; a query without day
+bounds (a first page) also gives each group's number of days from the same rows (a
+`dense_rank` each way: ascending + descending - 1), so the page's counts need no second
+statement. The local day is a day number worked out once per row from the UTC seconds and
+the zone's offset periods (storage.local_days' periods: the same days as its `local_day_sql`,
+without formatting or parsing a date per row), and the bounds compare day numbers. The rows
+come from the `(account_id, group_id, created_at)` index, within the time bounds a page's
+cursors give (only when it has some: an open time range made PostgreSQL's generic plan,
+after five runs of the prepared statement, scan all the account's backups); no statement
+runs per group or per day.
 """
 
 from __future__ import annotations
@@ -20,17 +26,24 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from storage.local_days import OffsetPeriod, day_start, local_day_sql, offset_periods
+from storage.local_days import OffsetPeriod, day_start, offset_periods
 from storage.models import Backup
 from storage.sql import models_of_rows, possible_ids
 from storage.store.backup_reads import FAR_FUTURE, FAR_PAST, backup_span
 
 SLACK = timedelta(days=1)
 FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)
+# Day numbers count days from 1970-01-01. Both databases' integer division truncates toward
+# zero, so the seconds are shifted this many days up before it (floors for any instant
+# after the year -700).
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+SHIFT_DAYS = 1_000_000
+NO_DAY_BELOW, NO_DAY_ABOVE = -(2**40), 2**40
 
 _FIELDS = tuple(Backup.model_fields)
 backup_models = models_of_rows(Backup)
-_CREATED: sa.ColumnElement[datetime] = Backup.__table__.c.created_at  # type: ignore[attr-defined]
+_TABLE: sa.Table = Backup.__table__  # type: ignore[attr-defined]
+_CREATED: sa.ColumnElement[datetime] = _TABLE.c.created_at
 
 
 @dataclass(frozen=True)
@@ -91,10 +104,33 @@ async def page_of_days(
     zone: ZoneInfo,
     queries: Sequence[DaysQuery],
 ) -> PageOfDays:
-    """days_of_groups for each query and day_counts, the account's span read once."""
+    """days_of_groups for each query and day_counts, the account's span read once; the
+    counts come with the days of a query without bounds (a first page), if one is asked."""
     periods = _periods(zone, await backup_span(conn, account_id=account_id))
-    days = {q: await _days(conn, account_id, group_ids, periods, zone, q) for q in queries}
-    return PageOfDays(days, await _counts(conn, account_id, group_ids, periods))
+    wanted = possible_ids(group_ids)
+    counter = next((q for q in queries if _counts_all(q)), None)
+    if counter is None or not wanted or periods is None:
+        days = {q: await _days(conn, account_id, group_ids, periods, zone, q) for q in queries}
+        return PageOfDays(days, await _counts(conn, account_id, group_ids, periods))
+    days = {}
+    counts = dict.fromkeys(group_ids, 0)
+    for q in queries:
+        if q is counter:
+            found, totals = await _read_days(
+                conn, account_id, wanted, periods, zone, q, counts=True
+            )
+            days[q] = found | {g: [] for g in group_ids if g not in found}
+            counts |= totals
+        else:
+            days[q] = await _days(conn, account_id, group_ids, periods, zone, q)
+    return PageOfDays(days, counts)
+
+
+def _counts_all(query: DaysQuery) -> bool:
+    # Its rows are every day of each group (at least the first of each): the counts come
+    # with them. Every day, DaysQuery(), is read by its own statement without ranks.
+    unbounded = query.older_than is None and query.newer_than is None
+    return unbounded and query.days != 0 and query != DaysQuery()
 
 
 def _periods(
@@ -112,24 +148,45 @@ async def _days(
     zone: ZoneInfo,
     query: DaysQuery,
 ) -> dict[int, list[DayOfBackups]]:
-    found: dict[int, list[DayOfBackups]] = {g: [] for g in group_ids}
     wanted = possible_ids(group_ids)
     if not wanted or query.days == 0 or periods is None:
-        return found
+        return {g: [] for g in group_ids}
+    found, _ = await _read_days(conn, account_id, wanted, periods, zone, query, counts=False)
+    return found | {g: [] for g in group_ids if g not in found}
+
+
+async def _read_days(
+    conn: AsyncConnection,
+    account_id: int,
+    wanted: list[int],
+    periods: tuple[OffsetPeriod, ...],
+    zone: ZoneInfo,
+    query: DaysQuery,
+    *,
+    counts: bool,
+) -> tuple[dict[int, list[DayOfBackups]], dict[int, int]]:
+    # counts: only for a query without bounds (each group's rows are then all its days).
+    found: dict[int, list[DayOfBackups]] = {g: [] for g in wanted}
+    totals: dict[int, int] = {}
     params: dict[str, object] = {"account_id": account_id, "ids": wanted}
+    sqlite = _is_sqlite(conn)
     if query == DaysQuery():  # every day: no bounds to test, no ranks to count
-        statement = _every_day_statement(periods, _is_sqlite(conn))
+        statement = _every_day_statement(periods, sqlite)
     else:
-        statement = _days_statement(periods, _is_sqlite(conn), query.oldest_first)
+        bounded = query.older_than is not None or query.newer_than is not None
+        statement = _days_statement(periods, sqlite, query.oldest_first, bounded, counts)
         params |= {"days": query.days if query.days is not None else 2**31 - 1}
         params |= _bounds(query, zone)
     result = await conn.execute(statement, params)
     names = tuple(result.keys())
     rows = result.all()
-    backups = backup_models(names[:-1], (row[:-1] for row in rows))
+    extra = 2 if counts else 1
+    backups = backup_models(names[:-extra], (row[:-extra] for row in rows))
     for backup, row in zip(backups, rows, strict=True):
-        _add(found[backup.group_id], backup, row[-1])
-    return found
+        _add(found[backup.group_id], backup, row[-extra])
+        if counts:
+            totals[backup.group_id] = row[-1]
+    return found, totals
 
 
 def _bounds(query: DaysQuery, zone: ZoneInfo) -> dict[str, object]:
@@ -137,8 +194,8 @@ def _bounds(query: DaysQuery, zone: ZoneInfo) -> dict[str, object]:
     # (a local date may step back at a clock change), only let the index skip the rest.
     older, newer = query.older_than, query.newer_than
     return {
-        "older_day": older.isoformat() if older else "9999-12-31",
-        "newer_day": newer.isoformat() if newer else "0001-01-01",
+        "older_day": _day_number(older) if older else NO_DAY_ABOVE,
+        "newer_day": _day_number(newer) if newer else NO_DAY_BELOW,
         "until": day_start(older + SLACK, zone) if older and older < LAST_DAY else FAR_FUTURE,
         "since": day_start(newer - SLACK, zone) if newer and newer > FIRST_DAY else FAR_PAST,
     }
@@ -160,8 +217,12 @@ async def _counts(
     return counts
 
 
-def _add(days: list[DayOfBackups], backup: Backup, day_text: str) -> None:
-    day = date.fromisoformat(day_text)
+def _day_number(day: date) -> int:
+    return day.toordinal() - EPOCH_ORDINAL
+
+
+def _add(days: list[DayOfBackups], backup: Backup, day_number: int) -> None:
+    day = date.fromordinal(EPOCH_ORDINAL + day_number)
     if days and days[-1].day == day:
         days[-1].backups.append(backup)
     else:
@@ -178,49 +239,94 @@ _MINE = (
 )
 
 
+def local_day_number_sql(
+    created_at: sa.ColumnElement[datetime], periods: Sequence[OffsetPeriod], *, sqlite: bool
+) -> sa.ColumnElement[int]:
+    """SQL giving the local day of `created_at` as its number of days from 1970-01-01: the
+    UTC seconds (whole: a day starts on a whole second) plus the period's offset, floored to
+    days. The same day as storage.local_days.local_day_sql, with integer arithmetic only."""
+    offset: sa.ColumnElement[int] = sa.literal(periods[-1].offset_seconds)
+    if len(periods) > 1:
+        offset = sa.case(
+            *[
+                (created_at < sa.literal(p.until, created_at.type), sa.literal(p.offset_seconds))
+                for p in periods[:-1]
+            ],
+            else_=sa.literal(periods[-1].offset_seconds),
+        )
+    seconds: sa.ColumnElement[int]
+    if sqlite:
+        # The stored text is UTC, 'YYYY-MM-DD HH:MM:SS.ffffff': its whole seconds, cut before
+        # SQLite reads it (its date functions round a time to the millisecond: 23:59:59.9996
+        # would be the next day's midnight).
+        whole = sa.func.substr(created_at, 1, 19)
+        seconds = sa.cast(sa.func.strftime("%s", whole), sa.Integer)
+    else:
+        seconds = sa.cast(sa.func.floor(sa.extract("epoch", created_at)), sa.BigInteger)
+    shifted = seconds + offset + sa.literal(SHIFT_DAYS * 86_400)
+    whole_days = sa.type_coerce(shifted.self_group().op("/")(sa.literal(86_400)), sa.BigInteger)
+    return whole_days - sa.literal(SHIFT_DAYS)
+
+
 @functools.lru_cache(maxsize=256)
 def _days_statement(
-    periods: tuple[OffsetPeriod, ...], sqlite: bool, oldest_first: bool
+    periods: tuple[OffsetPeriod, ...], sqlite: bool, oldest_first: bool, bounded: bool, counts: bool
 ) -> sa.Select[Any]:
     # Built once per zone period set: a statement built per call costs more than it runs.
+    # The day is worked out once per row (the innermost query, from the index alone on
+    # SQLite), the narrow rows filtered and ranked, and only the kept backups read whole.
     created = _CREATED
-    day = local_day_sql(created, periods, sqlite=sqlite)
-    rank = sa.func.dense_rank().over(
-        partition_by=col(Backup.group_id), order_by=day.asc() if oldest_first else day.desc()
-    )
-    columns: list[Any] = [col(getattr(Backup, name)) for name in _FIELDS]
-    ranked = (
-        sa.select(*columns, day.label("day"), rank.label("day_rank"))
-        .where(
-            *_MINE,
+    dated = sa.select(
+        col(Backup.id),
+        col(Backup.group_id),
+        local_day_number_sql(created, periods, sqlite=sqlite).label("day"),
+    ).where(*_MINE)
+    if bounded:  # the days' bounds as times, so that the index skips the rest
+        dated = dated.where(
             created >= sa.bindparam("since", type_=created.type),
             created < sa.bindparam("until", type_=created.type),
-            day < sa.bindparam("older_day"),
-            day > sa.bindparam("newer_day"),
         )
-        .subquery()
+    d = dated.subquery("dated")
+    rank = sa.func.dense_rank().over(
+        partition_by=d.c.group_id, order_by=d.c.day.asc() if oldest_first else d.c.day.desc()
+    )
+    ranks: list[Any] = [rank.label("day_rank")]
+    if counts:  # the other way: its rank plus this one, less one, is the group's days
+        other = d.c.day.desc() if oldest_first else d.c.day.asc()
+        ranks.append(
+            sa.func.dense_rank().over(partition_by=d.c.group_id, order_by=other).label("other_rank")
+        )
+    ranked = (
+        sa.select(*d.c, *ranks)
+        .where(d.c.day < sa.bindparam("older_day"), d.c.day > sa.bindparam("newer_day"))
+        .subquery("ranked")
     )
     c = ranked.c
-    newest_first = (c.day.desc(), c.created_at.desc(), c.id.desc())
-    in_order = (c.day.asc(), c.created_at.asc(), c.id.asc()) if oldest_first else newest_first
+    newest_first = (c.day.desc(), created.desc(), col(Backup.id).desc())
+    oldest = (c.day.asc(), created.asc(), col(Backup.id).asc())
+    out: list[Any] = [*[col(getattr(Backup, name)) for name in _FIELDS], c.day]
+    if counts:
+        out.append((c.day_rank + c.other_rank - 1).label("day_count"))
     return (
-        sa.select(*[c[name] for name in _FIELDS], c.day)
+        sa.select(*out)
+        .select_from(ranked.join(_TABLE, col(Backup.id) == c.id))
         .where(c.day_rank <= sa.bindparam("days"))
-        .order_by(c.group_id, *in_order)
+        .order_by(c.group_id, *(oldest if oldest_first else newest_first))
     )
 
 
 @functools.lru_cache(maxsize=256)
 def _every_day_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.Select[Any]:
-    day = local_day_sql(_CREATED, periods, sqlite=sqlite).label("day")
+    day = local_day_number_sql(_CREATED, periods, sqlite=sqlite).label("day")
     columns: list[Any] = [col(getattr(Backup, name)) for name in _FIELDS]
-    newest_first = (day.desc(), _CREATED.desc(), col(Backup.id).desc())
-    return sa.select(*columns, day).where(*_MINE).order_by(col(Backup.group_id), *newest_first)
+    d = sa.select(*columns, day).where(*_MINE).subquery("dated")
+    newest_first = (d.c.day.desc(), d.c.created_at.desc(), d.c.id.desc())
+    return sa.select(*d.c).order_by(d.c.group_id, *newest_first)
 
 
 @functools.lru_cache(maxsize=256)
 def _counts_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.Select[int, int]:
-    day = local_day_sql(_CREATED, periods, sqlite=sqlite)
+    day = local_day_number_sql(_CREATED, periods, sqlite=sqlite)
     return (
         sa.select(col(Backup.group_id), sa.func.count(sa.distinct(day)))
         .where(*_MINE)
