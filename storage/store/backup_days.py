@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
@@ -176,7 +177,7 @@ async def _read_days(
         bounded = query.older_than is not None or query.newer_than is not None
         statement = _days_statement(periods, sqlite, query.oldest_first, bounded, counts)
         params |= {"days": query.days if query.days is not None else 2**31 - 1}
-        params |= _bounds(query, zone)
+        params |= _bounds(query, zone) if bounded else {}
     result = await conn.execute(statement, params)
     names = tuple(result.keys())
     rows = result.all()
@@ -190,7 +191,7 @@ async def _read_days(
 
 
 def _bounds(query: DaysQuery, zone: ZoneInfo) -> dict[str, object]:
-    # The days compare exactly as text; the times, a day wider than the days they bound
+    # The days compare exactly as day numbers; the times, a day wider than the days they bound
     # (a local date may step back at a clock change), only let the index skip the rest.
     older, newer = query.older_than, query.newer_than
     return {
@@ -233,10 +234,16 @@ def _is_sqlite(conn: AsyncConnection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
-_MINE = (
-    col(Backup.account_id) == sa.bindparam("account_id"),
-    col(Backup.group_id).in_(sa.bindparam("ids", expanding=True)),
-)
+def _mine(sqlite: bool) -> tuple[sa.ColumnElement[bool], ...]:
+    # PostgreSQL: the group ids as one array, `= ANY($n)`, an index condition in any plan; as
+    # a list of 50 parameters its generic plan read the account's backups by `account_id`
+    # alone and tested each against the 50 (8.5 ms against 3.6 ms for the page's days).
+    ids = (
+        col(Backup.group_id).in_(sa.bindparam("ids", expanding=True))
+        if sqlite
+        else col(Backup.group_id) == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Integer)))
+    )
+    return (col(Backup.account_id) == sa.bindparam("account_id"), ids)
 
 
 def local_day_number_sql(
@@ -280,7 +287,7 @@ def _days_statement(
         col(Backup.id),
         col(Backup.group_id),
         local_day_number_sql(created, periods, sqlite=sqlite).label("day"),
-    ).where(*_MINE)
+    ).where(*_mine(sqlite))
     if bounded:  # the days' bounds as times, so that the index skips the rest
         dated = dated.where(
             created >= sa.bindparam("since", type_=created.type),
@@ -296,11 +303,12 @@ def _days_statement(
         ranks.append(
             sa.func.dense_rank().over(partition_by=d.c.group_id, order_by=other).label("other_rank")
         )
-    ranked = (
-        sa.select(*d.c, *ranks)
-        .where(d.c.day < sa.bindparam("older_day"), d.c.day > sa.bindparam("newer_day"))
-        .subquery("ranked")
-    )
+    ranked_rows = sa.select(*d.c, *ranks)
+    if bounded:  # else none: PostgreSQL's generic plan tested them on every backup of the account
+        ranked_rows = ranked_rows.where(
+            d.c.day < sa.bindparam("older_day"), d.c.day > sa.bindparam("newer_day")
+        )
+    ranked = ranked_rows.subquery("ranked")
     c = ranked.c
     newest_first = (c.day.desc(), created.desc(), col(Backup.id).desc())
     oldest = (c.day.asc(), created.asc(), col(Backup.id).asc())
@@ -319,7 +327,7 @@ def _days_statement(
 def _every_day_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.Select[Any]:
     day = local_day_number_sql(_CREATED, periods, sqlite=sqlite).label("day")
     columns: list[Any] = [col(getattr(Backup, name)) for name in _FIELDS]
-    d = sa.select(*columns, day).where(*_MINE).subquery("dated")
+    d = sa.select(*columns, day).where(*_mine(sqlite)).subquery("dated")
     newest_first = (d.c.day.desc(), d.c.created_at.desc(), d.c.id.desc())
     return sa.select(*d.c).order_by(d.c.group_id, *newest_first)
 
@@ -329,6 +337,6 @@ def _counts_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.Sel
     day = local_day_number_sql(_CREATED, periods, sqlite=sqlite)
     return (
         sa.select(col(Backup.group_id), sa.func.count(sa.distinct(day)))
-        .where(*_MINE)
+        .where(*_mine(sqlite))
         .group_by(col(Backup.group_id))
     )
