@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.db import is_sqlite
 from storage.sql import run, scalar
 from storage.store.writes import (
+    KEY_ORDER_JOIN,
     RECIPIENT_COLUMNS,
     SUPPRESSED,
     VALUE_COLUMNS,
@@ -306,19 +307,20 @@ async def _update_returning(
         if latest is not None
         else ""
     )
-    row = (
-        await run(
-            conn,
-            f"WITH changed AS (UPDATE recipient AS t SET {sets}, version = :n, updated_at = :now"
-            f" FROM {matched_from(conn)} WHERE t.id = r.id AND {changed_predicate(conn, merged)}"
-            f" RETURNING {returning}{STATUS_REFUSED} AS kept){history}"
-            " SELECT count(*), count(CASE WHEN kept THEN 1 END) FROM changed",
-            g=group.id,
-            n=group.seq,
-            now=now,
-            **({"latest": latest} if latest is not None else {}),
-        )
-    ).one()
+    async with index_order(conn, KEY_ORDER_JOIN):
+        row = (
+            await run(
+                conn,
+                f"WITH changed AS (UPDATE recipient AS t SET {sets}, version = :n, updated_at = :now"
+                f" FROM {matched_from(conn)} WHERE t.id = r.id AND {changed_predicate(conn, merged)}"
+                f" RETURNING {returning}{STATUS_REFUSED} AS kept){history}"
+                " SELECT count(*), count(CASE WHEN kept THEN 1 END) FROM changed",
+                g=group.id,
+                n=group.seq,
+                now=now,
+                **({"latest": latest} if latest is not None else {}),
+            )
+        ).one()
     changed, kept = tuple(row)
     return int(changed), int(kept)
 
