@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -142,6 +143,7 @@ def create_app(
             services_in_use(services, migrate=migrate),
             running_loops(services, worker=own_worker),
         ):
+            freeze_start_up_objects()
             yield
             # Before the engine closes: last-use times being written in the background.
             await recorded_uses()
@@ -170,6 +172,20 @@ def create_app(
     # Known queries skip strawberry's view (api/graphql/fast_path.py); `enabled` switches it.
     app.state.fast_graphql = fast
     return app
+
+
+_frozen = False
+
+
+def freeze_start_up_objects() -> None:
+    """Once a process: what start-up made (modules, the schema, the engine's pool) collected
+    once and moved out of the garbage collector's generations (`gc.freeze`), so
+    that its full collections no longer traverse it on every request (decision 31)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def create_asgi_app(settings: Settings | None = None, *, clock: Clock | None = None) -> ASGIApp:

@@ -55,7 +55,7 @@ from storage.store.backup_reads import (
     GroupBackupsRow,
     group_backups_by_id,
     overview_count,
-    overview_page,
+    overview_page_counted,
 )
 
 if TYPE_CHECKING:
@@ -298,12 +298,22 @@ async def overview_connection(
     (also the compiled BackupsPage's read: api/graphql/compiled_query.py)."""
     account_id = context.account_id
     day_queries = asked.queries
+    # A window without bounds (a first page, its read the only one) counts every group with
+    # backups in its own statement: no count statement then.
+    counted: list[int] = []
     async with read_transaction(context.engine) as conn:
 
         async def read(window: Window[tuple[datetime, int]]) -> list[GroupBackupsRow]:
-            return await overview_page(conn, account_id=account_id, window=window)
+            rows, in_window = await overview_page_counted(
+                conn, account_id=account_id, window=window
+            )
+            if window.after is None and window.before is None:
+                counted.append(in_window)
+            return rows
 
         async def total() -> int:
+            if counted:
+                return counted[0]
             return await overview_count(conn, account_id=account_id)
 
         keyset = Keyset(

@@ -70,20 +70,46 @@ _PAGES = {
 _ALL_COUNT = select(sa.func.count()).select_from(Backup).where(_MINE)
 _GROUP_COUNT = _ALL_COUNT.where(_OF_GROUP)
 _group_id, _latest = col(Backup.group_id), sa.func.max(Backup.created_at)
-_OVERVIEW = (
-    select(_group_id, sa.func.count(), _latest)
-    .where(_MINE)
-    .group_by(_group_id)
-    .having(
-        _older_than(_latest, _group_id, "older_at", "older_id"),
-        _newer_than(_latest, _group_id, "newer_at", "newer_id"),
+
+
+def _counted_overview(backward: bool) -> sa.Select[Any]:
+    # Groups with backups, the most recently backed-up first, with each group's name (as
+    # _latest_names reads it) and, in every row, how many groups pass the window's bounds
+    # (`count(*) OVER ()`: after HAVING, before LIMIT): one statement where a first page took
+    # three (page, names, count).
+    page = (
+        sa.select(
+            _group_id.label("group_id"),
+            sa.func.count().label("backups"),
+            _latest.label("latest"),
+            sa.func.count().over().label("in_window"),
+        )
+        .where(_MINE)
+        .group_by(_group_id)
+        .having(
+            _older_than(_latest, _group_id, "older_at", "older_id"),
+            _newer_than(_latest, _group_id, "newer_at", "newer_id"),
+        )
+        .order_by(
+            *((_latest.asc(), _group_id.asc()) if backward else (_latest.desc(), _group_id.desc()))
+        )
+        .limit(sa.bindparam("limit"))
+        .subquery("page")
     )
-    .limit(sa.bindparam("limit"))
-)
-_OVERVIEW_PAGES = {
-    False: _OVERVIEW.order_by(_latest.desc(), _group_id.desc()),
-    True: _OVERVIEW.order_by(_latest.asc(), _group_id.asc()),
-}
+    c = page.c
+    names: sa.Table = RecipientGroup.__table__  # type: ignore[attr-defined]
+    joined = page.outerjoin(
+        names, sa.and_(names.c.id == c.group_id, names.c.account_id == _ACCOUNT_ID)
+    )
+    order = (c.latest.asc(), c.group_id.asc()) if backward else (c.latest.desc(), c.group_id.desc())
+    return (
+        sa.select(c.group_id, c.backups, c.latest, names.c.name, c.in_window)
+        .select_from(joined)
+        .order_by(*order)
+    )
+
+
+_COUNTED_OVERVIEW = {backward: _counted_overview(backward) for backward in (False, True)}
 _OVERVIEW_COUNT = select(sa.func.count(sa.distinct(_group_id))).where(_MINE)
 _OVERVIEW_OF_GROUPS = (
     select(_group_id, sa.func.count(), _latest)
@@ -174,17 +200,21 @@ class GroupBackupsRow:
     latest_backup_at: datetime
 
 
-async def overview_page(
+async def overview_page_counted(
     conn: AsyncConnection, *, account_id: int, window: Window[TimeKey]
-) -> list[GroupBackupsRow]:
-    """Groups with backups, the most recently backed-up first, in the keyset window."""
+) -> tuple[list[GroupBackupsRow], int]:
+    """Groups with backups, the most recently backed-up first, in the keyset window, and how
+    many groups pass the window's bounds (all those with backups, `overview_count`, when the
+    window has none)."""
     params = {"account_id": account_id, **_window_params(window)}
-    found = [
-        (g, n, newest)
-        for g, n, newest in await conn.execute(_OVERVIEW_PAGES[window.backward], params)
-    ]
-    names = await _latest_names(conn, account_id=account_id, group_ids=[g for g, _, _ in found])
-    return [GroupBackupsRow(g, names.get(g, ""), n, newest) for g, n, newest in found]
+    rows: list[GroupBackupsRow] = []
+    in_window = 0
+    for g, n, newest, name, groups in await conn.execute(
+        _COUNTED_OVERVIEW[window.backward], params
+    ):
+        rows.append(GroupBackupsRow(g, name if name is not None else "", n, newest))
+        in_window = groups
+    return rows, in_window
 
 
 async def overview_count(conn: AsyncConnection, *, account_id: int) -> int:
