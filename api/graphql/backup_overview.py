@@ -42,7 +42,7 @@ from api.graphql.pagination import (
 from storage.db import read_transaction
 from storage.jobs import jobs_by_backup_id
 from storage.keyset import Window
-from storage.reads import groups_by_id
+from storage.models import RecipientGroup
 from storage.store.backup_days import (
     DayOfBackups,
     DaysQuery,
@@ -55,7 +55,7 @@ from storage.store.backup_reads import (
     GroupBackupsRow,
     group_backups_by_id,
     overview_count,
-    overview_page_counted,
+    overview_page,
 )
 
 if TYPE_CHECKING:
@@ -298,18 +298,19 @@ async def overview_connection(
     (also the compiled BackupsPage's read: api/graphql/compiled_query.py)."""
     account_id = context.account_id
     day_queries = asked.queries
-    # A window without bounds (a first page, its read the only one) counts every group with
-    # backups in its own statement: no count statement then.
+    # The page's statement also reads its groups (their names, the live ones) and counts the
+    # groups in the window's bounds: a window without bounds (a first page, its read the only
+    # one) runs no count statement.
     counted: list[int] = []
+    live: dict[int, RecipientGroup] = {}
     async with read_transaction(context.engine) as conn:
 
         async def read(window: Window[tuple[datetime, int]]) -> list[GroupBackupsRow]:
-            rows, in_window = await overview_page_counted(
-                conn, account_id=account_id, window=window
-            )
+            found = await overview_page(conn, account_id=account_id, window=window)
             if window.after is None and window.before is None:
-                counted.append(in_window)
-            return rows
+                counted.append(found.in_window)
+            live.update(found.live_groups)
+            return found.rows
 
         async def total() -> int:
             if counted:
@@ -321,7 +322,6 @@ async def overview_connection(
         )
         rows = await paged(args, keyset, node=lambda r: r, total=total)
         ids = [edge.node.group_id for edge in rows.edges]
-        live = await groups_by_id(conn, account_id=account_id, ids=ids)
         days, made_by = None, None
         if ids and day_queries:
             queries = list(set(day_queries.values()))

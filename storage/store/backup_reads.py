@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from storage.keyset import Window
 from storage.models import Backup, RecipientGroup
-from storage.sql import MAX_ID, as_utc, fetch_model, fetch_models, possible_ids
+from storage.sql import MAX_ID, as_utc, fetch_model, fetch_models, models_of_rows, possible_ids
 
 BackupRow: TypeAlias = Backup
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
@@ -97,16 +97,22 @@ def _counted_overview(backward: bool) -> sa.Select[Any]:
         .subquery("page")
     )
     c = page.c
-    names: sa.Table = RecipientGroup.__table__  # type: ignore[attr-defined]
+    groups: sa.Table = RecipientGroup.__table__  # type: ignore[attr-defined]
     joined = page.outerjoin(
-        names, sa.and_(names.c.id == c.group_id, names.c.account_id == _ACCOUNT_ID)
+        groups, sa.and_(groups.c.id == c.group_id, groups.c.account_id == _ACCOUNT_ID)
     )
     order = (c.latest.asc(), c.group_id.asc()) if backward else (c.latest.desc(), c.group_id.desc())
     return (
-        sa.select(c.group_id, c.backups, c.latest, names.c.name, c.in_window)
+        sa.select(
+            c.group_id, c.backups, c.latest, c.in_window, *[groups.c[f] for f in _GROUP_FIELDS]
+        )
         .select_from(joined)
         .order_by(*order)
     )
+
+
+_GROUP_FIELDS = tuple(RecipientGroup.model_fields)
+_group_models = models_of_rows(RecipientGroup)
 
 
 _COUNTED_OVERVIEW = {backward: _counted_overview(backward) for backward in (False, True)}
@@ -200,21 +206,34 @@ class GroupBackupsRow:
     latest_backup_at: datetime
 
 
-async def overview_page_counted(
+@dataclass(frozen=True)
+class OverviewPage:
+    """A window of the groups with backups, how many groups pass its bounds (all those with
+    backups when it has none) and the window's groups that are not deleted, by id."""
+
+    rows: list[GroupBackupsRow]
+    in_window: int
+    live_groups: dict[int, RecipientGroup]
+
+
+async def overview_page(
     conn: AsyncConnection, *, account_id: int, window: Window[TimeKey]
-) -> tuple[list[GroupBackupsRow], int]:
-    """Groups with backups, the most recently backed-up first, in the keyset window, and how
-    many groups pass the window's bounds (all those with backups, `overview_count`, when the
-    window has none)."""
+) -> OverviewPage:
+    """Groups with backups, the most recently backed-up first, in the keyset window, with
+    the number of groups in its bounds and its live groups, read in one statement."""
     params = {"account_id": account_id, **_window_params(window)}
-    rows: list[GroupBackupsRow] = []
-    in_window = 0
-    for g, n, newest, name, groups in await conn.execute(
-        _COUNTED_OVERVIEW[window.backward], params
-    ):
-        rows.append(GroupBackupsRow(g, name if name is not None else "", n, newest))
-        in_window = groups
-    return rows, in_window
+    found = (await conn.execute(_COUNTED_OVERVIEW[window.backward], params)).all()
+    # Each row: the group's id, backups, latest and the window's count, then its group's
+    # columns (all null when the group row is gone).
+    joined = [row[4:] for row in found if row[4] is not None]
+    groups = {group.id: group for group in _group_models(_GROUP_FIELDS, joined)}
+    rows = [
+        GroupBackupsRow(g, groups[g].name if g in groups else "", n, newest)
+        for g, n, newest, *_ in found
+    ]
+    live = {i: group for i, group in groups.items() if group.deleted_at is None}
+    in_window = found[-1][3] if found else 0
+    return OverviewPage(rows, in_window, live)
 
 
 async def overview_count(conn: AsyncConnection, *, account_id: int) -> int:
