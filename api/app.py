@@ -180,7 +180,7 @@ _frozen = False
 def freeze_start_up_objects() -> None:
     """Once a process: what start-up made (modules, the schema, the engine's pool) collected
     once and moved out of the garbage collector's generations (`gc.freeze`), so
-    that its full collections no longer traverse it on every request (decision 31)."""
+    that its full collections no longer traverse it on every request (decision 32)."""
     global _frozen
     if not _frozen:
         _frozen = True
