@@ -169,7 +169,7 @@ async def _read_days(
     # counts: only for a query without bounds (each group's rows are then all its days).
     found: dict[int, list[DayOfBackups]] = {g: [] for g in wanted}
     totals: dict[int, int] = {}
-    params: dict[str, object] = {"account_id": account_id, "ids": wanted}
+    params: dict[str, object] = {"account_id": account_id, "ids": _distinct(wanted)}
     sqlite = _is_sqlite(conn)
     if query == DaysQuery():  # every day: no bounds to test, no ranks to count
         statement = _every_day_statement(periods, sqlite)
@@ -212,7 +212,7 @@ async def _counts(
     counts = dict.fromkeys(group_ids, 0)
     if wanted and periods is not None:
         statement = _counts_statement(periods, _is_sqlite(conn))
-        params = {"account_id": account_id, "ids": wanted}
+        params = {"account_id": account_id, "ids": _distinct(wanted)}
         for group_id, days in await conn.execute(statement, params):
             counts[group_id] = int(days)
     return counts
@@ -234,16 +234,34 @@ def _is_sqlite(conn: AsyncConnection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
-def _mine(sqlite: bool) -> tuple[sa.ColumnElement[bool], ...]:
-    # PostgreSQL: the group ids as one array, `= ANY($n)`, an index condition in any plan; as
-    # a list of 50 parameters its generic plan read the account's backups by `account_id`
-    # alone and tested each against the 50 (8.5 ms against 3.6 ms for the page's days).
-    ids = (
-        col(Backup.group_id).in_(sa.bindparam("ids", expanding=True))
-        if sqlite
-        else col(Backup.group_id) == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Integer)))
+def _of_groups(columns: Sequence[Any], sqlite: bool) -> sa.Select[Any]:
+    """SELECT `columns` FROM the account's backups of the groups of the `ids` parameter.
+
+    PostgreSQL: the ids as one array, unnested and joined (`unnest($n) JOIN backup ON
+    account_id AND group_id`): each group's rows read from the `(account_id, group_id, ...)`
+    index, whatever the statistics. As `group_id = ANY($n)` the plan read the account's
+    backups by `account_id` alone while the table had no statistics and filtered the 50 groups
+    (10,000 index entries: 4.9 ms against 3.9 ms for the page's days); as a list of 50
+    parameters, its generic plan did the same with statistics too (decision 30). The caller
+    passes distinct ids (`_distinct`).
+    """
+    account = col(Backup.account_id) == sa.bindparam("account_id")
+    if sqlite:
+        return sa.select(*columns).where(
+            account, col(Backup.group_id).in_(sa.bindparam("ids", expanding=True))
+        )
+    wanted = (
+        sa.func.unnest(sa.bindparam("ids", type_=ARRAY(sa.Integer)))
+        .table_valued("id")
+        .render_derived(name="wanted")
     )
-    return (col(Backup.account_id) == sa.bindparam("account_id"), ids)
+    joined = wanted.join(_TABLE, sa.and_(account, col(Backup.group_id) == wanted.c.id))
+    return sa.select(*columns).select_from(joined)
+
+
+def _distinct(ids: list[int]) -> list[int]:
+    # Each id once: the unnested array is joined (a repeated id would repeat its rows).
+    return list(dict.fromkeys(ids))
 
 
 def local_day_number_sql(
@@ -283,11 +301,14 @@ def _days_statement(
     # The day is worked out once per row (the innermost query, from the index alone on
     # SQLite), the narrow rows filtered and ranked, and only the kept backups read whole.
     created = _CREATED
-    dated = sa.select(
-        col(Backup.id),
-        col(Backup.group_id),
-        local_day_number_sql(created, periods, sqlite=sqlite).label("day"),
-    ).where(*_mine(sqlite))
+    dated = _of_groups(
+        [
+            col(Backup.id),
+            col(Backup.group_id),
+            local_day_number_sql(created, periods, sqlite=sqlite).label("day"),
+        ],
+        sqlite,
+    )
     if bounded:  # the days' bounds as times, so that the index skips the rest
         dated = dated.where(
             created >= sa.bindparam("since", type_=created.type),
@@ -327,7 +348,7 @@ def _days_statement(
 def _every_day_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.Select[Any]:
     day = local_day_number_sql(_CREATED, periods, sqlite=sqlite).label("day")
     columns: list[Any] = [col(getattr(Backup, name)) for name in _FIELDS]
-    d = sa.select(*columns, day).where(*_mine(sqlite)).subquery("dated")
+    d = _of_groups([*columns, day], sqlite).subquery("dated")
     newest_first = (d.c.day.desc(), d.c.created_at.desc(), d.c.id.desc())
     return sa.select(*d.c).order_by(d.c.group_id, *newest_first)
 
@@ -335,8 +356,6 @@ def _every_day_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.
 @functools.lru_cache(maxsize=256)
 def _counts_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.Select[int, int]:
     day = local_day_number_sql(_CREATED, periods, sqlite=sqlite)
-    return (
-        sa.select(col(Backup.group_id), sa.func.count(sa.distinct(day)))
-        .where(*_mine(sqlite))
-        .group_by(col(Backup.group_id))
+    return _of_groups([col(Backup.group_id), sa.func.count(sa.distinct(day))], sqlite).group_by(
+        col(Backup.group_id)
     )
