@@ -24,6 +24,10 @@ def postgres_admin_url() -> str | None:
     return os.environ.get("LISTKEEPER_TEST_POSTGRES_URL")
 
 
+# The databases this process created: dropped when its session ends (pytest_sessionfinish).
+CREATED_DATABASES: list[str] = []
+
+
 async def create_postgres_database(admin_url: str) -> str:
     """A new empty database; its URL."""
     name = "listkeeper_test_" + secrets.token_hex(4)
@@ -32,7 +36,28 @@ async def create_postgres_database(admin_url: str) -> str:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
+    CREATED_DATABASES.append(name)
     return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_postgres_databases(admin_url: str, names: list[str]) -> None:
+    """Drop `names` (a connection still open to one is closed: the session is over)."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        for name in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The suite's databases do not outlive it (a run made ~100, about 2 GB). Last, after
+    the session's fixtures (its live servers) are torn down."""
+    admin = postgres_admin_url()
+    if admin is not None and CREATED_DATABASES:
+        asyncio.run(drop_postgres_databases(admin, CREATED_DATABASES))
+        CREATED_DATABASES.clear()
 
 
 def required_postgres() -> str:
