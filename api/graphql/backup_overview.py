@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from base64 import b64encode
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,7 +23,7 @@ from strawberry import relay
 from strawberry.types.nodes import SelectedField
 
 from api.errors import InvalidInput
-from api.global_ids import canonical_db_id, encode_id, keyed_node_id
+from api.global_ids import canonical_db_id, encode_id, global_id_text, keyed_node_id
 
 # The module, not its names (groups.py imports backups.py, which is loaded with this one).
 from api.graphql import groups, jobs
@@ -419,8 +418,7 @@ def _days_query(window: Window[date]) -> DaysQuery:
 
 
 def _global_id(type_name: str, node_id: str) -> strawberry.ID:
-    # relay.GlobalID's text (base64 of `Type:node id`) without making a GlobalID: 350 a page.
-    return strawberry.ID(b64encode(f"{type_name}:{node_id}".encode()).decode())
+    return strawberry.ID(global_id_text(type_name, node_id))
 
 
 def _done(value: Any) -> asyncio.Future[Any]:

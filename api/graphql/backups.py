@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from base64 import b64encode
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
@@ -151,7 +150,7 @@ class Backup(relay.Node):
         reason = values["reason"]
         return cls(
             id=backup_id,
-            _id=strawberry.ID(b64encode(f"Backup:{backup_id}".encode()).decode()),
+            _id=strawberry.ID(encode_id("Backup", backup_id)),
             group_name=values["group_name"],
             reason=_REASONS.get(reason) or BackupReason(reason),
             created_at=values["created_at"],

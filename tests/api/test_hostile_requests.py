@@ -16,6 +16,7 @@ import httpx
 import orjson
 import pytest
 from graphql import parse
+from strawberry import relay
 
 from api.clock import FrozenClock
 from api.global_ids import decode_id, encode_id
@@ -294,6 +295,13 @@ def test_an_id_passed_as_an_object_is_bad_input(client: GraphQLClient) -> None:
 def test_the_largest_id_still_round_trips() -> None:
     largest = encode_id("Group", 2**63 - 1)
     assert decode_id(largest, "Group", field=[]) == 2**63 - 1
+
+
+@pytest.mark.parametrize("db_id", [0, 1, 7, 12345, 2**31, 2**63 - 1])
+def test_ids_are_relay_global_ids(db_id: int) -> None:
+    # encode_id writes the text itself (fast): it is relay.GlobalID's, for every type.
+    for type_name in ("Group", "Backup", "BackupDay", "ImportJob"):
+        assert encode_id(type_name, db_id) == str(relay.GlobalID(type_name, str(db_id)))
 
 
 # --- 8c. codes ---------------------------------------------------------------------------
