@@ -47,6 +47,10 @@ async def rename_group(
     async with write_transaction(engine) as conn:
         if await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
             raise NotFound("No group with this id.", field=["groupId"])
-        if await lock_group(conn, group_id=group_id, now=now) is None:
+        group = await lock_group(conn, group_id=group_id, now=now)
+        if group is None:
             raise NotFound("No group with this id.", field=["groupId"])
+        if group.name == clean:  # the same name: no new seq, nothing logged
+            await conn.rollback()
+            return
         await store_name(conn, group_id=group_id, name=clean)

@@ -4,7 +4,8 @@ They change recipients through the one write path, as imports do: the group is l
 next seq), backed up first when an API backup is due (`take_api_backup`: reason API, at most
 one per the account's window), and every replaced or removed row a backup can see is copied
 to the history first. Each is therefore undone by restoring the backup taken before it (or
-the earlier one the window kept).
+the earlier one the window kept). A write that changes no recipient is rolled back whole
+(`nothing_changed`): no seq, no write-log entry, no backup.
 """
 
 from __future__ import annotations
@@ -146,6 +147,9 @@ async def upsert_recipients(
             attribute_names=_attribute_names(rows),
         )
         await drop_stage(conn)
+        if not outcome.added + outcome.updated + outcome.removed:
+            await nothing_changed(conn)
+            return UpsertResult(outcome, rejected, errors, None)
     return UpsertResult(outcome, rejected, errors, backup_id)
 
 
@@ -163,6 +167,7 @@ async def update_recipient(
         group, current = await _locked_recipient(conn, account_id, recipient_id, now)
         values = _changed_values(current, change, checked)
         if values == _values_of(current):
+            await nothing_changed(conn)
             return RecipientWrite(recipient_id, None)
         backup_id = await take_api_backup(conn, group=group, now=now)
         await rewrite_recipient(
@@ -188,6 +193,7 @@ async def set_recipient_status(
     async with write_transaction(engine) as conn:
         group, current = await _locked_recipient(conn, account_id, recipient_id, now)
         if current.status == status:
+            await nothing_changed(conn)
             return RecipientWrite(recipient_id, None)
         lifted = current.status in SUPPRESSED and status not in SUPPRESSED
         if lifted and not resubscribe:
@@ -229,10 +235,19 @@ async def delete_recipients(
         found = await recipient_ids_in_group(conn, group_id=group_id, ids=ids, emails=addresses)
         _check_all_found(ids, set(found))
         if not found:
+            await nothing_changed(conn)
             return Deletion(0, None)
         backup_id = await take_api_backup(conn, group=group, now=now)
         deleted = await delete_rows(conn, group=group, ids=found)
     return Deletion(deleted, backup_id)
+
+
+async def nothing_changed(conn: AsyncConnection) -> None:
+    """End a write that changed no recipient without a trace: its transaction is rolled back,
+    so the group keeps its seq (no new version, no entry in the write log) and the API backup
+    it may have taken goes too. A sync that repeats the same call leaves the group as it was,
+    and the next real change still gets its backup (issue 10 point 1's window)."""
+    await conn.rollback()
 
 
 def _deletion_targets(

@@ -309,17 +309,17 @@ async def _delete_recipients(info: Info, input: DeleteRecipientsInput) -> Delete
 
 upsert_recipients = strawberry.mutation(
     resolver=_upsert_recipients,
-    description="Write 1 to 1,000 recipients into a group at once, as an import of those rows would (modes, status guard, row errors), synchronously; backed up first when an API backup is due.",
+    description="Write 1 to 1,000 recipients into a group at once, as an import of those rows would (modes, status guard, row errors), synchronously; backed up first when an API backup is due (a call that changes nothing takes no backup and no version).",
 )
 update_recipient = strawberry.mutation(
     resolver=_update_recipient,
-    description="Change a recipient's names and attributes; backed up first when an API backup is due.",
+    description="Change a recipient's names and attributes; backed up first when an API backup is due (a call that changes nothing takes no backup and no version).",
 )
 set_recipient_status = strawberry.mutation(
     resolver=_set_recipient_status,
-    description="Set a recipient's status (unsubscribe, bounce; resubscribe explicitly); backed up first when an API backup is due.",
+    description="Set a recipient's status (unsubscribe, bounce; resubscribe explicitly); backed up first when an API backup is due (a call that changes nothing takes no backup and no version).",
 )
 delete_recipients = strawberry.mutation(
     resolver=_delete_recipients,
-    description="Remove recipients of a group by id or address; backed up first when an API backup is due.",
+    description="Remove recipients of a group by id or address; backed up first when an API backup is due (a call that changes nothing takes no backup and no version).",
 )

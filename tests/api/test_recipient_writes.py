@@ -16,11 +16,13 @@ from tests.support.backups import download, read_csv, restore
 from tests.support.recipients import attrs, by_email
 from tests.support.writes import (
     DELETE,
+    RENAME_GROUP,
     STATUS,
     UPDATE,
     backup_reasons,
     backup_state,
     create_group,
+    group_trace,
     ids_by_email,
     mutate,
     stored_state,
@@ -288,6 +290,38 @@ def test_delete_by_ids_and_by_addresses(server: LiveServer, client: GraphQLClien
     assert [p["email"] for p in client.recipients(group_id)] == ["cid@x.io"]
     both = mutate(client, DELETE, groupId=group_id, emails=["cid@x.io"], recipientIds=[])
     assert [e["code"] for e in both["userErrors"]] == ["INVALID_INPUT"]
+
+
+def test_a_write_that_changes_nothing_leaves_no_trace(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    """A sync repeating its call, or a screen setting what is already set, takes no seq, logs
+    no write and takes no backup, though an API backup is due; the next real change still
+    gets its backup, of the state before it."""
+    group_id = new_list(server, client)
+    before = group_trace(server, group_id)
+    ids = ids_by_email(client, group_id)
+    same = upsert(client, group_id, BASE)
+    counts = ("added", "updated", "unchanged", "statusKept")
+    assert ([same[c] for c in counts], same["backup"]) == ([0, 0, 3, 0], None), same
+    kept = upsert(client, group_id, [{"email": "bob@x.io", "status": "ACTIVE"}])
+    assert ([kept[c] for c in counts], kept["backup"]) == ([0, 0, 0, 1], None), kept
+    named = mutate(client, UPDATE, recipientId=ids["ann@x.io"], firstName="Ann")
+    assert (named["userErrors"], named["backup"]) == ([], None), named
+    status = mutate(client, STATUS, recipientId=ids["cid@x.io"], status="ACTIVE")
+    assert (status["userErrors"], status["backup"]) == ([], None), status
+    gone = mutate(client, DELETE, groupId=group_id, emails=["gone@x.io"])
+    assert (gone["deleted"], gone["backup"], gone["userErrors"]) == (0, None, []), gone
+    renamed = mutate(client, RENAME_GROUP, groupId=group_id, name=" api list ")
+    assert (renamed["group"]["name"], renamed["userErrors"]) == ("api list", []), renamed
+    assert group_trace(server, group_id) == before
+    state = stored_state(server, group_id)
+    changed = upsert(client, group_id, [{"email": "ann@x.io", "firstName": "Anna"}])
+    assert changed["updated"] == 1, changed
+    assert (changed["backup"]["reason"], changed["backup"]["recipientCount"]) == ("API", 3)
+    seq, writes, backups = before
+    assert group_trace(server, group_id) == (seq + 1, writes + 1, backups + 1)
+    assert backup_state(server, changed["backup"]["id"]) == state
 
 
 def undo_with(client: GraphQLClient, group_id: str, backup_id: str) -> None:

@@ -102,5 +102,26 @@ def backup_reasons(server: LiveServer, group_gid: str) -> list[str]:
     return server.run(read())
 
 
+def group_trace(server: LiveServer, group_gid: str) -> tuple[int, int, int]:
+    """What writes leave of themselves in the store: the group's seq, its write-log entries
+    and its backups."""
+
+    async def read() -> tuple[int, int, int]:
+        group_id = decode_id(group_gid, "Group", field=["id"])
+        async with read_transaction(server.services.engine) as conn:
+            row = (
+                await run(
+                    conn,
+                    "SELECT seq, (SELECT count(*) FROM group_write WHERE group_id = :g) AS writes,"
+                    " (SELECT count(*) FROM backup WHERE group_id = :g) AS backups"
+                    " FROM recipient_group WHERE id = :g",
+                    g=group_id,
+                )
+            ).one()
+            return int(row.seq), int(row.writes), int(row.backups)
+
+    return server.run(read())
+
+
 def _decoded(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return [(e, f, last, s, orjson.loads(a) if a else None) for e, f, last, s, a in rows]
