@@ -10,6 +10,8 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -163,6 +165,7 @@ def create_app(
             *(static_routes() if services.settings.graphiql else []),
             *webapp_routes(),
         ],
+        middleware=cors_middleware(services.settings),
         lifespan=lifespan,
     )
     app.state.services = services
@@ -172,6 +175,44 @@ def create_app(
     # Known queries skip strawberry's view (api/graphql/fast_path.py); `enabled` switches it.
     app.state.fast_graphql = fast
     return app
+
+
+# What a page on another origin sends (the token, JSON or a multipart upload, Apollo's
+# CSRF-prevention header; on downloads a range and its validators) and may read back.
+CORS_REQUEST_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "Apollo-Require-Preflight",
+    "X-Apollo-Operation-Name",
+    "Range",
+    "If-Range",
+    "If-None-Match",
+)
+CORS_RESPONSE_HEADERS = (
+    "ETag",
+    "Content-Range",
+    "Accept-Ranges",
+    "Content-Disposition",
+    "Retry-After",
+)
+CORS_MAX_AGE_SECONDS = 600
+
+
+def cors_middleware(settings: Settings) -> list[Middleware]:
+    """CORS for the configured origins (`cors_origins`), none when unset. No credentials: the
+    API token travels in `Authorization`, downloads carry their own signed token."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=list(CORS_REQUEST_HEADERS),
+            expose_headers=list(CORS_RESPONSE_HEADERS),
+            max_age=CORS_MAX_AGE_SECONDS,
+        )
+    ]
 
 
 _frozen = False

@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+import orjson
 from pydantic import (
     AliasChoices,
     Field,
@@ -15,9 +16,10 @@ from pydantic import (
     PositiveFloat,
     PositiveInt,
     SecretStr,
+    field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
 
@@ -92,12 +94,26 @@ class Settings(BaseSettings):
     # `request_body_min_bytes_per_second` bytes received; else 408 (slow uploads hold workers).
     request_body_grace_seconds: PositiveFloat = 10.0
     request_body_min_bytes_per_second: PositiveInt = 10_000
+    # Web origins (`https://app.example.com`, `*` for any) whose pages may call the API and
+    # fetch its downloads from the browser (CORS), comma-separated; none: same origin only
+    # (the web app in the box needs none). Tokens travel in `Authorization`, never cookies.
+    cors_origins: Annotated[list[str], NoDecode] = []
     log_json: bool | None = None
     public_url: str | None = None
     # Where `listkeeper import`/`export` connect; only the command line reads it, never the server.
     server: str | None = None
     # The API token for `server`; SecretStr keeps it out of reprs and logs.
     token: SecretStr | None = None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """`a, b` or a JSON list; an origin never ends with a slash (browsers send none)."""
+        if isinstance(value, str):
+            text = value.strip()
+            listed = orjson.loads(text) if text.startswith("[") else text.split(",")
+            return [str(origin).strip().rstrip("/") for origin in listed if str(origin).strip()]
+        return value
 
     @model_validator(mode="after")
     def _secret_required_in_production(self) -> Settings:
