@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col, select
@@ -203,7 +204,14 @@ async def jobs_by_backup_id(
     """The account's job that made each backup among `backup_ids` (its automatic backup)."""
     if not backup_ids:
         return {}
-    query = select(Job).where(col(Job.backup_id).in_(backup_ids), col(Job.account_id) == account_id)
+    mine = col(Job.account_id) == account_id
+    if is_sqlite(conn):
+        query = select(Job).where(col(Job.backup_id).in_(backup_ids), mine)
+    else:
+        # One array parameter: a page's hundreds of ids as one bind, one statement text (the
+        # driver's prepared statement kept), not a placeholder and a cast each to render.
+        ids = sa.bindparam("ids", list(backup_ids), type_=ARRAY(sa.Integer))
+        query = select(Job).where(col(Job.backup_id) == sa.any_(ids), mine)
     found: dict[int, JobRow] = {}
     for job in map(_job, (await conn.execute(query)).all()):
         if job.backup_id is not None:

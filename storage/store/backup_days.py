@@ -45,6 +45,9 @@ _FIELDS = tuple(Backup.model_fields)
 backup_models = models_of_rows(Backup)
 _TABLE: sa.Table = Backup.__table__  # type: ignore[attr-defined]
 _CREATED: sa.ColumnElement[datetime] = _TABLE.c.created_at
+# `OFFSET 0` keeps PostgreSQL from pulling a LATERAL subquery up into a plain join (whose
+# plan it would then choose by the statistics): the subquery runs once per outer row.
+FENCE: sa.ColumnElement[int] = sa.literal_column("0")
 
 
 @dataclass(frozen=True)
@@ -234,29 +237,46 @@ def _is_sqlite(conn: AsyncConnection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
-def _of_groups(columns: Sequence[Any], sqlite: bool) -> sa.Select[Any]:
-    """SELECT `columns` FROM the account's backups of the groups of the `ids` parameter.
+@dataclass(frozen=True)
+class _Rows:
+    """The account's backups of the groups of the `ids` parameter, as a FROM clause (`source`,
+    with `where`) and its columns by name (`c`)."""
 
-    PostgreSQL: the ids as one array, unnested and joined (`unnest($n) JOIN backup ON
-    account_id AND group_id`): each group's rows read from the `(account_id, group_id, ...)`
-    index, whatever the statistics. As `group_id = ANY($n)` the plan read the account's
-    backups by `account_id` alone while the table had no statistics and filtered the 50 groups
-    (10,000 index entries: 4.9 ms against 3.9 ms for the page's days); as a list of 50
-    parameters, its generic plan did the same with statistics too (decision 30). The caller
-    passes distinct ids (`_distinct`).
+    source: sa.FromClause
+    where: tuple[sa.ColumnElement[bool], ...]
+    c: Any
+
+
+def _of_groups(sqlite: bool, *, bounded: bool = False) -> _Rows:
+    """The backups of the groups of the `ids` parameter; `bounded`: created in [since, until).
+
+    PostgreSQL: the ids as one array, each group's backups read by a LATERAL subquery
+    (`unnest($n) AS wanted CROSS JOIN LATERAL (... WHERE group_id = wanted.id OFFSET 0)`), a nested
+    loop over the `(group_id, created_at, id)` index whatever the statistics: the cost
+    follows the page's groups, never the account's backups. As `group_id = ANY($n)` or as a
+    list of 50 parameters (a generic plan) PostgreSQL read every backup of the account; as a
+    plain join of the unnested ids, once the table had statistics it scanned the table and
+    hashed (decisions 30, 34). The caller passes distinct ids (`_distinct`).
     """
     account = col(Backup.account_id) == sa.bindparam("account_id")
-    if sqlite:
-        return sa.select(*columns).where(
-            account, col(Backup.group_id).in_(sa.bindparam("ids", expanding=True))
+    window: tuple[sa.ColumnElement[bool], ...] = ()
+    if bounded:  # the days' bounds as times, so that the index skips the rest
+        created = _CREATED
+        window = (
+            created >= sa.bindparam("since", type_=created.type),
+            created < sa.bindparam("until", type_=created.type),
         )
+    if sqlite:
+        ids = col(Backup.group_id).in_(sa.bindparam("ids", expanding=True))
+        return _Rows(_TABLE, (account, ids, *window), _TABLE.c)
     wanted = (
         sa.func.unnest(sa.bindparam("ids", type_=ARRAY(sa.Integer)))
         .table_valued("id")
         .render_derived(name="wanted")
     )
-    joined = wanted.join(_TABLE, sa.and_(account, col(Backup.group_id) == wanted.c.id))
-    return sa.select(*columns).select_from(joined)
+    own = sa.select(_TABLE).where(account, col(Backup.group_id) == wanted.c.id, *window)
+    rows = own.offset(FENCE).lateral("b")
+    return _Rows(wanted.join(rows, sa.true()), (), rows.c)
 
 
 def _distinct(ids: list[int]) -> list[int]:
@@ -298,22 +318,13 @@ def _days_statement(
     periods: tuple[OffsetPeriod, ...], sqlite: bool, oldest_first: bool, bounded: bool, counts: bool
 ) -> sa.Select[Any]:
     # Built once per zone period set: a statement built per call costs more than it runs.
-    # The day is worked out once per row (the innermost query, from the index alone on
-    # SQLite), the narrow rows filtered and ranked, and only the kept backups read whole.
-    created = _CREATED
-    dated = _of_groups(
-        [
-            col(Backup.id),
-            col(Backup.group_id),
-            local_day_number_sql(created, periods, sqlite=sqlite).label("day"),
-        ],
-        sqlite,
-    )
-    if bounded:  # the days' bounds as times, so that the index skips the rest
-        dated = dated.where(
-            created >= sa.bindparam("since", type_=created.type),
-            created < sa.bindparam("until", type_=created.type),
-        )
+    # The day is worked out once per row (the innermost query). SQLite reads it from the index
+    # alone, ranks the narrow rows and reads only the kept backups whole; PostgreSQL has read
+    # each row whole already (the account's id is in the heap), so it carries the whole rows.
+    rows = _of_groups(sqlite, bounded=bounded)
+    day = local_day_number_sql(rows.c.created_at, periods, sqlite=sqlite).label("day")
+    carried = [rows.c.id, rows.c.group_id] if sqlite else [rows.c[name] for name in _FIELDS]
+    dated = sa.select(*carried, day).select_from(rows.source).where(*rows.where)
     d = dated.subquery("dated")
     rank = sa.func.dense_rank().over(
         partition_by=d.c.group_id, order_by=d.c.day.asc() if oldest_first else d.c.day.desc()
@@ -331,14 +342,16 @@ def _days_statement(
         )
     ranked = ranked_rows.subquery("ranked")
     c = ranked.c
-    newest_first = (c.day.desc(), created.desc(), col(Backup.id).desc())
-    oldest = (c.day.asc(), created.asc(), col(Backup.id).asc())
-    out: list[Any] = [*[col(getattr(Backup, name)) for name in _FIELDS], c.day]
+    whole: sa.FromClause = ranked.join(_TABLE, _TABLE.c.id == c.id) if sqlite else ranked
+    w: Any = _TABLE.c if sqlite else c
+    newest_first = (c.day.desc(), w.created_at.desc(), w.id.desc())
+    oldest = (c.day.asc(), w.created_at.asc(), w.id.asc())
+    out: list[Any] = [*[w[name] for name in _FIELDS], c.day]
     if counts:
         out.append((c.day_rank + c.other_rank - 1).label("day_count"))
     return (
         sa.select(*out)
-        .select_from(ranked.join(_TABLE, col(Backup.id) == c.id))
+        .select_from(whole)
         .where(c.day_rank <= sa.bindparam("days"))
         .order_by(c.group_id, *(oldest if oldest_first else newest_first))
     )
@@ -346,16 +359,21 @@ def _days_statement(
 
 @functools.lru_cache(maxsize=256)
 def _every_day_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.Select[Any]:
-    day = local_day_number_sql(_CREATED, periods, sqlite=sqlite).label("day")
-    columns: list[Any] = [col(getattr(Backup, name)) for name in _FIELDS]
-    d = _of_groups([*columns, day], sqlite).subquery("dated")
+    rows = _of_groups(sqlite)
+    day = local_day_number_sql(rows.c.created_at, periods, sqlite=sqlite).label("day")
+    columns: list[Any] = [rows.c[name] for name in _FIELDS]
+    d = sa.select(*columns, day).select_from(rows.source).where(*rows.where).subquery("dated")
     newest_first = (d.c.day.desc(), d.c.created_at.desc(), d.c.id.desc())
     return sa.select(*d.c).order_by(d.c.group_id, *newest_first)
 
 
 @functools.lru_cache(maxsize=256)
 def _counts_statement(periods: tuple[OffsetPeriod, ...], sqlite: bool) -> sa.Select[int, int]:
-    day = local_day_number_sql(_CREATED, periods, sqlite=sqlite)
-    return _of_groups([col(Backup.group_id), sa.func.count(sa.distinct(day))], sqlite).group_by(
-        col(Backup.group_id)
+    rows = _of_groups(sqlite)
+    day = local_day_number_sql(rows.c.created_at, periods, sqlite=sqlite)
+    return (
+        sa.select(rows.c.group_id, sa.func.count(sa.distinct(day)))
+        .select_from(rows.source)
+        .where(*rows.where)
+        .group_by(rows.c.group_id)
     )

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
-from storage.db import read_transaction, write_transaction
+from storage.db import driver_connection, read_transaction, write_transaction
 from storage.local_days import day_start, local_date
 from storage.models import Backup
 from storage.store.backup_days import (
@@ -187,3 +187,66 @@ async def test_a_page_of_groups_without_backups(engine: AsyncEngine, query: Days
         )
     assert page.days == {query: {group_id: []}}
     assert page.counts == {group_id: 0}
+
+
+async def test_postgresql_reads_only_the_asked_groups_backups_whatever_the_statistics(
+    engine: AsyncEngine,
+) -> None:
+    """The days of a page's groups are read group by group from an index (a nested loop over
+    the unnested ids), never by scanning the account's backups, also once the table has
+    statistics (with them, a plain join of the unnested ids was planned as a scan of the
+    table and a hash join)."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("PostgreSQL's planner")
+    async with write_transaction(engine) as conn:
+        account_id = await ensure_account(conn, name="a", now=NOW)
+        groups = [
+            await create_group(conn, account_id=account_id, name=f"g{i}", now=NOW)
+            for i in range(100)
+        ]
+        await conn.execute(
+            sa.insert(Backup),
+            [
+                {
+                    "account_id": account_id,
+                    "group_id": group_id,
+                    "group_name": "g",
+                    "reason": "IMPORT",
+                    "seq": k + 1,
+                    "recipient_count": k,
+                    "attribute_names": "[]",
+                    "created_at": NOW - timedelta(hours=9 * k),
+                    "expires_at": NOW + timedelta(days=30),
+                }
+                for group_id in groups
+                for k in range(40)
+            ],
+        )
+        await conn.exec_driver_sql("ANALYZE backup")
+    statements: list[tuple[str, tuple[object, ...]]] = []
+
+    def seen(_c: object, _cur: object, statement: str, parameters: object, *_: object) -> None:
+        if "dense_rank" in statement or "count(DISTINCT" in statement:
+            assert isinstance(parameters, tuple)
+            statements.append((statement, parameters))
+
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        async with read_transaction(engine) as conn:
+            await page_of_days(
+                conn,
+                account_id=account_id,
+                group_ids=groups[:5],
+                zone=ZoneInfo("Europe/Paris"),
+                queries=[DaysQuery(days=7), DaysQuery(older_than=date(2026, 2, 20), days=3)],
+            )
+    finally:
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    assert len(statements) >= 2, statements
+    async with engine.connect() as conn:
+        driver = await driver_connection(conn)
+        for statement, parameters in statements:
+            plan = "\n".join(r[0] for r in await driver.fetch("EXPLAIN " + statement, *parameters))
+            assert "Seq Scan on backup" not in plan, plan
+            assert "Nested Loop" in plan, plan
+            assert "Index Scan" in plan or "Index Only Scan" in plan, plan
