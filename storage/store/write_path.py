@@ -17,7 +17,7 @@ that is exactly when `version <= L`, L being the group's latest backup seq.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from datetime import datetime
 
 import orjson
@@ -46,6 +46,13 @@ from storage.store.writes import (
 )
 
 ANALYZE_AFTER_ROWS = 10_000
+# SQLite: an import into an empty group drops the recipient table's plain indexes and builds them
+# again after its insert (same transaction) when it stages at least this many times the rows the
+# table may hold already (its largest id): a build sorts every row of the table, an insert into a
+# kept index costs about 1.3x a row's share of a build (1,000,000 rows, docs/benchmarks.md).
+REBUILD_INDEXES_FACTOR = 4
+# SQLite's sorter threads during that insert (`PRAGMA threads`; 0, the default, sorts in one).
+SORT_THREADS = 2
 
 __all__ = [
     "RECIPIENT_COLUMNS",
@@ -197,17 +204,28 @@ async def _insert_into_empty(
     )
     # Text from here: set-based copies of the staged rows (or a backup's state) into the group.
     if isinstance(source, StagedSource) and is_sqlite(conn):
-        # Key order halves the insert cost; on a duplicate address the later row wins.
-        await run(
-            conn,
-            f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM import_stage"
-            " WHERE true ORDER BY email, rn ON CONFLICT (group_id, email) DO UPDATE SET"
-            " first_name = excluded.first_name, last_name = excluded.last_name,"
-            " status = excluded.status, attributes = excluded.attributes",
-            g=group.id,
-            now=now,
-            n=group.seq,
-        )
+        # The sorts (the ORDER BY's, a rebuilt index's) with a helper thread.
+        await run(conn, f"PRAGMA threads = {SORT_THREADS}")
+        try:
+            rebuilt = await _drop_indexes_for_bulk(conn)
+            await checkpoint()
+            # Key order halves the insert cost; on a duplicate address the later row wins.
+            await run(
+                conn,
+                f"INSERT INTO recipient ({RECIPIENT_COLUMNS}) SELECT {values} FROM import_stage"
+                " WHERE true ORDER BY email, rn ON CONFLICT (group_id, email) DO UPDATE SET"
+                " first_name = excluded.first_name, last_name = excluded.last_name,"
+                " status = excluded.status, attributes = excluded.attributes",
+                g=group.id,
+                now=now,
+                n=group.seq,
+            )
+            for sql in rebuilt:
+                await checkpoint()
+                await conn.exec_driver_sql(sql)  # the table's own DDL, as read: no parameters
+        finally:
+            with suppress(Exception):  # a connection setting: the next user may still sort alone
+                await run(conn, "PRAGMA threads = 0")
         added = await scalar(conn, "SELECT count(*) FROM recipient WHERE group_id = :g", g=group.id)
         return WriteOutcome(added=int(added), source_rows=int(added))
     added = 0
@@ -227,3 +245,28 @@ async def _insert_into_empty(
             )
         added += result.rowcount
     return WriteOutcome(added=added, source_rows=added)
+
+
+async def _drop_indexes_for_bulk(conn: AsyncConnection) -> list[str]:
+    """SQLite: drop `recipient`'s plain indexes when the staged rows dwarf the table; their SQL.
+
+    Only indexes created by name, not unique: the conflict clause needs the unique one. The
+    caller runs the returned statements after its insert, in the same transaction, so a
+    rollback (a failure, a cancel) brings the indexes back as they were.
+    """
+    staged = await scalar(conn, "SELECT max(rowid) FROM import_stage")  # heap: the row count
+    held = await scalar(conn, "SELECT max(id) FROM recipient")  # at least the rows it holds
+    if not staged or staged < REBUILD_INDEXES_FACTOR * (held or 0):
+        return []
+    indexes = (
+        await run(
+            conn,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name = 'recipient' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+            " ORDER BY name",
+        )
+    ).all()
+    for index in indexes:
+        quoted = str(index.name).replace('"', '""')
+        await run(conn, f'DROP INDEX "{quoted}"')
+    return [str(index.sql) for index in indexes]
