@@ -51,8 +51,10 @@ ANALYZE_AFTER_ROWS = 10_000
 # table may hold already (its largest id): a build sorts every row of the table, an insert into a
 # kept index costs about 1.3x a row's share of a build (1,000,000 rows, docs/benchmarks.md).
 REBUILD_INDEXES_FACTOR = 4
-# SQLite's sorter threads during that insert (`PRAGMA threads`; 0, the default, sorts in one).
-SORT_THREADS = 2
+# SQLite's helper threads for the sorts of that insert and those builds (`PRAGMA threads`; 0,
+# the default, sorts in the connection's own thread). One: the two cores; two measured no faster
+# and each adds a sorter's memory (peak of a 1,000,000-row import 160 / 176 / 192 MB at 0 / 1 / 2).
+SORT_THREADS = 1
 
 __all__ = [
     "RECIPIENT_COLUMNS",
