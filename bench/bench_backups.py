@@ -23,7 +23,10 @@ that its latest backup reads current rows and history rows:
    `recipient_version` rows and database growth; then (with `restore`) `run_restore` of the
    big group as of a moment between the 10th and the 11th of them into a new group: rows/s,
    beside the backup restore of 6 (issue 10 point 2); with `into`, the big group restored
-   into itself as of that moment (REFRESH_AND_ADD: the 10 later imports undone);
+   into itself as of that moment (REFRESH_AND_ADD: the 10 later imports undone); then (with
+   `restore`) the big group restored into itself exactly (REPLACE) as of a moment after the
+   5th import (the 15 later imports, and the restore before, undone): a group's own state
+   merges only what changed since (`storage.store.merge.own_state_seq`);
 10. `protection`, the cost of continuous protection (issue 10 point 2): writes of 1,000 changed
    rows into the big group through the write path, with a backup in between (as imports make
    one) and without (as API writes inside the backup window), each under the rule before
@@ -812,9 +815,11 @@ async def count_rows(bench: Bench, table: str) -> int:
         return int(await scalar(conn, f"SELECT count(*) FROM {table}"))
 
 
-async def growth_figures(bench: Bench, big: BackedUpGroup) -> tuple[list[Result], datetime]:
-    """GROWTH_IMPORTS imports of GROWTH_ROWS changed rows into the big group, backups on; and
-    a moment between the middle two of them."""
+async def growth_figures(
+    bench: Bench, big: BackedUpGroup
+) -> tuple[list[Result], datetime, datetime]:
+    """GROWTH_IMPORTS imports of GROWTH_ROWS changed rows into the big group, backups on; a
+    moment between the middle two of them, and one after the first quarter of them."""
     versions, size = await count_rows(bench, "recipient_version"), await database_bytes(bench)
     recipients = await count_rows(bench, "recipient")
     times = []
@@ -833,6 +838,10 @@ async def growth_figures(bench: Bench, big: BackedUpGroup) -> tuple[list[Result]
         if job.updated != GROWTH_ROWS or job.backup_id is None:
             raise RuntimeError(f"unexpected outcome of a growth import: {job}")
         times.append(seconds * 1000)
+        if n == GROWTH_IMPORTS // 4 - 1:
+            await asyncio.sleep(0.01)
+            early = CLOCK.now()
+            await asyncio.sleep(0.01)
         if n == GROWTH_IMPORTS // 2 - 1:
             await asyncio.sleep(0.01)
             moment = CLOCK.now()
@@ -841,26 +850,30 @@ async def growth_figures(bench: Bench, big: BackedUpGroup) -> tuple[list[Result]
     grown = await database_bytes(bench) - size
     per_copy = size / recipients * big.rows
     backend = bench.database.backend
-    return [
-        Result(
-            f"recipient_version rows after {GROWTH_IMPORTS} imports of {GROWTH_ROWS:,} changed rows"
-            f" into {big.rows:,}",
-            backend,
-            new_versions,
-            "rows",
-            float(GROWTH_IMPORTS * GROWTH_ROWS),
-            higher_is_better=False,
-            floor=f"import median {median(times):.0f} ms (max {max(times):.0f} ms)",
-        ),
-        Result(
-            f"database growth over those {GROWTH_IMPORTS} imports",
-            backend,
-            grown / 1e6,
-            "MB",
-            floor=f"before {size / 1e6:.0f} MB; one full copy of the group"
-            f" ~{per_copy / 1e6:.0f} MB",
-        ),
-    ], moment
+    return (
+        [
+            Result(
+                f"recipient_version rows after {GROWTH_IMPORTS} imports of {GROWTH_ROWS:,} changed rows"
+                f" into {big.rows:,}",
+                backend,
+                new_versions,
+                "rows",
+                float(GROWTH_IMPORTS * GROWTH_ROWS),
+                higher_is_better=False,
+                floor=f"import median {median(times):.0f} ms (max {max(times):.0f} ms)",
+            ),
+            Result(
+                f"database growth over those {GROWTH_IMPORTS} imports",
+                backend,
+                grown / 1e6,
+                "MB",
+                floor=f"before {size / 1e6:.0f} MB; one full copy of the group"
+                f" ~{per_copy / 1e6:.0f} MB",
+            ),
+        ],
+        moment,
+        early,
+    )
 
 
 async def as_of_restore_figure(bench: Bench, big: BackedUpGroup, moment: datetime) -> Result:
@@ -1136,7 +1149,7 @@ async def bench_backend(
                 )
         if "growth" in cases:
             log(f"{backend}: storage growth")
-            growth, moment = await growth_figures(bench, big)
+            growth, moment, early = await growth_figures(bench, big)
             results += growth
             if "restore" in cases:
                 log(f"{backend}: restore as of a moment")
@@ -1151,6 +1164,22 @@ async def bench_backend(
                         mode="REFRESH_AND_ADD",
                         label=f"of the {big.rows:,}-row group into itself as of that moment",
                         source={"source_group_id": big.group_id, "source_as_of": moment},
+                    )
+                )
+            if "restore" in cases:
+                log(
+                    f"{backend}: the big group restored into itself exactly as of an earlier moment"
+                )
+                undone = GROWTH_IMPORTS - GROWTH_IMPORTS // 4
+                results.append(
+                    await restore_into_figure(
+                        bench,
+                        big.rows,
+                        group_id=big.group_id,
+                        mode="REPLACE",
+                        label=f"of the {big.rows:,}-row group into itself exactly as of a moment"
+                        f" {undone} imports back",
+                        source={"source_group_id": big.group_id, "source_as_of": early},
                     )
                 )
         if "protection" in cases:

@@ -4,6 +4,13 @@ Every statement is driven from the staged rows (a keyed temp table), so its cost
 follows the rows of the file, never the size of the group; only REPLACE walks the
 group, to find the recipients the source lacks.
 
+A group restored into itself (a backup of it, or a moment of its own) stages only what
+changed since: its state at seq S is its current rows written at or before S, which it
+still holds as they were, plus the history rows current at S, the old values of every row
+written or removed since (`storage.store.state`). Only those are merged; the current rows
+of S are counted as matched and unchanged, which merging them onto themselves would find.
+Undoing the last few imports of a 1,000,000-row group then costs what they changed.
+
 Every statement here is text: set-based, written per dialect, its join order and plan
 checked (`EXPLAIN`) on the import path.
 """
@@ -19,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import is_sqlite
 from storage.sql import run, scalar
+from storage.store.state import state_sql
 from storage.store.writes import (
     KEY_ORDER_JOIN,
     RECIPIENT_COLUMNS,
@@ -100,13 +108,46 @@ def matched_from(conn: AsyncConnection) -> str:
     return f"stage_final AS s {cross_join(conn)} recipient AS r ON r.group_id = :g AND r.email = s.email"
 
 
-async def fill_final(conn: AsyncConnection, source: Source) -> int:
-    """Stage the source in `stage_final`, one row per email; how many rows it has."""
+def own_state_seq(source: Source, *, group: LockedGroup, mode: WriteMode) -> int | None:
+    """The seq S when `source` is the group's own state at S restored into it in a restore's
+    strategy (only then the current rows written at or before S are the source's own); else
+    None."""
+    own = isinstance(source, BackupSource) and source.group_id == group.id
+    restores = mode in (WriteMode.REPLACE, WriteMode.REFRESH_AND_ADD)
+    return source.seq if own and restores and isinstance(source, BackupSource) else None
+
+
+def _changed_since(group_id: int, seq: int) -> str:
+    """The history part of the group's state at `seq`: the rows written or removed since, as
+    they were then. An address its current part also holds (twins of a state from before
+    migration 0003) is left out: the current row comes first, as `fill_final` would keep."""
+    history = state_sql(group_id, seq, parts=("history",), ordered=True)
+    return (
+        f"SELECT {VALUE_COLUMNS} FROM ({history}) AS h WHERE NOT EXISTS (SELECT 1 FROM"
+        f" recipient AS c WHERE c.group_id = {int(group_id)} AND c.email = h.email"
+        f" AND c.version <= {int(seq)})"
+    )
+
+
+async def fill_final(conn: AsyncConnection, source: Source, *, own_seq: int | None = None) -> int:
+    """Stage the source in `stage_final`, one row per email; how many rows it has.
+
+    With `own_seq` (the group's own state, `own_state_seq`), only the rows changed since.
+    """
     await create_temp(
         conn,
         "stage_final",
         "email TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT",
     )
+    if own_seq is not None and isinstance(source, BackupSource):
+        first_wins = "INSERT OR IGNORE" if is_sqlite(conn) else "INSERT"
+        await run(
+            conn,
+            f"{first_wins} INTO stage_final ({VALUE_COLUMNS})"
+            f" {_changed_since(source.group_id, own_seq)}{'' if is_sqlite(conn) else DO_NOTHING}",
+        )
+        await analyze_temp(conn, "stage_final")
+        return int(await scalar(conn, "SELECT count(*) FROM stage_final"))
     verb, conflict = ("INSERT OR REPLACE" if is_sqlite(conn) else "INSERT"), ""
     if isinstance(source, BackupSource):
         # A backup taken before migration 0003 may hold an address twice (twins that
@@ -157,9 +198,14 @@ async def merge_into_group(
     checkpoint: Checkpoint = no_checkpoint,
 ) -> WriteOutcome:
     """Apply the source to a group in `mode`, copying to history what must stay rebuildable."""
-    staged = await fill_final(conn, source)
+    own_seq = own_state_seq(source, group=group, mode=mode)
+    staged = await fill_final(conn, source, own_seq=own_seq)
     await checkpoint()
     matched, kept = await count_matched(conn, group_id=group.id, mode=mode)
+    # The group's own state: its current rows of then are matched, and unchanged.
+    same = 0
+    if own_seq is not None:
+        same = group.recipient_count - await _stage_written_since(conn, group.id, own_seq)
     updated = kept_updated = 0
     if mode is not WriteMode.ADD and matched:
         await checkpoint()
@@ -173,11 +219,34 @@ async def merge_into_group(
     removed = 0
     if mode is WriteMode.REPLACE:
         await checkpoint()
-        removed = await _remove_unstaged(conn, group=group)
+        removed = await _remove_unstaged(conn, group=group, since_staged=own_seq is not None)
     return merge_outcome(
         mode,
-        MergeCounts(staged, matched, updated, kept, kept_updated, added=added, removed=removed),
+        MergeCounts(
+            staged + same,
+            matched + same,
+            updated,
+            kept,
+            kept_updated,
+            added=added,
+            removed=removed,
+        ),
     )
+
+
+async def _stage_written_since(conn: AsyncConnection, group_id: int, seq: int) -> int:
+    """Stage the group's current rows written after `seq` in `stage_since` (the only ones a
+    REPLACE of its own state at `seq` may remove); how many there are. One walk of the group:
+    no index has the version."""
+    await create_temp(conn, "stage_since", "id BIGINT PRIMARY KEY, email TEXT")
+    result = await run(
+        conn,
+        "INSERT INTO stage_since (id, email) SELECT id, email FROM recipient"
+        " WHERE group_id = :g AND version > :s",
+        g=group_id,
+        s=seq,
+    )
+    return int(result.rowcount)
 
 
 @dataclass(frozen=True)
@@ -365,10 +434,22 @@ async def _insert_unmatched(conn: AsyncConnection, *, group: LockedGroup, now: d
     return result.rowcount
 
 
-async def _remove_unstaged(conn: AsyncConnection, *, group: LockedGroup) -> int:
-    """REPLACE: remove current rows the source lacks (history first, activities too)."""
+async def _remove_unstaged(
+    conn: AsyncConnection, *, group: LockedGroup, since_staged: bool = False
+) -> int:
+    """REPLACE: remove current rows the source lacks (history first, activities too).
+
+    With `since_staged` (the group's own state at a seq, `own_state_seq`), only rows
+    written since (`stage_since`) can be lacking: the others are the source's own current
+    rows.
+    """
+    rows = (
+        f"stage_since AS w {cross_join(conn)} recipient AS r ON r.id = w.id"
+        if since_staged
+        else "recipient AS r"
+    )
     unstaged = (
-        "FROM recipient AS r WHERE r.group_id = :g AND NOT EXISTS"
+        f"FROM {rows} WHERE r.group_id = :g AND NOT EXISTS"
         " (SELECT 1 FROM stage_final AS s WHERE s.email = r.email)"
     )
     latest = await history_horizon(conn, group=group)

@@ -145,7 +145,7 @@ async def stage_rows(
 
 async def drop_stage(conn: AsyncConnection) -> None:
     """Drop the staging tables of this connection."""
-    for table in ("import_stage", "stage_final", "stage_changes"):
+    for table in ("import_stage", "stage_final", "stage_changes", "stage_since"):
         await run(conn, f"DROP TABLE IF EXISTS {table}")
 
 

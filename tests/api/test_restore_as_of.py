@@ -86,6 +86,26 @@ def after_replace(current: Model, source: Model) -> Model:
     return result
 
 
+def replace_counts(current: Model, source: Model) -> dict[str, int]:
+    """The job's counts of a REPLACE restore of `source` onto `current` (a row whose status
+    the guard kept is not unchanged, even when nothing else changed)."""
+    result = after_replace(current, source)
+    common = current.keys() & source.keys()
+    updated = {email for email in common if result[email] != current[email]}
+    kept = {
+        email
+        for email in common
+        if current[email][1] in SUPPRESSED and source[email][1] not in SUPPRESSED
+    }
+    return {
+        "totalRows": len(source),
+        "added": len(source.keys() - current.keys()),
+        "updated": len(updated),
+        "unchanged": len(common) - len(updated) - len(kept - updated),
+        "removed": len(current.keys() - source.keys()),
+    }
+
+
 def downloaded(response: httpx.Response) -> tuple[list[str], Model]:
     """The attribute columns of a downloaded CSV and its rows as a model."""
     assert response.status_code == 200, response.text
@@ -203,6 +223,11 @@ def run_step(client: GraphQLClient, history: History, step: tuple[Any, ...]) -> 
         moment, source, _names = history.moments[step[1] % len(history.moments)]
         job = restore_as_of(client, asOf=iso(moment), groupId=history.group_id, strategy="REPLACE")
         assert job["status"] == "SUCCEEDED", job
+        # Only what changed since that moment is merged; the counts are still the whole
+        # state's, as a restore of it into another group holding these rows would give.
+        assert {
+            key: job[key] for key in ("totalRows", "added", "updated", "unchanged", "removed")
+        } == replace_counts(history.model, source)
         history.model = after_replace(history.model, source)
     else:
         client.execute(ERASE, {"input": {"email": step[1]}})
