@@ -201,21 +201,26 @@ async def merge_into_group(
     own_seq = own_state_seq(source, group=group, mode=mode)
     staged = await fill_final(conn, source, own_seq=own_seq)
     await checkpoint()
-    matched, kept = await count_matched(conn, group_id=group.id, mode=mode)
+    counted = await _counts_matches(conn, mode)
+    matched = kept = 0
+    if counted:
+        matched, kept = await count_matched(conn, group_id=group.id, mode=mode)
     # The group's own state: its current rows of then are matched, and unchanged.
     same = 0
     if own_seq is not None:
         same = group.recipient_count - await _stage_written_since(conn, group.id, own_seq)
     updated = kept_updated = 0
-    if mode is not WriteMode.ADD and matched:
+    if mode is not WriteMode.ADD and (matched or not counted):
         await checkpoint()
         updated, kept_updated = await _update_matched(
             conn, group=group, mode=mode, now=now, count_kept=kept > 0
         )
     added = 0
-    if mode is not WriteMode.REFRESH and staged > matched:
+    if mode is not WriteMode.REFRESH and (staged > matched or not counted):
         await checkpoint()
         added = await _insert_unmatched(conn, group=group, now=now)
+    if not counted:
+        matched = staged - added  # the insert added exactly the staged rows nothing matched
     removed = 0
     if mode is WriteMode.REPLACE:
         await checkpoint()
@@ -276,6 +281,23 @@ def merge_outcome(mode: WriteMode, counts: MergeCounts) -> WriteOutcome:
         status_kept=counts.kept,
         source_rows=counts.staged,
     )
+
+
+async def _counts_matches(conn: AsyncConnection, mode: WriteMode) -> bool:
+    """Whether the merge joins the staged rows to the group once more, only to count them.
+
+    PostgreSQL, in the modes that add the unmatched rows, when no staged status could be
+    refused: the update counts what it changes and the matched rows are those the insert
+    does not add (a join of 1,000 staged rows to a 1,000,000-row group: 7.7 ms of an 85 ms
+    upsertRecipients). Otherwise (SQLite's count stays on the index), the count.
+    """
+    if is_sqlite(conn) or mode in (WriteMode.ADD, WriteMode.REFRESH):
+        return True
+    lifting = (
+        f"SELECT EXISTS (SELECT 1 FROM stage_final AS s WHERE s.status IS NOT NULL"
+        f" AND s.status NOT IN {SUPPRESSED})"
+    )
+    return bool(await scalar(conn, lifting))
 
 
 async def count_matched(
