@@ -8,39 +8,22 @@ count the changed rows and those whose status the guard kept.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import read_transaction, write_transaction
-from storage.sql import run, scalar
-from storage.store.backups import BackupReason, take_backup
+from storage.sql import run
 from storage.store.groups import create_group
-from storage.store.write_path import (
-    StagedSource,
-    WriteMode,
-    WriteOutcome,
-    create_stage,
-    drop_stage,
-    lock_group,
-    stage_rows,
-    write_recipients,
-)
+from storage.store.write_path import WriteMode, WriteOutcome
+from tests.support.store_writes import NOW, new_account, write
 
-NOW = datetime(2026, 3, 1, tzinfo=UTC)
 Row = tuple[str, str | None, str | None, str | None, str | None]
 
 
 async def new_group(engine: AsyncEngine) -> int:
+    account_id = await new_account(engine, "a")
     async with write_transaction(engine) as conn:
-        await run(
-            conn,
-            "INSERT INTO account (name, backups_enabled, backup_retention_days, created_at)"
-            " VALUES ('a', true, 30, :now)",
-            now=NOW,
-        )
-        account_id = await scalar(conn, "SELECT id FROM account WHERE name = 'a'")
         return await create_group(conn, account_id=account_id, name="g", now=NOW)
 
 
@@ -58,22 +41,12 @@ async def merge(
     engine: AsyncEngine, group_id: int, rows: list[Row], mode: WriteMode, *, backup: bool = False
 ) -> tuple[WriteOutcome, int]:
     """One write as the jobs do it (stage, lock, back up, write); its outcome and seq."""
-    async with engine.connect() as conn:
-        await create_stage(conn)
-        await stage_rows(conn, [(rn, *row) for rn, row in enumerate(rows)])
-        await conn.commit()
-        await conn.execution_options(immediate=True)
-        async with conn.begin():
-            group = await lock_group(conn, group_id=group_id, now=NOW)
-            assert group is not None
-            if backup:
-                assert await take_backup(conn, group=group, reason=BackupReason.IMPORT, now=NOW)
-            outcome = await write_recipients(
-                conn, group=group, source=StagedSource(), mode=mode, now=NOW
-            )
-        await drop_stage(conn)
-        await conn.commit()
-    return outcome, group.seq
+    staged = [(rn, *row) for rn, row in enumerate(rows)]
+    backup_id, before, outcome = await write(
+        engine, group_id, rows=staged, source_seq=None, mode=mode, backup=backup
+    )
+    assert backup_id or not backup
+    return outcome, before + 1
 
 
 async def history(engine: AsyncEngine, group_id: int) -> list[tuple[Any, ...]]:
