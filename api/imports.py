@@ -46,6 +46,9 @@ from storage.store.write_path import (
 )
 
 CHUNK_ROWS = 10_000
+# What the check before queueing reads of an upload (the codec's sniff sample, the header and
+# the start of the records): a ranged GET on S3 instead of the whole object.
+HEAD_BYTES = 1024 * 1024
 # SQLite: after staging this many rows the import's connection is closed, not its tables dropped.
 CLOSE_AFTER_ROWS = 100_000
 
@@ -89,14 +92,16 @@ async def start_import(
         async with write_transaction(engine) as conn:
             if await live_group_id(conn, account_id=account_id, group_id=group_id) is None:
                 raise NotFound("No group with this id.", field=["groupId"])
+    counted = codec.Utf8Count()  # the sniff's one look at the whole file, as it is saved
     try:
-        key = await files.save(upload.read, max_bytes=max_bytes)
+        key = await files.save(upload.read, max_bytes=max_bytes, on_chunk=counted.feed)
     except TooLarge:
         raise FileTooLarge(
             f"The file is larger than {max_bytes // (1024 * 1024)} MB.", field=["file"]
         ) from None
     job = QueuedImport(account_id, group_id, name, mode, mapping, started_by)
-    return await _queue_import(engine, files, key, job, file_name_of(upload.filename), None, now)
+    saved = SavedFile(key, file_name_of(upload.filename), None, counted)
+    return await _queue_import(engine, files, saved, job, now)
 
 
 async def start_staged_import(
@@ -138,7 +143,9 @@ async def start_staged_import(
     except FileNotFoundError:
         raise gone from None  # expired and swept since it was read
     job = QueuedImport(account_id, group_id, name, mode, mapping, started_by)
-    return await _queue_import(engine, files, key, job, staged.file_name, staged.size_bytes, now)
+    encoding = codec.KnownEncoding(staged.encoding)  # its sniff's, from its whole upload
+    saved = SavedFile(key, staged.file_name, staged.size_bytes, encoding)
+    return await _queue_import(engine, files, saved, job, now)
 
 
 @dataclass(frozen=True)
@@ -153,22 +160,36 @@ class QueuedImport:
     started_by: str | None
 
 
+@dataclass(frozen=True)
+class SavedFile:
+    """An upload kept for a job: its key, name, size (None: the store's), and its encoding
+    as counted while it was saved (or decided when a staged file was)."""
+
+    key: str
+    file_name: str | None
+    size: int | None
+    counted: codec.Utf8Count | codec.KnownEncoding
+
+
 async def _queue_import(
-    engine: AsyncEngine,
-    files: FileStore,
-    key: str,
-    job: QueuedImport,
-    file_name: str | None,
-    size: int | None,
-    now: datetime,
+    engine: AsyncEngine, files: FileStore, saved: SavedFile, job: QueuedImport, now: datetime
 ) -> int:
-    """Refuse at once a file the job could never read, else queue the job (`size` None: the
-    file's own); the upload of `key` is deleted if anything fails."""
+    """Refuse at once a file the job could never read, else queue the job; the upload is
+    deleted if anything fails.
+
+    The check reads the file's first HEAD_BYTES (a ranged GET on S3, not the whole object),
+    and the whole file only when they cannot tell.
+    """
+    key = saved.key
     try:
-        async with files.local_copy(key) as path:
-            await asyncio.to_thread(_sniff, path, job.mapping)
-        if size is None:
-            size = await files.size(key)
+        async with files.head_copy(key, HEAD_BYTES) as head:
+            size = head.size if saved.size is None else saved.size
+            told = await asyncio.to_thread(
+                _sniff, head.path, job.mapping, saved.counted, head.whole
+            )
+        if not told:
+            async with files.local_copy(key) as path:
+                await asyncio.to_thread(_sniff, path, job.mapping, saved.counted, True)
         async with write_transaction(engine) as conn:
             return await create_job(
                 conn,
@@ -182,7 +203,7 @@ async def _queue_import(
                 field_mapping=(
                     orjson.dumps(job.mapping).decode() if job.mapping is not None else None
                 ),
-                file_name=file_name,
+                file_name=saved.file_name,
                 size_bytes=size,
                 started_by=job.started_by,
             )
@@ -191,10 +212,18 @@ async def _queue_import(
         raise
 
 
-def _sniff(path: Path, mapping: list[tuple[str, str]] | None) -> None:
-    """Refuse at once what the job could never read: binaries, no email column, bad mapping."""
+def _sniff(
+    path: Path,
+    mapping: list[tuple[str, str]] | None,
+    counted: codec.Utf8Count | codec.KnownEncoding,
+    whole: bool,
+) -> bool:
+    """Refuse at once what the job could never read: binaries, no email column, bad mapping.
+
+    `path` holds the file's start (all of it when `whole`); False when that cannot tell.
+    """
     try:
-        codec.open_import(path, mapping).close()
+        return codec.import_head_checked(path, mapping, counted, whole=whole)
     except codec.CsvFileError as error:
         field = [error.field] if error.field else None
         if error.code == "UNSUPPORTED_FILE":
@@ -300,7 +329,8 @@ async def _stage_file(
     if job.upload_key is None:
         raise ValueError(f"import job {job.id} names no uploaded file")
     pairs = [(column, field) for column, field in mapping] if mapping is not None else None
-    size = await files.size(job.upload_key)
+    # Recorded when the job was queued (a request to the store less); older jobs ask it.
+    size = job.size_bytes if job.size_bytes is not None else await files.size(job.upload_key)
     # The codec reads a local path: the store's own file, or (S3) a download removed after.
     async with files.local_copy(job.upload_key) as path, _opened(path, pairs) as parsed:
         result.attribute_names = parsed.layout.attribute_names

@@ -16,12 +16,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import overload
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.errors import FileTooLarge, InvalidInput, UnsupportedFile
-from api.imports import UploadSource
+from api.imports import HEAD_BYTES, UploadSource
 from storage.codec.errors import CsvFileError
 from storage.codec.export import is_export_header
 from storage.codec.header import MAX_ATTRIBUTE_NAME_LENGTH, field_of_header, read_header
@@ -96,9 +97,16 @@ async def stage_file(
     try:
         async with read_transaction(engine) as conn:
             names = await account_attribute_names(conn, account_id=account_id)
-        size = await files.size(key)
-        async with files.local_copy(key) as path:
-            found = await asyncio.to_thread(_inspect_or_refuse, path, size, names, counted)
+        # The file's first bytes tell (a ranged GET on S3); the whole of it only if they cannot.
+        async with files.head_copy(key, HEAD_BYTES) as head:
+            size = head.size
+            found = await asyncio.to_thread(
+                _inspect_or_refuse, head.path, size, names, counted, head.whole
+            )
+        if found is None:
+            async with files.local_copy(key) as path:
+                found = await asyncio.to_thread(_inspect_or_refuse, path, size, names, counted)
+        assert found is not None  # a whole file always tells
         async with write_transaction(engine) as conn:
             return await create_staged_file(
                 conn,
@@ -119,10 +127,10 @@ async def stage_file(
 
 
 def _inspect_or_refuse(
-    path: Path, size: int, attribute_names: Sequence[str], counted: Utf8Count
-) -> Inspection:
+    path: Path, size: int, attribute_names: Sequence[str], counted: Utf8Count, whole: bool = True
+) -> Inspection | None:
     try:
-        return inspect_file(path, size, attribute_names, counted)
+        return inspect_file(path, size, attribute_names, counted, whole=whole)
     except CsvFileError as error:
         field = [error.field] if error.field else None
         if error.code == "UNSUPPORTED_FILE":
@@ -130,18 +138,45 @@ def _inspect_or_refuse(
         raise InvalidInput(str(error), field=field) from None
 
 
+@overload
 def inspect_file(
     path: Path, size: int, attribute_names: Sequence[str], counted: Utf8Count | None = None
-) -> Inspection:
+) -> Inspection: ...
+
+
+@overload
+def inspect_file(
+    path: Path, size: int, attribute_names: Sequence[str], counted: Utf8Count, *, whole: bool
+) -> Inspection | None: ...
+
+
+def inspect_file(
+    path: Path,
+    size: int,
+    attribute_names: Sequence[str],
+    counted: Utf8Count | None = None,
+    *,
+    whole: bool = True,
+) -> Inspection | None:
     """Sniff the file, read its header and first rows; raises CsvFileError.
 
     `counted`: the file's bytes counted as they were saved (else the sniff reads them all).
+    Without `whole`, `path` holds only the file's start (at least the sniff's sample): its
+    last record may be cut, so it is not used, and None when no record is left after the
+    header (which may be cut too), or when the start fails to read: the whole file must tell.
     """
-    encoding, delimiter = sniff_file(path, counted)
-    with path.open(encoding=encoding, errors=UNDECODABLE, newline="") as stream:
-        records = csv.reader(stream, delimiter=delimiter, skipinitialspace=True)
-        _, header = read_header(records)
-        rows, complete = _first_rows(records)
+    try:
+        encoding, delimiter = sniff_file(path, counted)
+        with path.open(encoding=encoding, errors=UNDECODABLE, newline="") as stream:
+            records = csv.reader(stream, delimiter=delimiter, skipinitialspace=True)
+            _, header = read_header(records)
+            rows, complete = _first_rows(records, whole=whole)
+    except CsvFileError:
+        if whole:
+            raise
+        return None
+    if not whole and not rows:
+        return None
     counted_as = _COUNTED_AS.get(encoding, encoding)
     samples: list[list[str]] = [[] for _ in header]
     for cells in rows[:SAMPLES_PER_COLUMN]:
@@ -186,17 +221,25 @@ def suggested_fields(header: Sequence[str], attribute_names: Sequence[str]) -> l
     return suggestions
 
 
-def _first_rows(records: Iterator[list[str]]) -> tuple[list[list[str]], bool]:
-    """Up to ESTIMATE_ROWS non-blank records, and whether they were all the file had."""
+def _first_rows(
+    records: Iterator[list[str]], *, whole: bool = True
+) -> tuple[list[list[str]], bool]:
+    """Up to ESTIMATE_ROWS non-blank records, and whether they were all the file had.
+
+    Not `whole`: the records of a file's start, whose last one may be cut: never used.
+    """
     rows: list[list[str]] = []
+    wanted = ESTIMATE_ROWS if whole else ESTIMATE_ROWS + 1
     try:
         for cells in records:
             if any(cell.strip() for cell in cells):
                 rows.append(cells)
-                if len(rows) == ESTIMATE_ROWS:
-                    return rows, False
+                if len(rows) == wanted:
+                    return rows[:ESTIMATE_ROWS], False
     except csv.Error:
         return rows, False  # a broken row: the import reports it; the estimate uses what read
+    if not whole:
+        return rows[:-1], False
     return rows, True
 
 

@@ -17,6 +17,7 @@ import shutil
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -122,6 +123,26 @@ class FileStore(Protocol):
     def local_copy(self, key: str) -> AbstractAsyncContextManager[Path]:
         """A local path holding `key`'s bytes for the block (the CSV codec reads paths)."""
         ...
+
+    def head_copy(self, key: str, limit: int) -> AbstractAsyncContextManager[Head]:
+        """A local path holding at least the first `limit` bytes of `key` (or all of them) for
+        the block, and the file's whole size: what a sniff needs, without the rest of a large
+        object. FileNotFoundError when `key` is gone."""
+        ...
+
+
+@dataclass(frozen=True)
+class Head:
+    """The start of a stored file, local (`FileStore.head_copy`)."""
+
+    path: Path
+    size: int  # the stored file's
+    held: int  # the bytes at `path`: the first `held` of the file
+
+    @property
+    def whole(self) -> bool:
+        """Whether `path` holds the whole file."""
+        return self.held >= self.size
 
 
 async def opened(files: FileStore, key: str) -> AsyncGenerator[bytes]:
@@ -353,6 +374,13 @@ class FolderStore:
         if not await aiofiles.os.path.isfile(path):
             raise FileNotFoundError(key)
         yield path
+
+    @asynccontextmanager
+    async def head_copy(self, key: str, limit: int) -> AsyncIterator[Head]:
+        """The file itself, whole: reading its start costs no more than a copy of it would."""
+        async with self.local_copy(key) as path:
+            size = (await aiofiles.os.stat(path)).st_size
+            yield Head(path, size, size)
 
 
 def folder_of(files: FileStore) -> FolderStore:

@@ -28,6 +28,7 @@ from storage.files import (
     CHUNK,
     COPY_PREFIX,
     SERVED_HEADERS,
+    Head,
     TooLarge,
     check_key,
     flat_name,
@@ -215,6 +216,32 @@ class S3FileStore:
                 async for chunk in self.open(key):
                     await out.write(chunk)
             yield path
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                await aiofiles.os.remove(path)
+
+    @asynccontextmanager
+    async def head_copy(self, key: str, limit: int) -> AsyncIterator[Head]:
+        """The first `limit` bytes of `key` (one ranged GET, which also tells the object's
+        size) in a file of the data folder, removed after the block."""
+        try:
+            result = await obstore.get_async(
+                self.store, self._object(key), options={"range": (0, max(limit, 1))}
+            )
+            data, size = bytes(await result.bytes_async()), int(result.meta["size"])
+        except (NotFoundError, FileNotFoundError) as error:
+            raise FileNotFoundError(key) from error
+        except Exception:
+            # S3 refuses every range of an empty object (416): then it is empty, nothing else.
+            if await self.size(key) != 0:
+                raise
+            data, size = b"", 0
+        await aiofiles.os.makedirs(self.temp_dir, exist_ok=True)
+        path = self.temp_dir / f"{COPY_PREFIX}{secrets.token_hex(8)}-head-{flat_name(key)}"
+        try:
+            async with aiofiles.open(path, "wb") as out:
+                await out.write(data)
+            yield Head(path, size, len(data))
         finally:
             with contextlib.suppress(FileNotFoundError):
                 await aiofiles.os.remove(path)

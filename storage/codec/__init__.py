@@ -27,7 +27,7 @@ from storage.codec.header import (
     MAX_ATTRIBUTE_NAME_LENGTH,
     CsvLayout,
 )
-from storage.codec.reader import Chunk, CsvImportReader, open_import
+from storage.codec.reader import Chunk, CsvImportReader, import_head_checked, open_import
 from storage.codec.records import RecipientRecord, RecordChecker
 from storage.codec.rows import (
     MAX_ATTRIBUTE_LENGTH,
@@ -36,6 +36,7 @@ from storage.codec.rows import (
     StagedRow,
     normalise_email,
 )
+from storage.codec.sniff import SAMPLE_BYTES, KnownEncoding, Utf8Count
 
 __all__ = [
     "MAX_ATTRIBUTE_LENGTH",
@@ -43,18 +44,22 @@ __all__ = [
     "MAX_EMAIL_LENGTH",
     "MAX_NAME_LENGTH",
     "RECIPIENT_FIELDS",
+    "SAMPLE_BYTES",
     "STATUSES",
     "Chunk",
     "CsvFileError",
     "CsvImportReader",
     "CsvLayout",
+    "KnownEncoding",
     "RecipientRecord",
     "RecipientStatus",
     "RecordChecker",
     "RowError",
     "StagedRow",
+    "Utf8Count",
     "export_header",
     "export_row",
+    "import_head_checked",
     "neutralise_cell",
     "normalise_email",
     "open_import",

@@ -22,7 +22,7 @@ from typing import Protocol, TextIO
 from storage.codec.errors import CsvFileError, RowError
 from storage.codec.header import CsvLayout, layout_of, map_columns, read_header
 from storage.codec.rows import StagedRow, row_parser
-from storage.codec.sniff import UNDECODABLE, sniff_file
+from storage.codec.sniff import UNDECODABLE, KnownEncoding, Utf8Count, sniff_file
 
 # Far above any valid field, so a long field becomes FIELD_TOO_LONG instead of a csv.Error.
 _FIELD_SIZE_LIMIT = 10 * 1024 * 1024
@@ -54,10 +54,15 @@ class OpenedFile(Protocol):
 
 
 def open_import(
-    path: Path, field_mapping: Sequence[tuple[str, str]] | None = None
+    path: Path,
+    field_mapping: Sequence[tuple[str, str]] | None = None,
+    counted: Utf8Count | KnownEncoding | None = None,
 ) -> CsvImportReader:
-    """Sniff the file at `path` and return a reader; raises CsvFileError."""
-    encoding, delimiter = sniff_file(path)
+    """Sniff the file at `path` and return a reader; raises CsvFileError.
+
+    `counted`: the file's bytes counted as they were saved, or their decision (`sniff_file`).
+    """
+    encoding, delimiter = sniff_file(path, counted)
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_SIZE_LIMIT))
     stream = path.open(encoding=encoding, errors=UNDECODABLE, newline="")
     try:
@@ -72,6 +77,28 @@ def open_import(
     layout = layout_of(encoding, delimiter, header, columns)
     data_width = len(header) - (len(REJECT_COLUMNS) if is_rejects_header(own_header) else 0)
     return CsvImportReader(stream, records, layout, header_row, own_header[:data_width])
+
+
+def import_head_checked(
+    path: Path,
+    field_mapping: Sequence[tuple[str, str]] | None,
+    counted: Utf8Count | KnownEncoding,
+    *,
+    whole: bool,
+) -> bool:
+    """Check, from a file's first bytes at `path` (all of them when `whole`), what an import
+    of it checks before it runs: raises CsvFileError for a file no import could read.
+
+    False when those bytes cannot tell: they end before a record follows the header (which
+    may then be cut short), or a cut file fails; the whole file must then be checked.
+    """
+    try:
+        with open_import(path, field_mapping, counted) as reader:
+            return whole or next(reader.records_after_header(), None) is not None
+    except CsvFileError:
+        if whole:
+            raise
+        return False
 
 
 def is_rejects_header(header: Sequence[str]) -> bool:
@@ -115,6 +142,10 @@ class CsvImportReader:
         self._records = records
         self._row = header_row
         self._parse = row_parser(layout)
+
+    def records_after_header(self) -> Iterator[list[str]]:
+        """The records as read, without their checks (a sniff's look ahead)."""
+        return self._records
 
     @property
     def bytes_read(self) -> int:

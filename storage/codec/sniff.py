@@ -14,6 +14,7 @@ import codecs
 import csv
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from storage.codec.errors import CsvFileError
@@ -23,7 +24,7 @@ UNDECODABLE = "listkeeper.undecodable"
 # Valid text never holds a lone surrogate: each one found is a byte `UNDECODABLE` stood in for.
 SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-_SAMPLE_BYTES = 64 * 1024
+SAMPLE_BYTES = 64 * 1024
 _CHUNK_BYTES = 1024 * 1024
 _DECODE_BYTES = 64 * 1024
 _REPLACEMENT = "\ufffd"
@@ -63,15 +64,27 @@ def _as_surrogates(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(UNDECODABLE, _as_surrogates)
 
 
-def sniff_file(path: Path, counted: Utf8Count | None = None) -> tuple[str, str]:
+@dataclass(frozen=True)
+class KnownEncoding:
+    """The encoding a Utf8Count of the file decided before (a staged file keeps it)."""
+
+    name: str
+
+    def encoding(self) -> str:
+        """The encoding decided."""
+        return self.name
+
+
+def sniff_file(path: Path, counted: Utf8Count | KnownEncoding | None = None) -> tuple[str, str]:
     """Return the (encoding, delimiter) of the file at `path`; raises CsvFileError.
 
-    `counted`: the whole file's bytes already fed to a Utf8Count (the file is then not read
-    past its sample); None: the file is read whole here when it has no BOM.
+    `counted`: the whole file's bytes already fed to a Utf8Count, or its decision kept (the
+    file is then not read past its sample, and `path` may hold only the file's start, at least
+    `SAMPLE_BYTES` of it); None: the file is read whole here when it has no BOM.
     """
     with path.open("rb") as raw:
-        sample = raw.read(_SAMPLE_BYTES)
-    complete = len(sample) < _SAMPLE_BYTES
+        sample = raw.read(SAMPLE_BYTES)
+    complete = len(sample) < SAMPLE_BYTES
     encoding = _sniff_encoding(sample) or (counted or count_utf8(path)).encoding()
     delimiter = _sniff_delimiter(_decode_sample(sample, encoding, complete), complete)
     return encoding, delimiter

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from api.imports import HEAD_BYTES
 from api.services import build_services
 from api.settings import Settings
 from storage.s3_files import S3FileStore
@@ -122,3 +123,38 @@ async def test_the_endpoint_may_come_from_aws_endpoint_url(
 
     key = await files.save(read, max_bytes=100)
     assert await files.size(key) == len(b"email\n")
+
+
+def test_only_the_start_of_a_large_upload_is_read_before_its_job_runs(
+    s3_live: LiveServer, s3_client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = s3_live.services.files
+    reads: list[str] = []
+    whole, start = files.local_copy, files.head_copy
+
+    def local_copy(key: str) -> Any:
+        reads.append("whole")
+        return whole(key)
+
+    def head_copy(key: str, limit: int) -> Any:
+        reads.append(f"first {limit} bytes")
+        return start(key, limit)
+
+    monkeypatch.setattr(files, "local_copy", local_copy)
+    monkeypatch.setattr(files, "head_copy", head_copy)
+    lines = ["email,firstName"] + [f"person{i:05d}@example.com,Person" for i in range(60_000)]
+    content = ("\n".join(lines) + "\n").encode()
+    assert len(content) > 1.5 * HEAD_BYTES
+
+    response = s3_client.upload(STAGE, {"input": {"file": None}}, content, filename="big.csv")
+    staged = response.json()["data"]["stageFile"]["stagedFile"]
+    assert staged["sizeBytes"] == len(content)
+    assert staged["rowEstimate"] == 60_000  # from the first 1,000 rows, all alike
+    assert reads == [f"first {HEAD_BYTES} bytes"]
+
+    job = s3_client.import_file(content, groupName="big-from-s3")
+
+    assert (job["status"], job["added"], job["rejected"]) == ("SUCCEEDED", 60_000, 0)
+    # The check before queueing read the start; the job alone read the whole object.
+    assert reads == [f"first {HEAD_BYTES} bytes"] * 2 + ["whole"]
+    assert local_files(s3_live) == []

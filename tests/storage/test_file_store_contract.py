@@ -158,6 +158,9 @@ async def test_a_deleted_key_is_gone_everywhere(store: FileStore) -> None:
     with pytest.raises(FileNotFoundError):
         async with store.local_copy(key):
             pass
+    with pytest.raises(FileNotFoundError):
+        async with store.head_copy(key, 10):
+            pass
     assert await store.upload_ages() == {}
 
 
@@ -171,6 +174,25 @@ async def test_local_copy_holds_the_bytes(store: FileStore, tmp_path: Path) -> N
 
     # The folder store lends its own file; a download is removed after the block.
     assert path.exists() == isinstance(store, FolderStore)
+    assert await read_all(store.open(key)) == content
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, CHUNK * 2 + 9])
+async def test_a_head_copy_holds_the_first_bytes_and_tells_the_size(
+    store: FileStore, tmp_path: Path, size: int
+) -> None:
+    content = pattern(size)
+    key = await store.save(reader(content), max_bytes=max(size, 1))
+
+    async with store.head_copy(key, 4096) as head:
+        held = head.path.read_bytes()
+        assert (head.size, head.held, head.whole) == (size, len(held), len(held) == size)
+        assert content.startswith(held)
+        # The folder store lends the whole file; S3 fetches the first bytes, no more.
+        assert len(held) == (size if isinstance(store, FolderStore) else min(size, 4096))
+        assert head.path.is_relative_to(tmp_path)
+
+    assert head.path.exists() == isinstance(store, FolderStore)
     assert await read_all(store.open(key)) == content
 
 
