@@ -143,7 +143,7 @@ def create_app(
         own_worker = worker if services.settings.worker else None
         async with (
             services_in_use(services, migrate=migrate),
-            running_loops(services, worker=own_worker),
+            running_loops(services, worker=own_worker, serves_clients=True),
         ):
             freeze_start_up_objects()
             yield

@@ -34,6 +34,12 @@ class JobEvents:
         for event in self._waiters.get(job_id, ()):
             event.set()
 
+    def publish_all(self) -> None:
+        """Tell every waiter that its job may have changed (notices were missed)."""
+        for events in self._waiters.values():
+            for event in events:
+                event.set()
+
     async def wait(self, job_id: int, *, seconds: float) -> None:
         """Return when the job changes or after `seconds`."""
         event = asyncio.Event()

@@ -18,6 +18,7 @@ from api.retention import retention_loop
 from api.services import Services
 from api.worker import Worker
 from storage.db import checkpoint, is_sqlite
+from storage.job_notify import CHANGES_CHANNEL, QueueListener
 
 log = logging.getLogger("listkeeper")
 CHECKPOINT_SECONDS = 2.0
@@ -56,11 +57,16 @@ def worker_concurrency(services: Services) -> int:
 
 
 @asynccontextmanager
-async def running_loops(services: Services, *, worker: Worker | None) -> AsyncIterator[None]:
-    """Run retention, SQLite's checkpoints and `worker` (if any) until the block ends."""
+async def running_loops(
+    services: Services, *, worker: Worker | None, serves_clients: bool = False
+) -> AsyncIterator[None]:
+    """Run retention, SQLite's checkpoints and `worker` (if any) until the block ends; with
+    `serves_clients` on PostgreSQL, the listener of job changes for subscriptions."""
     loops: dict[str, Coroutine[Any, Any, None]] = {"retention": retention_loop(services)}
     if is_sqlite(services.engine):
         loops["checkpoint"] = checkpoint_loop(services)
+    elif serves_clients and services.settings.job_notices:
+        loops["job-changes"] = job_changes_listener(services).listen_forever()
     if worker is not None:
         # No recovery step: every poll takes over the jobs whose worker died (api/worker.py).
         loops["worker"] = worker.run_forever()
@@ -81,6 +87,19 @@ async def _drained(worker: Worker, grace_seconds: float) -> None:
         await worker.drain(grace_seconds)
     except Exception:
         log.exception("draining the job worker failed; its jobs will be taken over")
+
+
+def job_changes_listener(services: Services) -> QueueListener:
+    """Wakes this process's followers of a job that moved anywhere (a subscription served here
+    of a job a worker on another host runs)."""
+
+    def heard(job_id: int | None) -> None:
+        if job_id is None:
+            services.events.publish_all()  # listening again: changes may have been missed
+        else:
+            services.events.publish(job_id)
+
+    return QueueListener(services.engine, on_notice=heard, channel=CHANGES_CHANNEL)
 
 
 async def checkpoint_loop(services: Services) -> None:

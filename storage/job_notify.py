@@ -10,6 +10,10 @@ and is opened again; after each (re)connection the worker is woken too, since no
 while nobody listened are gone. Notices are hints, never the queue itself: polling stays as
 the fallback, and a claim decides who runs what. SQLite has no notices: its workers poll, and
 the one that shares a process with the API is woken in process (`Services.wake_worker`).
+
+The same listener, on CHANGES_CHANNEL, carries a job's moves (progress, status: a trigger on
+`job` sends them) to every instance that serves subscriptions, which wake their followers of
+that job (`api.progress.JobEvents`) instead of finding the change at their next re-read.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from storage.db import driver_connection, is_sqlite
 from storage.sql import run, scalar
 
 CHANNEL = "listkeeper_jobs"
+# A job's progress or status moved (a trigger on `job`, migration 0011): subscriptions served
+# by any instance hear it at once.
+CHANGES_CHANNEL = "listkeeper_job_changes"
 # How often an idle listening connection is checked: a half-open TCP connection (a network
 # cut that no packet reported) is found within about this, then replaced.
 KEEPALIVE_SECONDS = 10.0
@@ -49,11 +56,13 @@ def notices_supported(engine: AsyncEngine) -> bool:
 @dataclass
 class QueueListener:
     """LISTENs on a connection of its own and calls `on_notice` (job id, or None: listening
-    again after a gap, so anything may be queued) on every notice, until cancelled."""
+    again after a gap, so anything may be queued or have changed) on every notice of
+    `channel` (queued jobs, or with CHANGES_CHANNEL jobs that moved), until cancelled."""
 
     engine: AsyncEngine
     on_notice: Callable[[int | None], None]
     connections: int = 0
+    channel: str = CHANNEL
 
     async def listen_forever(self) -> None:
         """Listen, reconnecting after any loss; ends only when cancelled."""
@@ -80,9 +89,9 @@ class QueueListener:
             driver = await driver_connection(conn)
             lost = asyncio.Event()
             driver.add_termination_listener(lambda _c: lost.set())
-            await driver.add_listener(CHANNEL, self._heard)
+            await driver.add_listener(self.channel, self._heard)
             self.connections += 1
-            log.info("job notices: listening", extra={"channel": CHANNEL})
+            log.info("job notices: listening", extra={"channel": self.channel})
             # Anything queued before now (or while no connection listened) was never heard.
             self.on_notice(None)
             await _while_alive(conn, lost)

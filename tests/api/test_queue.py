@@ -19,9 +19,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry import relay
 
+from api.graphql import subscriptions
 from storage.db import read_transaction, write_transaction
 from storage.jobs import JobRow, claim_job, create_job, job_by_id
 from storage.sql import run
+from tests.api.test_subscriptions import OPERATIONS, graphql_socket, jobs_of, receive, send
 from tests.conftest import new_client
 from tests.server import LiveServer
 
@@ -280,3 +282,42 @@ def test_sigterm_drains_a_running_job_back_to_the_queue_for_the_next_worker(
     finally:
         client.close()
         assert second.stop() == 0
+
+
+def test_a_job_run_on_another_host_pushes_its_moves_to_a_subscriber_at_once(
+    api_only: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subscription served by one instance, its job run by a worker process: the job's
+    moves reach the follower by NOTIFY (the trigger on `job`), not at its next re-read."""
+    postgres_only(api_only)
+    # Longer than the test waits: without a notice the follower would hear nothing more.
+    monkeypatch.setattr(subscriptions, "WAIT_SECONDS", 3600.0)
+    client = new_client(api_only)
+    worker = WorkerProcess(api_only, tmp_path / "worker.log", job_poll_seconds="0.2")
+    try:
+        group = client.import_file(csv_rows(2), groupName="followed")["group"]["id"]
+        locks = GroupRowLocks(api_only, [db_id(group)])
+        job_id = client.start_import(csv_rows(500), groupId=group)["job"]["id"]
+        wait_until(lambda: client.job_status(job_id) == "RUNNING", "the job waits on its group")
+
+        async def follow() -> list[dict[str, Any]]:
+            async with graphql_socket(api_only, client.token) as socket:
+                payload = {
+                    "query": OPERATIONS["ImportJobProgress"],
+                    "operationName": "ImportJobProgress",
+                    "variables": {"id": job_id},
+                }
+                await send(socket, {"id": "p", "type": "subscribe", "payload": payload})
+                messages = [await receive(socket)]  # the job as it is: RUNNING
+                locks.release()  # now it runs on, in the worker process
+                while messages[-1]["type"] != "complete":
+                    messages.append(await receive(socket))
+                return messages
+
+        jobs = jobs_of(asyncio.run(follow()))
+        assert jobs[0]["status"] == "RUNNING"
+        assert (jobs[-1]["status"], jobs[-1]["added"]) == ("SUCCEEDED", 498)  # p0, p1 were there
+    finally:
+        client.close()
+        code = worker.stop()
+    assert code == 0
