@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -178,6 +179,7 @@ def inspect_file(
     if not whole and not rows:
         return None
     counted_as = _COUNTED_AS.get(encoding, encoding)
+    ending = _line_ending(path, encoding)
     samples: list[list[str]] = [[] for _ in header]
     for cells in rows[:SAMPLES_PER_COLUMN]:
         for index, cell in enumerate(cells[: len(header)]):
@@ -185,7 +187,7 @@ def inspect_file(
     return Inspection(
         encoding=encoding,
         delimiter=delimiter,
-        row_estimate=_estimate(rows, complete, header, delimiter, counted_as, size),
+        row_estimate=_estimate(rows, complete, header, (delimiter, ending, counted_as), size),
         columns=[
             DetectedColumn(index, _readable(name), field, samples[index])
             for index, (name, field) in enumerate(
@@ -247,19 +249,38 @@ def _estimate(
     rows: list[list[str]],
     complete: bool,
     header: Sequence[str],
-    delimiter: str,
-    encoding: str,
+    written: tuple[str, str, str],
     size: int,
 ) -> int:
-    """The data rows of the file: exact when all were read, else the bytes over a row's average."""
+    """The data rows of the file: exact when all were read, else the bytes over a row's average.
+
+    `written`: the delimiter, line ending and encoding the rows are measured in, written back
+    as a spreadsheet writes them (quoted where needed: a quote or delimiter in a cell costs
+    its bytes too).
+    """
     if complete or not rows:
         return len(rows)
+    delimiter, ending, encoding = written
 
-    def length(cells: Sequence[str]) -> int:
-        return len(delimiter.join(cells).encode(encoding, errors="replace")) + 1
+    def length(records: Sequence[Sequence[str]]) -> int:
+        text = io.StringIO()
+        csv.writer(text, delimiter=delimiter, lineterminator=ending).writerows(records)
+        return len(text.getvalue().encode(encoding, errors="replace"))
 
-    average = sum(length(cells) for cells in rows) / len(rows)
-    return max(len(rows), round((size - length(header)) / average))
+    average = length(rows) / len(rows)
+    return max(len(rows), round((size - length([header])) / average))
+
+
+def _line_ending(path: Path, encoding: str) -> str:
+    """The file's line ending, from its first one: CRLF (Excel's), LF or a lone CR."""
+    with path.open(encoding=encoding, errors=UNDECODABLE, newline="") as stream:
+        start = stream.read(64 * 1024)
+    for index, char in enumerate(start):
+        if char == "\n":
+            return "\n"
+        if char == "\r":
+            return "\r\n" if start[index + 1 : index + 2] == "\n" else "\r"
+    return "\n"
 
 
 def _readable(text: str) -> str:

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from api.global_ids import decode_id
 from api.retention import sweep_uploads
 from storage.db import read_transaction
@@ -150,6 +152,18 @@ def test_row_estimate_of_a_big_file_comes_from_the_first_rows(client: GraphQLCli
     found = staged(client, ("email,firstName\n" + rows).encode())
     # The first rows hold shorter names than the later ones: an estimate, within 10%.
     assert 18_000 <= found["rowEstimate"] <= 22_000
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_row_estimate_counts_line_endings_and_quotes_as_written(
+    client: GraphQLClient, ending: str, quoted: bool
+) -> None:
+    name = '"Lee, Ann ""Jr"""' if quoted else "Ann Lee"
+    rows = "".join(f"user{i:05d}@example.com,{name}{ending}" for i in range(20_000))
+    found = staged(client, f"email,firstName{ending}{rows}".encode())
+    # Rows all of one length: the first 1,000 tell the rest exactly.
+    assert found["rowEstimate"] == 20_000
 
 
 def upload_chunk_rows(rows_before: int) -> bytes:
