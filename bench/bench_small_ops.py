@@ -9,7 +9,8 @@ sending its next request as soon as the previous answer is read):
 - listkeeper: `listkeeper serve`'s app (LISTKEEPER_ENV=production: JSON access log, token,
   the account as the token cache keeps it, docs/decisions.md 24), the same document as text;
 - listkeeper, trusted: the same app with LISTKEEPER_TRUSTED_DOCUMENTS_ONLY and a manifest
-  holding that document; the requests send only its hash.
+  holding that document; the requests send only its hash, as a POST and (measured apart) as a
+  GET with the hash in its `extensions` parameter.
 
 Each round measures every server for `--seconds` (after a warm-up); the figure is each
 listkeeper server's median req/s over the bare app's in the same rounds (target: 2.0x), with
@@ -32,6 +33,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import orjson
 
@@ -136,6 +138,22 @@ def http_request(port: int, body: Mapping[str, object], token: str | None) -> by
     return ("\r\n".join(headers) + "\r\n\r\n").encode() + payload
 
 
+def http_get(port: int, params: Mapping[str, object], token: str | None) -> bytes:
+    """The bytes of one keep-alive GET /graphql with the query's parameters (JSON-encoded
+    `extensions` and `variables`), as a client that lets proxies cache sends it."""
+    query = urlencode(
+        {k: v if isinstance(v, str) else orjson.dumps(v).decode() for k, v in params.items()}
+    )
+    headers = [
+        f"GET /graphql?{query} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Accept: application/json",
+    ]
+    if token:
+        headers.append(f"Authorization: Bearer {token}")
+    return ("\r\n".join(headers) + "\r\n\r\n").encode()
+
+
 async def exchange(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
 ) -> tuple[int, bytes]:
@@ -215,9 +233,15 @@ class Case:
 
     server: Server
     request: bytes
+    method: str = ""  # shown after the server's name when one server is measured twice
     rates: list[float] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     failures: int = 0
+
+    @property
+    def name(self) -> str:
+        """The server's name, with the method when it is not a plain POST."""
+        return f"{self.server.name} {self.method}".rstrip()
 
 
 async def measure(cases: list[Case], *, rounds: int, seconds: float, connections: int) -> None:
@@ -232,7 +256,7 @@ async def measure(cases: list[Case], *, rounds: int, seconds: float, connections
             case.rates.append(done.rate)
             case.latencies += done.latencies
             case.failures += done.failures
-            log(f"round {round_number + 1}: {case.server.name} {done.rate:,.0f} req/s")
+            log(f"round {round_number + 1}: {case.name} {done.rate:,.0f} req/s")
 
 
 def results(cases: list[Case], backend: str) -> list[Result]:
@@ -244,7 +268,7 @@ def results(cases: list[Case], backend: str) -> list[Result]:
         rate = statistics.median(case.rates)
         rows.append(
             Result(
-                f"{case.server.name}: req/s vs bare",
+                f"{case.name}: req/s vs bare",
                 backend,
                 rate / bare_rate,
                 "x",
@@ -256,7 +280,7 @@ def results(cases: list[Case], backend: str) -> list[Result]:
         p50, p99 = percentile(case.latencies, 0.50), percentile(case.latencies, 0.99)
         rows.append(
             Result(
-                f"{case.server.name}: p99 latency",
+                f"{case.name}: p99 latency",
                 backend,
                 p99,
                 "ms",
@@ -295,19 +319,17 @@ async def run(backend: str, *, rounds: int, seconds: float, connections: int) ->
                 Server("listkeeper, trusted hash", LISTKEEPER_APP, trusted, folder / "lk-t.log"),
             ]
             hashed = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256}}}
-            requests = [
-                http_request(servers[0].port, {"query": QUERY}, None),
-                http_request(servers[1].port, {"query": QUERY}, token),
-                http_request(servers[2].port, hashed, token),
+            cases = [
+                Case(servers[0], http_request(servers[0].port, {"query": QUERY}, None)),
+                Case(servers[1], http_request(servers[1].port, {"query": QUERY}, token)),
+                Case(servers[2], http_request(servers[2].port, hashed, token)),
+                Case(servers[2], http_get(servers[2].port, hashed, token), "by GET"),
             ]
             try:
                 for server in servers:
                     await server.start()
-                cases = [Case(s, r) for s, r in zip(servers, requests, strict=True)]
                 for case in cases:
-                    log(
-                        f"{case.server.name}: {await checked_answer(case.server.port, case.request)}"
-                    )
+                    log(f"{case.name}: {await checked_answer(case.server.port, case.request)}")
                 await measure(cases, rounds=rounds, seconds=seconds, connections=connections)
             finally:
                 for server in servers:

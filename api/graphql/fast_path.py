@@ -1,4 +1,7 @@
-"""The fast path of POST /graphql: a known, valid query answered without strawberry's view.
+"""The fast path of /graphql: a known, valid query answered without strawberry's view.
+
+POST with a JSON body, or GET with the query's parameters (`query` or a persisted hash in
+`extensions`, `variables`, `operationName`: what a client sends to let proxies cache).
 
 Most requests are a small query the server has seen before (the web app's operations, sent
 as text or as a persisted hash). For those, this path reads the body, parses it with orjson,
@@ -7,7 +10,7 @@ the persisted-documents extension would, runs graphql-core's execution directly 
 same context, executor, and read time limit as the normal path, and answers with orjson.
 
 Everything else goes to the normal path (strawberry's view) unchanged, with the body it has
-already read handed on: other methods and content types (GET, multipart uploads, forms),
+already read handed on: other methods and content types (multipart uploads, forms),
 bodies that are not a JSON object with the usual fields, documents not yet parsed and
 validated (the normal path does that once, then caches it), invalid documents, persisted
 hashes that are unknown or refused, mutations and subscriptions, and any answer with an
@@ -30,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from inspect import isawaitable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from graphql import (
@@ -117,6 +121,9 @@ class FastGraphQL:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.enabled and scope["type"] == "http" and scope["method"] == "GET":
+            await self._get(scope, receive, send)
+            return
         if not (self.enabled and scope["type"] == "http" and _json_post(scope)):
             await self.view(scope, receive, send)
             return
@@ -134,6 +141,19 @@ class FastGraphQL:
         if answer is None:
             await self.view(scope, replay, send)
             return
+        await self._send(answer, send)
+
+    async def _get(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A query sent as GET parameters (a persisted hash, cacheable by proxies): the fast
+        path when it applies, else the view (GraphiQL's page too: it has no parameters)."""
+        data = _get_parameters(scope)
+        answer = await self._answer_data(scope, data, receive) if data is not None else None
+        if answer is None:
+            await self.view(scope, receive, send)
+            return
+        await self._send(answer, send)
+
+    async def _send(self, answer: bytes, send: Send) -> None:
         self.answered += 1
         headers = [(b"content-length", str(len(answer)).encode()), JSON_HEADERS]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -147,6 +167,13 @@ class FastGraphQL:
             return None
         if not isinstance(data, dict):
             return None
+        return await self._answer_data(scope, data, receive)
+
+    async def _answer_data(
+        self, scope: Scope, data: dict[str, Any], receive: Receive
+    ) -> bytes | None:
+        """The answer of a request's fields (a JSON body's, or GET's parameters); None: the
+        normal path's."""
         query = self._document_text(data)
         if query is None:
             return None
@@ -252,6 +279,23 @@ class FastGraphQL:
             return None
         found: str | None = self.persisted.find(sha256)
         return found
+
+
+def _get_parameters(scope: Scope) -> dict[str, Any] | None:
+    """GET's `query`, `operationName`, `variables` and `extensions` (the last two JSON), as
+    strawberry reads them; None when there are none, a name repeats or the JSON is not."""
+    pairs = parse_qsl(bytes(scope["query_string"]).decode("latin-1"), keep_blank_values=True)
+    fields = dict(pairs)
+    if len(fields) != len(pairs) or not ({"query", "extensions"} & fields.keys()):
+        return None
+    data: dict[str, Any] = dict(fields)
+    try:
+        for name in ("variables", "extensions"):
+            if name in data:
+                data[name] = orjson.loads(data[name])
+    except orjson.JSONDecodeError:
+        return None
+    return data
 
 
 def _is_query(document: DocumentNode, operation_name: str | None) -> bool:

@@ -90,6 +90,34 @@ def both_paths(server: LiveServer, body: bytes, token: str | None) -> tuple[Answ
     return first, second, answered
 
 
+def send_get(server: LiveServer, params: dict[str, str], token: str | None) -> Answer:
+    """GET /graphql with these parameters (and `token`), as a client that lets proxies cache."""
+    headers = {"Accept": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    response = httpx.get(f"{server.url}/graphql", params=params, headers=headers, timeout=60)
+    return Answer(
+        response.status_code,
+        response.headers.get("content-type"),
+        response.headers.get("content-length"),
+        response.content,
+    )
+
+
+def both_paths_get(
+    server: LiveServer, params: dict[str, str], token: str | None
+) -> tuple[Answer, Answer, int]:
+    """`both_paths` for a GET."""
+    fast = fast_path(server)
+    send_get(server, params, token)
+    before = fast.answered
+    first = send_get(server, params, token)
+    answered = fast.answered - before
+    with normal_path_only(server):
+        second = send_get(server, params, token)
+    return first, second, answered
+
+
 def request(query: str | None = None, **fields: object) -> bytes:
     """A JSON body."""
     return orjson.dumps({**({"query": query} if query is not None else {}), **fields})
@@ -119,6 +147,62 @@ def test_a_known_query_is_answered_by_the_fast_path_with_the_same_bytes(
         assert fast == normal, body
         assert fast.status == 200
         assert b'"errors"' not in fast.body
+
+
+def test_a_known_query_sent_by_get_is_answered_by_the_fast_path_with_the_same_bytes(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    query = unique(VIEWER)
+    sha256 = hashlib.sha256(query.encode()).hexdigest()
+    hashed = orjson.dumps(persisted(sha256)).decode()
+    cases = [
+        {"query": query},
+        {"query": unique(NODE), "variables": '{"id": "unknown"}'},
+        {"query": unique(TWO_OPERATIONS), "operationName": "B"},
+        {"query": query, "extensions": hashed},
+        {"extensions": hashed},  # by hash alone, once registered: what a CDN can cache
+    ]
+    for params in cases:
+        fast, normal, answered = both_paths_get(server, params, client.token)
+        assert answered == 1, params
+        assert fast == normal, params
+        assert fast.status == 200
+        assert b'"errors"' not in fast.body
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({"query": UPDATE, "variables": '{"input": {}}'}, id="mutation"),
+        pytest.param({"query": "{ viewer { id } }", "variables": "{not json"}, id="bad JSON"),
+        pytest.param({"query": "{ viewer { id } }", "variables": "[1]"}, id="variables a list"),
+        pytest.param({"query": "{ viewer { nope } }"}, id="validation error"),
+        pytest.param({"extensions": orjson.dumps(persisted("0" * 64)).decode()}, id="unknown hash"),
+        pytest.param({"query": ""}, id="empty query"),
+        pytest.param({}, id="no parameters"),
+    ],
+)
+def test_anything_else_sent_by_get_gets_the_normal_paths_answer(
+    server: LiveServer, client: GraphQLClient, params: dict[str, str]
+) -> None:
+    fast, normal, answered = both_paths_get(server, params, client.token)
+    assert answered == 0
+    assert fast == normal
+    assert fast.status in {200, 400, 405}
+
+
+def test_a_repeated_get_parameter_goes_to_the_normal_path(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    url = f"{server.url}/graphql?query={{viewer{{id}}}}&query={{viewer{{name}}}}"
+    headers = {"Authorization": f"Bearer {client.token}", "Accept": "application/json"}
+    fast = fast_path(server)
+    before = fast.answered
+    with normal_path_only(server):
+        normal = httpx.get(url, headers=headers, timeout=60)
+    answer = httpx.get(url, headers=headers, timeout=60)
+    assert fast.answered == before
+    assert (answer.status_code, answer.content) == (normal.status_code, normal.content)
 
 
 @pytest.mark.parametrize(
