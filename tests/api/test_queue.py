@@ -23,9 +23,9 @@ from api.graphql import subscriptions
 from storage.db import read_transaction, write_transaction
 from storage.jobs import JobRow, claim_job, create_job, job_by_id
 from storage.sql import run
-from tests.api.test_subscriptions import OPERATIONS, graphql_socket, jobs_of, receive, send
 from tests.conftest import new_client
 from tests.server import LiveServer
+from tests.support.graphql_ws import OPERATIONS, graphql_socket, jobs_of, receive, send
 
 # Longer than any test here waits: a job picked up at once can only have been woken.
 SLOW_POLL = "30"
