@@ -31,6 +31,7 @@ from storage.sql import run, scalar
 from storage.store.merge import Checkpoint, merge_into_group, no_checkpoint
 from storage.store.write_log import log_attribute_names, log_write
 from storage.store.writes import (
+    ANALYZE_AFTER_ROWS,
     RECIPIENT_COLUMNS,
     STAGE_COLUMNS,
     BackupSource,
@@ -45,7 +46,6 @@ from storage.store.writes import (
     twins_possible,
 )
 
-ANALYZE_AFTER_ROWS = 10_000
 # SQLite: an import into an empty group drops the recipient table's plain indexes and builds them
 # again after its insert (same transaction) when it stages at least this many times the rows the
 # table may hold already (its largest id): a build sorts every row of the table, an insert into a
@@ -145,7 +145,7 @@ async def stage_rows(
 
 async def drop_stage(conn: AsyncConnection) -> None:
     """Drop the staging tables of this connection."""
-    for table in ("import_stage", "stage_final", "stage_changes", "stage_since"):
+    for table in ("import_stage", "stage_final", "stage_changes", "stage_since", "stage_gone"):
         await run(conn, f"DROP TABLE IF EXISTS {table}")
 
 

@@ -153,6 +153,10 @@ _INDEX_ORDER = ("enable_seqscan", "enable_bitmapscan", "enable_sort", "jit")
 # dirtied its own buffer, 240,000 against 42,000 in key order).
 KEY_ORDER_JOIN = ("enable_hashjoin", "enable_mergejoin", "enable_seqscan", "jit")
 
+# A write that touches at least this many rows refreshes the statistics it leaves behind
+# (PostgreSQL: `ANALYZE` of the table, or of a temp table its next statements join).
+ANALYZE_AFTER_ROWS = 10_000
+
 
 @asynccontextmanager
 async def index_order(
