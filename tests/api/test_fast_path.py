@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import orjson
@@ -63,12 +64,12 @@ class Answer:
     body: bytes
 
 
-def send(server: LiveServer, body: bytes, token: str | None) -> Answer:
-    """POST `body` as JSON to /graphql with `token`."""
-    headers = {"Content-Type": "application/json"}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    response = httpx.post(f"{server.url}/graphql", content=body, headers=headers, timeout=60)
+# Sends a request (a JSON body, or GET parameters) with a token; what the client sees.
+Sender = Callable[[LiveServer, Any, str | None], Answer]
+
+
+def answer_of(response: httpx.Response) -> Answer:
+    """What a client sees of `response`."""
     return Answer(
         response.status_code,
         response.headers.get("content-type"),
@@ -77,45 +78,36 @@ def send(server: LiveServer, body: bytes, token: str | None) -> Answer:
     )
 
 
-def both_paths(server: LiveServer, body: bytes, token: str | None) -> tuple[Answer, Answer, int]:
+def bearer(token: str | None, **headers: str) -> dict[str, str]:
+    """`headers` with the token's Authorization header, if any."""
+    return {**headers, **({"Authorization": f"Bearer {token}"} if token is not None else {})}
+
+
+def send(server: LiveServer, body: bytes, token: str | None) -> Answer:
+    """POST `body` as JSON to /graphql with `token`."""
+    headers = bearer(token, **{"Content-Type": "application/json"})
+    return answer_of(httpx.post(f"{server.url}/graphql", content=body, headers=headers, timeout=60))
+
+
+def both_paths(
+    server: LiveServer, body: Any, token: str | None, sender: Sender = send
+) -> tuple[Answer, Answer, int]:
     """The answer with the fast path on (asked twice: its document is then known), the
     answer of the normal path alone, and how many of the two the fast path answered."""
     fast = fast_path(server)
-    send(server, body, token)
+    sender(server, body, token)
     before = fast.answered
-    first = send(server, body, token)
+    first = sender(server, body, token)
     answered = fast.answered - before
     with normal_path_only(server):
-        second = send(server, body, token)
+        second = sender(server, body, token)
     return first, second, answered
 
 
-def send_get(server: LiveServer, params: dict[str, str], token: str | None) -> Answer:
+def send_get(server: LiveServer, params: Any, token: str | None) -> Answer:
     """GET /graphql with these parameters (and `token`), as a client that lets proxies cache."""
-    headers = {"Accept": "application/json"}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    response = httpx.get(f"{server.url}/graphql", params=params, headers=headers, timeout=60)
-    return Answer(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.headers.get("content-length"),
-        response.content,
-    )
-
-
-def both_paths_get(
-    server: LiveServer, params: dict[str, str], token: str | None
-) -> tuple[Answer, Answer, int]:
-    """`both_paths` for a GET."""
-    fast = fast_path(server)
-    send_get(server, params, token)
-    before = fast.answered
-    first = send_get(server, params, token)
-    answered = fast.answered - before
-    with normal_path_only(server):
-        second = send_get(server, params, token)
-    return first, second, answered
+    headers = bearer(token, Accept="application/json")
+    return answer_of(httpx.get(f"{server.url}/graphql", params=params, headers=headers, timeout=60))
 
 
 def request(query: str | None = None, **fields: object) -> bytes:
@@ -163,7 +155,7 @@ def test_a_known_query_sent_by_get_is_answered_by_the_fast_path_with_the_same_by
         {"extensions": hashed},  # by hash alone, once registered: what a CDN can cache
     ]
     for params in cases:
-        fast, normal, answered = both_paths_get(server, params, client.token)
+        fast, normal, answered = both_paths(server, params, client.token, send_get)
         assert answered == 1, params
         assert fast == normal, params
         assert fast.status == 200
@@ -185,7 +177,7 @@ def test_a_known_query_sent_by_get_is_answered_by_the_fast_path_with_the_same_by
 def test_anything_else_sent_by_get_gets_the_normal_paths_answer(
     server: LiveServer, client: GraphQLClient, params: dict[str, str]
 ) -> None:
-    fast, normal, answered = both_paths_get(server, params, client.token)
+    fast, normal, answered = both_paths(server, params, client.token, send_get)
     assert answered == 0
     assert fast == normal
     assert fast.status in {200, 400, 405}
