@@ -33,6 +33,8 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
 UTC_DATETIME = UtcDateTime()
 # 64-bit ids where rows are counted in billions; SQLite needs INTEGER for its rowid alias.
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# Stored emails compare in code point order on both databases (SQLite's BINARY; migration 0012).
+EMAIL = sa.String(254).with_variant(sa.String(254, collation="C"), "postgresql")
 # An id a client has seen (global IDs, signed links) is never given to another row: SQLite
 # reuses the highest rowid after a delete unless the table is AUTOINCREMENT (PostgreSQL's
 # sequences never go back).
@@ -97,7 +99,7 @@ class Recipient(SQLModel, table=True):
     )
     id: int = Field(default=None, primary_key=True, sa_type=BIG_ID)
     group_id: int
-    email: str = Field(max_length=254)
+    email: str = Field(sa_type=EMAIL)
     first_name: str | None = Field(default=None, max_length=255)
     last_name: str | None = Field(default=None, max_length=255)
     status: str = Field(max_length=16)
@@ -115,7 +117,7 @@ class RecipientVersion(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True, sa_type=BIG_ID)
     recipient_id: int = Field(sa_type=BIG_ID)
     group_id: int
-    email: str = Field(max_length=254)
+    email: str = Field(sa_type=EMAIL)
     first_name: str | None = Field(default=None, max_length=255)
     last_name: str | None = Field(default=None, max_length=255)
     status: str = Field(max_length=16)

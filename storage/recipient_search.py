@@ -4,7 +4,8 @@ A prefix is searched as a range (`key >= prefix AND key < successor(prefix)`) on
 (migration 0009), never with `LIKE`: SQLite's `LIKE` index use needs case-sensitive `LIKE`
 and PostgreSQL's needs a `text_pattern_ops` index, and a range needs no escaping. Ranges
 are prefixes only in code point order, so the keys are compared byte-wise: SQLite's
-BINARY collation, PostgreSQL's `COLLATE "C"` (whatever the database's collation is).
+BINARY collation, PostgreSQL's `COLLATE "C"` (whatever the database's collation is; stored
+emails carry it since migration 0012).
 
 Emails are stored canonical (lower case, NFC), so one lower-cased NFC range finds them.
 Names are stored as written: their index key is `lower(name)`, and SQLite's `lower()` folds
@@ -108,10 +109,11 @@ def _name_branch(dialect: str, column: str) -> tuple[str, str]:
 
 
 def _keys(dialect: str) -> dict[str, str]:
-    """The indexed key expressions (migration 0009), per column searched."""
+    """The indexed key expressions (migration 0009), per column searched: the email's is the
+    unique (group_id, email) index's, in code point order on both (migration 0012)."""
     if dialect == "sqlite":
         return {"email": "email"} | {c: f"lower({c})" for c in NAME_COLUMNS}
-    return {"email": 'email COLLATE "C"'} | {c: f'lower({c}) COLLATE "C"' for c in NAME_COLUMNS}
+    return {"email": "email"} | {c: f'lower({c}) COLLATE "C"' for c in NAME_COLUMNS}
 
 
 def prefix_ranges(prefix: str, dialect: str) -> list[PrefixRange]:

@@ -42,6 +42,7 @@ from storage.store.writes import (
     analyze_temp,
     create_temp,
     cross_join,
+    email_text,
     index_order,
     latest_backup_seq,
     source_parts,
@@ -138,7 +139,8 @@ async def fill_final(conn: AsyncConnection, source: Source, *, own_seq: int | No
     await create_temp(
         conn,
         "stage_final",
-        "email TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT, attributes TEXT",
+        f"email {email_text(conn)} PRIMARY KEY, first_name TEXT, last_name TEXT, status TEXT,"
+        " attributes TEXT",
     )
     if own_seq is not None and isinstance(source, BackupSource):
         first_wins = "INSERT OR IGNORE" if is_sqlite(conn) else "INSERT"
@@ -244,7 +246,7 @@ async def _stage_written_since(conn: AsyncConnection, group_id: int, seq: int) -
     """Stage the group's current rows written after `seq` in `stage_since` (the only ones a
     REPLACE of its own state at `seq` may remove); how many there are. One walk of the group:
     no index has the version."""
-    await create_temp(conn, "stage_since", "id BIGINT PRIMARY KEY, email TEXT")
+    await create_temp(conn, "stage_since", f"id BIGINT PRIMARY KEY, email {email_text(conn)}")
     result = await run(
         conn,
         "INSERT INTO stage_since (id, email) SELECT id, email FROM recipient"
@@ -438,7 +440,7 @@ def _changes_columns(conn: AsyncConnection, *, keep_old: bool) -> str:
     # SQLite keeps the stored timestamp text as it is; PostgreSQL needs the real type.
     stamp = "TEXT" if is_sqlite(conn) else "TIMESTAMPTZ"
     return (
-        f"{columns}, old_email TEXT, old_first_name TEXT, old_last_name TEXT, old_status TEXT,"
+        f"{columns}, old_email {email_text(conn)}, old_first_name TEXT, old_last_name TEXT, old_status TEXT,"
         f" old_attributes TEXT, old_created_at {stamp}, old_updated_at {stamp}, old_version BIGINT"
     )
 

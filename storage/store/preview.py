@@ -27,7 +27,14 @@ from storage.store.merge import (
     merge_outcome,
     merged_values,
 )
-from storage.store.writes import StagedSource, WriteMode, WriteOutcome, analyze_temp, create_temp
+from storage.store.writes import (
+    StagedSource,
+    WriteMode,
+    WriteOutcome,
+    analyze_temp,
+    create_temp,
+    email_text,
+)
 
 # No group has this id: a new group's preview matches nothing.
 NEW_GROUP = 0
@@ -124,7 +131,9 @@ async def preview_counts(conn: AsyncConnection, *, group_id: int, mode: WriteMod
 
 async def _keep_changes(conn: AsyncConnection, *, group_id: int, mode: WriteMode) -> None:
     """Fill `preview_change` with each staged address's kind and whether its status is kept."""
-    await create_temp(conn, CHANGE_TABLE, "email TEXT PRIMARY KEY, kind TEXT, kept INTEGER")
+    await create_temp(
+        conn, CHANGE_TABLE, f"email {email_text(conn)} PRIMARY KEY, kind TEXT, kept INTEGER"
+    )
     kept = "0" if mode is WriteMode.ADD else f"CASE WHEN {STATUS_REFUSED} THEN 1 ELSE 0 END"
     # In email order: SQLite then walks stage_final along its key, so the group's
     # (group_id, email) index is read in order too, and the kept rows go in key order

@@ -40,6 +40,7 @@ from storage.store.writes import (
     StagedSource,
     WriteMode,
     WriteOutcome,
+    email_text,
     index_order,
     latest_backup_seq,
     source_parts,
@@ -124,7 +125,7 @@ async def create_stage(conn: AsyncConnection) -> None:
     await run(conn, "DROP TABLE IF EXISTS import_stage")
     await run(
         conn,
-        "CREATE TEMP TABLE import_stage (rn INTEGER, email TEXT, first_name TEXT,"
+        f"CREATE TEMP TABLE import_stage (rn INTEGER, email {email_text(conn)}, first_name TEXT,"
         " last_name TEXT, status TEXT, attributes TEXT)",
     )
 

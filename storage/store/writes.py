@@ -188,6 +188,12 @@ def cross_join(conn: AsyncConnection) -> str:
     return "CROSS JOIN" if is_sqlite(conn) else "JOIN"
 
 
+def email_text(conn: AsyncConnection) -> str:
+    """The type of an email column in a temp table: PostgreSQL compares stored emails in code
+    point order (migration 0012), and a temp table's joins with them must sort alike."""
+    return "TEXT" if is_sqlite(conn) else 'TEXT COLLATE "C"'
+
+
 async def create_temp(conn: AsyncConnection, name: str, columns: str) -> None:
     """A fresh temp table of this connection."""
     await run(conn, f"DROP TABLE IF EXISTS {name}")

@@ -307,9 +307,9 @@ def test_backward_windows_read_the_indexes_backward(server: LiveServer, backend:
         assert "ix_row_error_job (job_id=? AND row>? AND row<?)" in errors, errors
         assert "TEMP B-TREE" not in errors, errors
         return
-    for index in ("email_c", "first_name_lower_c", "last_name_lower_c"):
+    for index in ("first_name_lower_c", "last_name_lower_c"):
         assert f"using ix_recipient_{index}" in searched, searched
-    assert "Index Scan Backward using ix_recipient_email_c" in searched, searched
+    assert "Index Scan Backward using uq_recipient_group_email" in searched, searched
     assert "Index Scan Backward using uq_recipient_group_email" in listed, listed
     # The index gives the rows; only each row's few errors are sorted by id. With statistics
     # PostgreSQL takes this plan by itself (checked: 23 rows read for a page of 21 among a

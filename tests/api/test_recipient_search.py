@@ -170,7 +170,7 @@ def test_every_range_reads_an_index(server: LiveServer, backend: str) -> None:
         assert "SCAN recipient" not in text, text
     else:
         for index in (
-            "ix_recipient_email_c",
+            "uq_recipient_group_email",
             "ix_recipient_first_name_lower_c",
             "ix_recipient_last_name_lower_c",
         ):
