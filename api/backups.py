@@ -20,6 +20,7 @@ from api.jobs import JobKind, ProgressSink, check_target, target_group
 from storage.db import write_transaction
 from storage.files import FileStore
 from storage.jobs import JobRow, create_job, finish, group_has_active_job
+from storage.statistics import refresh_soon
 from storage.store.backup_reads import BackupRow, backups_by_id
 from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import hold_against_retention, live_group_id, mark_deleted
@@ -275,6 +276,8 @@ async def run_restore(
             removed=outcome.removed,
             status_kept=outcome.status_kept,
         )
+    if outcome.statistics_stale:
+        refresh_soon(engine)
 
 
 async def _restore_source(

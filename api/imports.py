@@ -32,6 +32,7 @@ from storage.jobs import (
     stage_row_errors,
 )
 from storage.staged_files import staged_file_by_id
+from storage.statistics import refresh_soon
 from storage.store.backups import BackupReason, take_backup
 from storage.store.groups import live_group_id
 from storage.store.write_path import (
@@ -302,6 +303,8 @@ async def run_import(
                     status_kept=outcome.status_kept,
                     rejects_key=rejects_key,
                 )
+            if outcome.statistics_stale:
+                refresh_soon(engine)
         except BaseException:
             # Failed, cancelled or taken over: no job names the file, it goes now.
             if staged.rejects is not None:

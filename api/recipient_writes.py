@@ -22,6 +22,7 @@ from storage import codec
 from storage.activities import ActivityKind, record_activities
 from storage.db import write_transaction
 from storage.reads import RecipientRow, recipients_by_id
+from storage.statistics import refresh_soon
 from storage.store.backups import take_api_backup
 from storage.store.groups import live_group_id
 from storage.store.recipient_writes import (
@@ -150,6 +151,8 @@ async def upsert_recipients(
         if not outcome.added + outcome.updated + outcome.removed:
             await nothing_changed(conn)
             return UpsertResult(outcome, rejected, errors, None)
+    if outcome.statistics_stale:
+        refresh_soon(engine)
     return UpsertResult(outcome, rejected, errors, backup_id)
 
 

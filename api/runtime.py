@@ -19,6 +19,7 @@ from api.services import Services
 from api.worker import Worker
 from storage.db import checkpoint, is_sqlite
 from storage.job_notify import CHANGES_CHANNEL, QueueListener
+from storage.statistics import refreshed
 
 log = logging.getLogger("listkeeper")
 CHECKPOINT_SECONDS = 2.0
@@ -79,6 +80,7 @@ async def running_loops(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await refreshed()  # statistics of the last jobs' writes, before the engine closes
 
 
 async def _drained(worker: Worker, grace_seconds: float) -> None:

@@ -93,6 +93,7 @@ from storage.codec.export import export_header
 from storage.db import write_transaction
 from storage.files import FileStore, FolderStore
 from storage.sql import run, scalar, statement
+from storage.statistics import refreshed
 from storage.store import merge
 from storage.store.backups import BackupReason, take_backup
 from storage.store.exports import StatePoint, copy_export_sql, sqlite_export_sql
@@ -894,6 +895,7 @@ async def as_of_restore_figure(bench: Bench, big: BackedUpGroup, moment: datetim
             job, engine=bench.engine, files=bench.files, now=CLOCK.now, progress=no_progress
         )
         seconds = time.perf_counter() - start
+    await refreshed()  # the statistics' refresh after the commit: out of the next timing
     done = await finished_job(bench.engine, job.id)
     if done.status != "SUCCEEDED" or done.added < big.rows:
         raise RuntimeError(f"unexpected outcome of the restore as of a moment: {done}")
@@ -933,6 +935,7 @@ async def restore_into_figure(
             job, engine=bench.engine, files=bench.files, now=CLOCK.now, progress=no_progress
         )
         seconds = time.perf_counter() - start
+    await refreshed()  # the statistics' refresh after the commit: out of the next timing
     done = await finished_job(bench.engine, job.id)
     if done.total_rows is None or done.total_rows < rows or done.backup_id is None:
         raise RuntimeError(f"unexpected outcome of the restore {label}: {done}")

@@ -18,6 +18,7 @@ that is exactly when `version <= L`, L being the group's latest backup seq.
 from __future__ import annotations
 
 from contextlib import nullcontext, suppress
+from dataclasses import replace
 from datetime import datetime
 
 import orjson
@@ -175,12 +176,11 @@ async def write_recipients(
             conn, group=group, source=source, mode=mode, now=now, checkpoint=checkpoint
         )
     await checkpoint()
-    if not is_sqlite(conn) and outcome.added + outcome.removed > max(
+    # Fresh statistics once this commits (`storage.statistics`), not when autovacuum gets to
+    # it: without them PostgreSQL takes the next small import's joins for tiny.
+    stale = not is_sqlite(conn) and outcome.added + outcome.removed > max(
         ANALYZE_AFTER_ROWS, group.recipient_count // 10
-    ):
-        # Fresh statistics now, not when autovacuum gets to it: without them PostgreSQL
-        # takes the next small import's joins for tiny and hashes the whole group.
-        await run(conn, "ANALYZE recipient")
+    )
     names = sorted(set(group.attribute_names) | set(attribute_names))
     await conn.execute(
         sa.update(RecipientGroup)
@@ -191,7 +191,7 @@ async def write_recipients(
         )
     )
     await log_attribute_names(conn, group_id=group.id, seq=group.seq, attribute_names=names)
-    return outcome
+    return replace(outcome, statistics_stale=stale)
 
 
 async def _insert_into_empty(

@@ -77,6 +77,9 @@ class WriteOutcome:
     status_kept: int = 0
     # Rows of the source, one per address.
     source_rows: int = 0
+    # PostgreSQL: the write added or removed enough rows that `recipient`'s statistics are
+    # stale; whoever commits it calls `storage.statistics.refresh_soon` after the commit.
+    statistics_stale: bool = False
 
 
 @dataclass(frozen=True)
