@@ -1,0 +1,163 @@
+"""Migration 0012 puts stored emails in code point order on a PostgreSQL database whose own
+collation is linguistic, losing nothing, and the write path then works on it.
+
+The test cluster's collation (C.UTF-8) already orders like code points, so this database is
+created with an ICU `en-US` default collation, under which `a_b@` sorts before `a.b@`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+from alembic import command
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.settings import async_database_url
+from storage.db import create_engine, write_transaction
+from storage.migrate import alembic_config
+from storage.sql import run, scalar
+from storage.store.backups import BackupReason, take_backup
+from storage.store.groups import create_group
+from storage.store.write_path import (
+    StagedSource,
+    WriteMode,
+    create_stage,
+    drop_stage,
+    lock_group,
+    stage_rows,
+    write_recipients,
+)
+from tests.conftest import CREATED_DATABASES, required_postgres
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+EMAILS = ["a_b@x.io", "a.b@x.io", "a-b@x.io", "a+b@x.io", "ab@x.io", "a0@x.io", "z@x.io"]
+Row = tuple[int, str, str | None, str | None, str | None, str | None]
+
+
+@pytest.fixture
+async def linguistic() -> AsyncIterator[AsyncEngine]:
+    """A PostgreSQL database with an ICU en-US collation, at revision 0011."""
+    admin_url = required_postgres()
+    name = "listkeeper_test_icu_" + datetime.now(UTC).strftime("%H%M%S%f")
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(
+            f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu'
+            " ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+        )
+    finally:
+        await conn.close()
+    CREATED_DATABASES.append(name)
+    engine = create_engine(async_database_url(admin_url.rsplit("/", 1)[0] + "/" + name))
+    await migrate(engine, "0011")
+    yield engine
+    await engine.dispose()
+
+
+async def migrate(engine: AsyncEngine, revision: str, *, down: bool = False) -> None:
+    def _to(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+    async with engine.connect() as conn:
+        await conn.run_sync(_to)
+        await conn.commit()
+    # As a process of the release does: connections made after the migration. A pooled one
+    # would fail once per statement it prepared before (the result's collation changed).
+    await engine.dispose()
+
+
+async def write(engine: AsyncEngine, group_id: int, rows: list[Row], mode: WriteMode) -> int:
+    """Stage `rows` and write them into the group as an import does; rows added + updated."""
+    async with engine.connect() as conn:
+        await create_stage(conn)
+        await stage_rows(conn, rows)
+        await conn.commit()
+        async with conn.begin():
+            group = await lock_group(conn, group_id=group_id, now=NOW)
+            assert group is not None
+            outcome = await write_recipients(
+                conn, group=group, source=StagedSource(), mode=mode, now=NOW
+            )
+        await drop_stage(conn)
+        await conn.commit()
+    return outcome.added + outcome.updated
+
+
+async def stored(engine: AsyncEngine, table: str) -> list[str]:
+    async with engine.connect() as conn:
+        return [str(r[0]) for r in await run(conn, f"SELECT email FROM {table} ORDER BY email")]
+
+
+async def collations(engine: AsyncEngine) -> dict[str, str | None]:
+    async with engine.connect() as conn:
+        found = await run(
+            conn,
+            "SELECT table_name, collation_name FROM information_schema.columns"
+            " WHERE column_name = 'email' AND table_name IN ('recipient', 'recipient_version')",
+        )
+        return {str(r.table_name): r.collation_name for r in found}
+
+
+async def indexes(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        found = await run(conn, "SELECT indexname FROM pg_indexes WHERE tablename = 'recipient'")
+        return {str(r[0]) for r in found}
+
+
+async def test_emails_move_to_code_point_order_and_back(linguistic: AsyncEngine) -> None:
+    engine = linguistic
+    async with write_transaction(engine) as conn:
+        await run(
+            conn,
+            "INSERT INTO account (name, backups_enabled, backup_retention_days, created_at)"
+            " VALUES ('a', true, 30, :now)",
+            now=NOW,
+        )
+        account_id = await scalar(conn, "SELECT id FROM account WHERE name = 'a'")
+        group_id = await create_group(conn, account_id=account_id, name="g", now=NOW)
+    rows: list[Row] = [(n, e, "First", None, None, None) for n, e in enumerate(EMAILS)]
+    assert await write(engine, group_id, rows, WriteMode.ADD) == len(EMAILS)
+    # A backup, so that the next write copies every old row to recipient_version.
+    async with write_transaction(engine) as conn:
+        group = await lock_group(conn, group_id=group_id, now=NOW)
+        assert group is not None
+        await take_backup(conn, group=group, reason=BackupReason.IMPORT, now=NOW)
+    renamed: list[Row] = [(n, e, "Second", None, None, None) for n, e in enumerate(EMAILS)]
+    assert await write(engine, group_id, renamed, WriteMode.REFRESH_AND_ADD) == len(EMAILS)
+    linguistic_order = await stored(engine, "recipient")
+    assert sorted(linguistic_order) == sorted(EMAILS)
+    assert linguistic_order != sorted(EMAILS)  # the database's own order is not code points
+    assert "ix_recipient_email_c" in await indexes(engine)
+
+    await migrate(engine, "0012")
+    assert await collations(engine) == {"recipient": "C", "recipient_version": "C"}
+    assert await stored(engine, "recipient") == sorted(EMAILS)
+    assert await stored(engine, "recipient_version") == sorted(EMAILS)
+    assert "ix_recipient_email_c" not in await indexes(engine)
+    # Unique as before; and a merge's temp tables join the stored emails.
+    with pytest.raises(IntegrityError):
+        async with write_transaction(engine) as conn:
+            await run(
+                conn,
+                "INSERT INTO recipient (group_id, email, status, created_at, updated_at, version)"
+                " VALUES (:g, 'a.b@x.io', 'ACTIVE', :now, :now, 9)",
+                g=group_id,
+                now=NOW,
+            )
+    again: list[Row] = [(n, e, "Third", None, None, None) for n, e in enumerate(EMAILS)]
+    again.append((99, "new@x.io", None, None, None, None))
+    assert await write(engine, group_id, again, WriteMode.REFRESH_AND_ADD) == len(EMAILS) + 1
+
+    await migrate(engine, "0011", down=True)
+    assert await collations(engine) == {"recipient": None, "recipient_version": None}
+    back = await stored(engine, "recipient")
+    assert sorted(back) == sorted([*EMAILS, "new@x.io"])
+    assert back != sorted(back)  # the database's own order again
+    assert "ix_recipient_email_c" in await indexes(engine)
