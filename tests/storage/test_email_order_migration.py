@@ -20,23 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.settings import async_database_url
 from storage.db import create_engine, write_transaction
 from storage.migrate import alembic_config
-from storage.sql import run, scalar
-from storage.store.backups import BackupReason, take_backup
+from storage.sql import run
 from storage.store.groups import create_group
-from storage.store.write_path import (
-    StagedSource,
-    WriteMode,
-    create_stage,
-    drop_stage,
-    lock_group,
-    stage_rows,
-    write_recipients,
-)
+from storage.store.write_path import WriteMode
 from tests.conftest import CREATED_DATABASES, required_postgres
+from tests.support.store_writes import NOW, Row, new_account, write
 
-NOW = datetime(2026, 3, 1, tzinfo=UTC)
 EMAILS = ["a_b@x.io", "a.b@x.io", "a-b@x.io", "a+b@x.io", "ab@x.io", "a0@x.io", "z@x.io"]
-Row = tuple[int, str, str | None, str | None, str | None, str | None]
 
 
 @pytest.fixture
@@ -73,20 +63,12 @@ async def migrate(engine: AsyncEngine, revision: str, *, down: bool = False) -> 
     await engine.dispose()
 
 
-async def write(engine: AsyncEngine, group_id: int, rows: list[Row], mode: WriteMode) -> int:
-    """Stage `rows` and write them into the group as an import does; rows added + updated."""
-    async with engine.connect() as conn:
-        await create_stage(conn)
-        await stage_rows(conn, rows)
-        await conn.commit()
-        async with conn.begin():
-            group = await lock_group(conn, group_id=group_id, now=NOW)
-            assert group is not None
-            outcome = await write_recipients(
-                conn, group=group, source=StagedSource(), mode=mode, now=NOW
-            )
-        await drop_stage(conn)
-        await conn.commit()
+async def write_all(engine: AsyncEngine, group_id: int, first_name: str, mode: WriteMode) -> int:
+    """Every address of EMAILS written with `first_name`, a backup first; rows added + updated."""
+    rows: list[Row] = [(n + 2, e, first_name, None, None, None) for n, e in enumerate(EMAILS)]
+    _, _, outcome = await write(
+        engine, group_id, rows=rows, source_seq=None, mode=mode, backup=True
+    )
     return outcome.added + outcome.updated
 
 
@@ -113,24 +95,12 @@ async def indexes(engine: AsyncEngine) -> set[str]:
 
 async def test_emails_move_to_code_point_order_and_back(linguistic: AsyncEngine) -> None:
     engine = linguistic
+    account_id = await new_account(engine, "a")
     async with write_transaction(engine) as conn:
-        await run(
-            conn,
-            "INSERT INTO account (name, backups_enabled, backup_retention_days, created_at)"
-            " VALUES ('a', true, 30, :now)",
-            now=NOW,
-        )
-        account_id = await scalar(conn, "SELECT id FROM account WHERE name = 'a'")
         group_id = await create_group(conn, account_id=account_id, name="g", now=NOW)
-    rows: list[Row] = [(n, e, "First", None, None, None) for n, e in enumerate(EMAILS)]
-    assert await write(engine, group_id, rows, WriteMode.ADD) == len(EMAILS)
-    # A backup, so that the next write copies every old row to recipient_version.
-    async with write_transaction(engine) as conn:
-        group = await lock_group(conn, group_id=group_id, now=NOW)
-        assert group is not None
-        await take_backup(conn, group=group, reason=BackupReason.IMPORT, now=NOW)
-    renamed: list[Row] = [(n, e, "Second", None, None, None) for n, e in enumerate(EMAILS)]
-    assert await write(engine, group_id, renamed, WriteMode.REFRESH_AND_ADD) == len(EMAILS)
+    assert await write_all(engine, group_id, "First", WriteMode.ADD) == len(EMAILS)
+    # After a backup, so that every old row is copied to recipient_version.
+    assert await write_all(engine, group_id, "Second", WriteMode.REFRESH_AND_ADD) == len(EMAILS)
     linguistic_order = await stored(engine, "recipient")
     assert sorted(linguistic_order) == sorted(EMAILS)
     assert linguistic_order != sorted(EMAILS)  # the database's own order is not code points
@@ -151,9 +121,16 @@ async def test_emails_move_to_code_point_order_and_back(linguistic: AsyncEngine)
                 g=group_id,
                 now=NOW,
             )
-    again: list[Row] = [(n, e, "Third", None, None, None) for n, e in enumerate(EMAILS)]
-    again.append((99, "new@x.io", None, None, None, None))
-    assert await write(engine, group_id, again, WriteMode.REFRESH_AND_ADD) == len(EMAILS) + 1
+    assert await write_all(engine, group_id, "Third", WriteMode.REFRESH_AND_ADD) == len(EMAILS)
+    _, _, added = await write(
+        engine,
+        group_id,
+        rows=[(2, "new@x.io", None, None, None, None)],
+        source_seq=None,
+        mode=WriteMode.ADD,
+        backup=False,
+    )
+    assert added.added == 1
 
     await migrate(engine, "0011", down=True)
     assert await collations(engine) == {"recipient": None, "recipient_version": None}
