@@ -28,12 +28,12 @@ def postgres_admin_url() -> str | None:
 CREATED_DATABASES: list[str] = []
 
 
-async def create_postgres_database(admin_url: str) -> str:
-    """A new empty database; its URL."""
+async def create_postgres_database(admin_url: str, options: str = "") -> str:
+    """A new empty database (`options`: more of its CREATE DATABASE); its URL."""
     name = "listkeeper_test_" + secrets.token_hex(4)
     conn = await asyncpg.connect(admin_url)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(f'CREATE DATABASE "{name}" {options}')
     finally:
         await conn.close()
     CREATED_DATABASES.append(name)

@@ -8,15 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.settings import async_database_url
 from storage.db import create_engine, write_transaction
-from storage.migrate import alembic_config, upgrade
+from storage.migrate import upgrade
 from storage.store.write_path import BackupSource, WriteMode, lock_group, write_recipients
 from tests.conftest import BACKENDS, create_postgres_database, required_postgres
+from tests.support.migrations import migrate_to
 from tests.support.state import fetch_state
 
 NFC = unicodedata.normalize("NFC", "rené@x.io")
@@ -33,15 +32,7 @@ async def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
     else:
         url = await create_postgres_database(required_postgres())
     made = create_engine(async_database_url(url))
-
-    def _to_0002(connection: Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0002")
-
-    async with made.connect() as conn:
-        await conn.run_sync(_to_0002)
-        await conn.commit()
+    await migrate_to(made, "0002")
     yield made
     await made.dispose()
 

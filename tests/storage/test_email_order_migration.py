@@ -8,22 +8,18 @@ created with an ICU `en-US` default collation, under which `a_b@` sorts before `
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
-import asyncpg
 import pytest
-from alembic import command
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.settings import async_database_url
 from storage.db import create_engine, write_transaction
-from storage.migrate import alembic_config
 from storage.sql import run
 from storage.store.groups import create_group
 from storage.store.write_path import WriteMode
-from tests.conftest import CREATED_DATABASES, required_postgres
+from tests.conftest import create_postgres_database, required_postgres
+from tests.support.migrations import migrate_to
 from tests.support.store_writes import NOW, Row, new_account, write
 
 EMAILS = ["a_b@x.io", "a.b@x.io", "a-b@x.io", "a+b@x.io", "ab@x.io", "a0@x.io", "z@x.io"]
@@ -32,32 +28,18 @@ EMAILS = ["a_b@x.io", "a.b@x.io", "a-b@x.io", "a+b@x.io", "ab@x.io", "a0@x.io", 
 @pytest.fixture
 async def linguistic() -> AsyncIterator[AsyncEngine]:
     """A PostgreSQL database with an ICU en-US collation, at revision 0011."""
-    admin_url = required_postgres()
-    name = "listkeeper_test_icu_" + datetime.now(UTC).strftime("%H%M%S%f")
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute(
-            f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu'
-            " ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
-        )
-    finally:
-        await conn.close()
-    CREATED_DATABASES.append(name)
-    engine = create_engine(async_database_url(admin_url.rsplit("/", 1)[0] + "/" + name))
+    url = await create_postgres_database(
+        required_postgres(),
+        "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'",
+    )
+    engine = create_engine(async_database_url(url))
     await migrate(engine, "0011")
     yield engine
     await engine.dispose()
 
 
 async def migrate(engine: AsyncEngine, revision: str, *, down: bool = False) -> None:
-    def _to(connection: Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-    async with engine.connect() as conn:
-        await conn.run_sync(_to)
-        await conn.commit()
+    await migrate_to(engine, revision, down=down)
     # As a process of the release does: connections made after the migration. A pooled one
     # would fail once per statement it prepared before (the result's collation changed).
     await engine.dispose()

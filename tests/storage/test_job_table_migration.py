@@ -6,14 +6,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.settings import async_database_url
 from storage.db import create_engine
-from storage.migrate import alembic_config
 from tests.conftest import BACKENDS, create_postgres_database, required_postgres
+from tests.support.migrations import migrate_to
 
 ACCOUNT = (
     "INSERT INTO account (name, backups_enabled, backup_retention_days, created_at)"
@@ -30,17 +28,6 @@ def _job(table: str, account_id: int) -> str:
     )
 
 
-async def _migrate(engine: AsyncEngine, revision: str, *, down: bool = False) -> None:
-    def _run(connection: Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-    async with engine.connect() as conn:
-        await conn.run_sync(_run)
-        await conn.commit()
-
-
 @pytest.fixture(params=BACKENDS)
 async def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """A database of each backend at revision 0003, with `import_job`."""
@@ -49,7 +36,7 @@ async def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
     else:
         url = await create_postgres_database(required_postgres())
     made = create_engine(async_database_url(url))
-    await _migrate(made, "0003")
+    await migrate_to(made, "0003")
     yield made
     await made.dispose()
 
@@ -70,7 +57,7 @@ async def test_jobs_and_their_row_errors_keep_their_ids(old_engine: AsyncEngine)
     )
     await _scalar(old_engine, f"DELETE FROM import_job WHERE id = {purged} RETURNING id")
 
-    await _migrate(old_engine, "head")
+    await migrate_to(old_engine, "head")
 
     assert await _scalar(old_engine, "SELECT count(*) FROM job") == 1
     assert await _scalar(old_engine, "SELECT job_id FROM job_row_error") == kept
@@ -80,11 +67,11 @@ async def test_jobs_and_their_row_errors_keep_their_ids(old_engine: AsyncEngine)
 
 async def test_the_rename_is_undone_by_the_downgrade(old_engine: AsyncEngine) -> None:
     account = await _scalar(old_engine, ACCOUNT)
-    await _migrate(old_engine, "head")
+    await migrate_to(old_engine, "head")
     made = await _scalar(old_engine, _job("job", account))
 
-    await _migrate(old_engine, "0003", down=True)
+    await migrate_to(old_engine, "0003", down=True)
 
     assert await _scalar(old_engine, "SELECT max(id) FROM import_job") == made
-    await _migrate(old_engine, "head")
+    await migrate_to(old_engine, "head")
     assert await _scalar(old_engine, _job("job", account)) == made + 1
