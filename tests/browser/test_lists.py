@@ -389,6 +389,64 @@ def test_a_click_on_the_switch_outlives_the_reload_of_the_click_before(
     assert client.execute(backups_enabled, {"g": seeded.group_id})["node"]["backupsEnabled"] is True
 
 
+def test_a_reload_superseded_by_a_change_does_not_flip_the_switch(
+    signed_in: AppPage, seeded: Seeded, client: GraphQLClient
+) -> None:
+    """A reload of the group (here the one after an unsubscribe) still on its way when the switch
+    is turned off: its answer (backups on) is stale once the change's own reload is asked for, so
+    it must be dropped even when it arrives before that reload has started (the page starts it
+    after the next frame). The CI failure of stop 19: the stale answer re-checked the box, so the
+    next "check" did nothing. Here the change's answer and then the stale answer are delivered
+    back to back, with animation frames held so the gap lasts Preact's 35 ms fallback."""
+    from playwright.sync_api import APIResponse, Route, expect
+
+    page = open_route(signed_in, f"lists/{seeded.group_id}")
+    expect(page.locator(".list-count")).to_have_text("30 recipients")
+    held: dict[str, list[tuple[Route, APIResponse]]] = {"reloads": [], "changes": []}
+    holding = {"reloads": True, "changes": True}
+
+    def hold(route: Route) -> None:
+        body = route.request.post_data or ""
+        if holding["reloads"] and "query GroupRecipients" in body:
+            held["reloads"].append((route, route.fetch()))
+        elif holding["changes"] and "mutation SetGroupBackupsEnabled" in body:
+            held["changes"].append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    page.route("**/graphql", hold)
+    page.get_by_role("button", name="Unsubscribe r05@example.com").click()
+    wait_until(page, lambda: len(held["reloads"]) == 1)
+    switch = page.get_by_label("Back up this group before each import, deletion and restore")
+    switch.uncheck()
+    wait_until(page, lambda: len(held["changes"]) == 1)
+    holding["changes"] = False
+    page.evaluate("() => { window.requestAnimationFrame = () => 0; }")
+    ((change, changed),) = held["changes"]
+    ((reload, stale),) = held["reloads"]
+    change.fulfill(response=changed)
+    reload.fulfill(response=stale)
+    # The change's own reload is asked for (and held): whatever the page shows now, it shows
+    # with the stale answer delivered and its effects run.
+    wait_until(page, lambda: len(held["reloads"]) == 2)
+    page.evaluate("() => new Promise((done) => setTimeout(done, 100))")
+    expect(
+        page.get_by_role("status").filter(has_text="Backups are off for this group.")
+    ).to_be_visible()
+    assert not switch.is_checked()
+    holding["reloads"] = False
+    fresh, answer = held["reloads"][1]
+    fresh.fulfill(response=answer)
+    expect(page.locator(".group-summary")).to_contain_text("backups off")
+    expect(switch).not_to_be_checked()
+    switch.check()
+    expect(
+        page.get_by_role("status").filter(has_text="Backups are on for this group.")
+    ).to_be_visible()
+    backups_enabled = """query B($g: ID!) { node(id: $g) { ... on Group { backupsEnabled } } }"""
+    assert client.execute(backups_enabled, {"g": seeded.group_id})["node"]["backupsEnabled"] is True
+
+
 def wait_until(page: Page, condition: Callable[[], bool]) -> None:
     """Let the page run (and its routes be called) until `condition` holds, for 5 s at most."""
     for _ in range(250):

@@ -23,7 +23,12 @@ function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError("server", String(error));
 }
 
-/** A query run when the component mounts and whenever its variables change; `reload` reruns it. */
+/**
+ * A query run when the component mounts and whenever its variables change; `reload` reruns it.
+ * Only the answer to the latest request is taken: an answer to variables or a round that a later
+ * render or `reload` has superseded is dropped, even if it arrives before the new request starts
+ * (effects run after the next frame, so that gap is real).
+ */
 export function useQuery<R, V>(
   document: TypedDocumentString<R, V>,
   ...[variables]: VariablesOf<V>
@@ -32,20 +37,26 @@ export function useQuery<R, V>(
   const [state, setState] = useState<RequestState<R>>({ status: "loading" });
   const [round, setRound] = useState(0);
   const key = JSON.stringify(variables ?? {});
+  const latest = useRef({ key, round: 0 });
+  latest.current.key = key;
   useEffect(() => {
     let current = true;
+    const taken = () => current && latest.current.key === key && latest.current.round === round;
     setState((before) => ({ status: "loading", ...(before.data ? { data: before.data } : {}) }));
     const args = (variables === undefined ? [] : [variables]) as VariablesOf<V>;
     client.request(document, ...args).then(
-      (data) => current && setState({ status: "done", data }),
-      (error: unknown) => current && setState({ status: "error", error: asApiError(error) }),
+      (data) => taken() && setState({ status: "done", data }),
+      (error: unknown) => taken() && setState({ status: "error", error: asApiError(error) }),
     );
     return () => {
       current = false;
     };
     // `key` stands for the variables' value
   }, [client, document, key, round]);
-  const reload = useCallback(() => setRound((r) => r + 1), []);
+  const reload = useCallback(() => {
+    latest.current.round += 1;
+    setRound(latest.current.round);
+  }, []);
   return { ...state, reload };
 }
 

@@ -189,8 +189,9 @@ function GroupSettings({ group, reload }: { group: GroupListItemFragment; reload
   const [name, setName] = useState(group.name);
   // The switch shows the choice at once and keeps showing it until the group is reloaded after
   // the server took it: the answer to a reload started by an earlier click, arriving after this
-  // one, must not undo it (a reload supersedes the ones before it, so the first group to arrive
-  // after it is its own). A failure drops the choice: the switch shows the group's value again.
+  // one, must not undo it (useQuery drops the answer of a superseded reload, so the first group to
+  // arrive after it is its own). A failure drops the choice: the switch shows the group's value
+  // again.
   const [pending, setPending] = useState<{ enabled: boolean; saved: boolean } | null>(null);
   useEffect(() => setPending((choice) => (choice?.saved ? null : choice)), [group]);
   const backupsOn = pending?.enabled ?? group.backupsEnabled;
