@@ -78,9 +78,14 @@ async def import_local(
         account_id = await account_id_named(services.engine, account)
         group_id = await _target_group(services.engine, account_id, request, out)
         job_id = await _start(services, account_id, group_id, request)
-        job = await _run(services, job_id, estimate_rows(request.path), out)
-        outcome = await _outcome(services.engine, job)
-        written = await _write_rejects(services, job, request.rejects, out)
+        try:
+            job = await _run(services, job_id, estimate_rows(request.path), out)
+            outcome = await _outcome(services.engine, job)
+            written = await _write_rejects(services, job, request.rejects, out)
+        except asyncio.CancelledError:
+            # Ctrl-C once the job had ended (`_run` tells of one in its course): the message
+            # is read from the job, never assumed.
+            raise Interrupted(await _settle_interrupted(services, job_id)) from None
         return replace(outcome, rejects_file=written)
 
 
@@ -158,10 +163,8 @@ async def _run(services: Services, job_id: int, estimate: int | None, out: Outpu
             return await _watch(engine, job_id, work, meter, estimate)
     except asyncio.CancelledError:
         await _stop(work)
-        # Otherwise a server would requeue the job, whose upload is gone, at its next start.
-        await _fail_unfinished(services, job_id)
         # Raised in place of the cancellation, so asyncio.run hands it on as it is.
-        raise Interrupted("the import was stopped and rolled back; nothing was changed") from None
+        raise Interrupted(await _settle_interrupted(services, job_id)) from None
     finally:
         await _stop(work)
 
@@ -206,10 +209,13 @@ async def _job(engine: AsyncEngine, job_id: int) -> JobRow:
     return job
 
 
-async def _fail_unfinished(services: Services, job_id: int) -> None:
+async def _settle_interrupted(services: Services, job_id: int) -> str:
+    """After Ctrl-C, the job's task stopped: fail the job if it had not ended (its commit may
+    have come just before the interrupt), and say what became of the import."""
     async with write_transaction(services.engine) as conn:
         job = await job_by_id(conn, job_id=job_id)
         if job is not None and not job.finished:
+            # Otherwise a server would requeue the job, whose upload is gone, at its next start.
             await fail(
                 conn,
                 job_id=job_id,
@@ -217,6 +223,13 @@ async def _fail_unfinished(services: Services, job_id: int) -> None:
                 now=services.clock.now(),
                 error="Interrupted.",
             )
+            return "the import was stopped and rolled back; nothing was changed"
+    if job is not None and job.status == "SUCCEEDED":
+        return (
+            f"the import had already finished: its changes are kept (job {job_id};"
+            f" {job.added} added, {job.updated} updated)"
+        )
+    return "the import had already ended without changing anything"
 
 
 async def _outcome(engine: AsyncEngine, job: JobRow) -> ImportOutcome:

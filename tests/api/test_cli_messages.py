@@ -339,6 +339,44 @@ def check_rejects(first: subprocess.CompletedProcess[str], rejects: Path) -> Non
     assert not rejects.with_name(rejects.name + ".part").exists()
 
 
+def test_ctrl_c_after_the_job_ended_says_the_import_is_kept(
+    local: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A Ctrl-C that lands once the job has committed (here while the outcome is read) must not
+    say the import was rolled back: it says it was kept, from the job itself."""
+    import asyncio
+
+    from api import cli
+    from api.commands import transfer_local
+
+    (tmp_path / "two.csv").write_text("email\nann@x.io\nbob@x.io\n")
+    for name, value in local.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+
+    async def interrupted(*_: object) -> None:
+        raise asyncio.CancelledError
+
+    with monkeypatch.context() as patch:
+        patch.setattr(transfer_local, "_outcome", interrupted)
+        code = cli.main(["import", "two.csv", "--group", "G", "--account", "acme"])
+    assert code == 130
+    said = capsys.readouterr().err.splitlines()[-1]
+    assert re.fullmatch(
+        r"interrupted: the import had already finished: its changes are kept"
+        r" \(job \d+; 2 added, 0 updated\)",
+        said,
+    ), said
+    again = run_cli(
+        "import", "two.csv", "--group", "G", "--account", "acme", env=local, cwd=tmp_path
+    )
+    assert again.returncode == 0, again.stderr
+    assert "0 added, 0 updated, 0 unchanged, 2 skipped" in again.stderr  # both are there
+
+
 def test_rejects_file_locally(local: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / "bad.csv").write_text(BAD_ROWS)
     base = ("--account", "acme")
