@@ -3,7 +3,7 @@
  * `FastRows(...).parse(row, cells)` gives exactly what the Python fast path gives for a record
  * that needs none of the slow path's checks and whose email cell is ASCII, and None for every
  * other record: the Python function then decides it, fast path or slow. It never rejects a row
- * and never decides a row the Python code would decide otherwise; tests/codec/test_fastrow.py
+ * and never decides a row the Python code would decide otherwise; tests/storage/test_fastrow.py
  * compares the two on generated records. Its rules, each the Python fast path's:
  *   - the record has exactly the header's width, no NUL, no lone surrogate (an undecodable
  *     byte), and the cells joined by one separator are at most MAX_ATTRIBUTE_LENGTH characters;
@@ -217,9 +217,9 @@ static int FastRows_init(FastRows *self, PyObject *args, PyObject *kwargs) {
 }
 
 /* Bytes a value (UTF-8) takes in orjson's output, quotes excluded. */
-static Py_ssize_t json_length(const char *s, Py_ssize_t a, Py_ssize_t b) {
+static Py_ssize_t json_length(const char *s, Py_ssize_t n) {
     Py_ssize_t length = 0;
-    for (Py_ssize_t i = a; i < b; i++) {
+    for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\' || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') {
             length += 2;
@@ -232,10 +232,10 @@ static Py_ssize_t json_length(const char *s, Py_ssize_t a, Py_ssize_t b) {
     return length;
 }
 
-static char *json_write(char *out, const char *s, Py_ssize_t a, Py_ssize_t b) {
+static char *json_write(char *out, const char *s, Py_ssize_t n) {
     static const char hex[] = "0123456789abcdef";
     *out++ = '"';
-    for (Py_ssize_t i = a; i < b; i++) {
+    for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
             case '"': *out++ = '\\'; *out++ = '"'; break;
@@ -374,7 +374,7 @@ static PyObject *FastRows_parse(FastRows *self, PyObject *const *args, Py_ssize_
                 ok = 0;
                 continue;
             }
-            size += (found ? 1 : 0) + self->attribute_key_length[i] + json_length(utf8, 0, length) + 2;
+            size += (found ? 1 : 0) + self->attribute_key_length[i] + json_length(utf8, length) + 2;
             found++;
         }
         if (ok && found) {
@@ -395,7 +395,7 @@ static PyObject *FastRows_parse(FastRows *self, PyObject *const *args, Py_ssize_
                     first_pair = 0;
                     memcpy(out, self->attribute_key[i], (size_t)self->attribute_key_length[i]);
                     out += self->attribute_key_length[i];
-                    out = json_write(out, utf8, 0, length);
+                    out = json_write(out, utf8, length);
                 }
                 *out++ = '}';
                 attributes = PyUnicode_DecodeUTF8(buffer, out - buffer, "strict");

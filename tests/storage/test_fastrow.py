@@ -105,6 +105,8 @@ def records(draw: st.DrawFn) -> tuple[tuple[str, ...], bool, list[str]]:
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example((("email", "firstName", "note"), False, [" Ann@X.com ", " Ann ", 'a"b\\c\x01\x1f\x7f\t']))
 @example((("email", "status"), False, ["a@x.com", "Désabonné"]))
+# Escaped, the value outgrows the 8 KB buffer on the stack (each control takes 6 bytes).
+@example((("email", "note", "ü"), False, ["a@x.com", "\x01" * 2000, "é\\" * 900]))
 @example((("email", "n\u00e9"), True, ["a@x.com", "'=1"]))
 def test_the_c_path_gives_what_the_python_code_gives(
     record: tuple[tuple[str, ...], bool, list[str]],
