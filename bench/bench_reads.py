@@ -329,7 +329,7 @@ async def measure_search(backend: str, rows: int, runs: int) -> list[Result]:
             group_id, backup_id = await fill_search_group(engine, rows)
             async with engine.connect() as conn:
                 sql, ranges = search_page_sql(
-                    backend, prefix=SEARCH_PREFIX, status=None, paged=False
+                    backend, group_id=group_id, prefix=SEARCH_PREFIX, status=None, paged=False
                 )
                 explain = "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN "
                 plan = await conn.execute(

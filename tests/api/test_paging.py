@@ -260,9 +260,12 @@ def test_bad_page_arguments_have_stable_codes(client: GraphQLClient) -> None:
         assert body["errors"][0]["extensions"]["code"] == code, query
 
 
-def plan(server: LiveServer, backend: str, sql: str, params: dict[str, Any]) -> str:
+def plan(
+    server: LiveServer, backend: str, sql: str, params: dict[str, Any], *, bitmaps: bool = False
+) -> str:
     """The plan of a query; on PostgreSQL with scans and full sorts made dearest, as its
-    planner picks any index, or a sort, on a small table with fresh statistics."""
+    planner picks any index, or a sort, on a small table with fresh statistics (and bitmap
+    scans, unless `bitmaps`: a GIN index is read by nothing else)."""
 
     async def explain() -> str:
         async with read_transaction(server.services.engine) as conn:
@@ -270,7 +273,8 @@ def plan(server: LiveServer, backend: str, sql: str, params: dict[str, Any]) -> 
                 rows = await conn.execute(sa.text(f"EXPLAIN QUERY PLAN {sql}"), params)
                 return "\n".join(str(r[-1]) for r in rows)
             await conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            await conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+            if not bitmaps:
+                await conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
             await conn.exec_driver_sql("SET LOCAL enable_sort = off")
             rows = await conn.execute(sa.text(f"EXPLAIN {sql}"), params)
             return "\n".join(str(r[0]) for r in rows)
@@ -288,9 +292,9 @@ def test_backward_windows_read_the_indexes_backward(server: LiveServer, backend:
     """Each shape of window walks an index range, bounded on both sides, in either order:
     the same indexes as forward pages, none of them sorted whole."""
     both = WindowShape(after=True, before=True, backward=True)
-    sql, ranges = search_window_sql(backend, prefix="élo", status="ACTIVE", shape=both)
+    sql, ranges = search_window_sql(backend, group_id=1, prefix="élo", status="ACTIVE", shape=both)
     bounds = {"group_id": 1, "limit": 11, "status": "ACTIVE", "after": "a", "before": "z"}
-    searched = plan(server, backend, sql, bounds | ranges)
+    searched = plan(server, backend, sql, bounds | ranges, bitmaps=True)
     walked = recipients_window_query(bounded=True, backward=True, of_status=True).params(
         group_id=1, after="a", before="z", status="ACTIVE", limit=11
     )
@@ -307,8 +311,7 @@ def test_backward_windows_read_the_indexes_backward(server: LiveServer, backend:
         assert "ix_row_error_job (job_id=? AND row>? AND row<?)" in errors, errors
         assert "TEMP B-TREE" not in errors, errors
         return
-    for index in ("first_name_lower_c", "last_name_lower_c"):
-        assert f"using ix_recipient_{index}" in searched, searched
+    assert "Bitmap Index Scan on ix_recipient_names_gin" in searched, searched
     assert "Index Scan Backward using uq_recipient_group_email" in searched, searched
     assert "Index Scan Backward using uq_recipient_group_email" in listed, listed
     # The index gives the rows; only each row's few errors are sorted by id. With statistics

@@ -17,11 +17,12 @@ from storage.models import metadata
 _SEARCH_MIGRATION = importlib.import_module("storage.migrations.versions.0009_recipient_search")
 SQLITE_INDEXES: dict[str, str] = _SEARCH_MIGRATION.SQLITE_INDEXES
 POSTGRESQL_INDEXES: dict[str, str] = _SEARCH_MIGRATION.POSTGRESQL_INDEXES
+_GIN_MIGRATION = importlib.import_module("storage.migrations.versions.0013_recipient_insert_upkeep")
 
 
-# Expression indexes the models cannot describe (one per dialect, migration 0009): SQLite's
-# reflection skips them with a warning, PostgreSQL's would report them as extra.
-SEARCH_INDEXES = frozenset(SQLITE_INDEXES) | frozenset(POSTGRESQL_INDEXES)
+# Expression indexes the models cannot describe (one per dialect, migrations 0009 and 0013):
+# SQLite's reflection skips them with a warning, PostgreSQL's would report them as extra.
+SEARCH_INDEXES = frozenset(SQLITE_INDEXES) | frozenset(POSTGRESQL_INDEXES) | {_GIN_MIGRATION.INDEX}
 
 
 def _described(obj: object, name: str | None, kind: str, reflected: bool, other: object) -> bool:
