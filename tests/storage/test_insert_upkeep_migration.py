@@ -45,14 +45,14 @@ async def indexes(engine: AsyncEngine) -> set[str]:
         return {str(r[0]) for r in found}
 
 
-async def id_cache(engine: AsyncEngine) -> int:
+async def id_cache(engine: AsyncEngine) -> dict[str, int]:
     async with engine.connect() as conn:
-        return int(
-            await scalar(
-                conn,
-                "SELECT cache_size FROM pg_sequences WHERE sequencename = 'recipient_id_seq'",
-            )
+        found = await run(
+            conn,
+            "SELECT sequencename, cache_size FROM pg_sequences"
+            " WHERE sequencename IN ('recipient_id_seq', 'recipient_version_id_seq')",
         )
+        return {str(r.sequencename): int(r.cache_size) for r in found}
 
 
 async def counted(engine: AsyncEngine, group_id: int, prefix: str) -> int:
@@ -70,12 +70,12 @@ async def test_names_move_to_one_gin_index_and_back(at_0012: AsyncEngine) -> Non
     for group in (group_id, other):
         await write(engine, group, rows=rows, source_seq=None, mode=WriteMode.ADD, backup=False)
     assert await indexes(engine) >= BTREES
-    assert await id_cache(engine) == 1
+    assert await id_cache(engine) == {"recipient_id_seq": 1, "recipient_version_id_seq": 1}
 
     await migrate_to(engine, "0013")
     assert GIN in await indexes(engine)
     assert not BTREES & await indexes(engine)
-    assert await id_cache(engine) == 1000
+    assert await id_cache(engine) == {"recipient_id_seq": 1000, "recipient_version_id_seq": 1000}
     # The index was built from the rows already stored: each group finds its own.
     expected = {"él": 3, "élo": 1, "o'b": 1, "back\\": 1, "a:b |": 1, "zo": 1, "x": 0}
     for group in (group_id, other):
@@ -99,4 +99,4 @@ async def test_names_move_to_one_gin_index_and_back(at_0012: AsyncEngine) -> Non
     await migrate_to(engine, "0012", down=True)
     assert await indexes(engine) >= BTREES
     assert GIN not in await indexes(engine)
-    assert await id_cache(engine) == 1
+    assert await id_cache(engine) == {"recipient_id_seq": 1, "recipient_version_id_seq": 1}

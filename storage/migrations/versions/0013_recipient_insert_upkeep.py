@@ -18,10 +18,10 @@ the upkeep of `recipient`'s indexes, row by row (docs/benchmarks.md). Two change
   the 1,000,000-row search bench: 1.9 ms a search at 256 kB, 3.7 ms at 1 MB). A lexeme
   holds up to 2,047 bytes: a name has at most 255 characters, 1,020 bytes in UTF-8, and
   `lower()` keeps that bound (its only expanding mapping, U+0130, goes from 2 bytes to 3).
-- Ids. `recipient_id_seq` hands each session 1,000 ids at a time (`CACHE`) instead of one
-  locked, logged step per row. Ids stay unique and never reused; those a session leaves
-  unused are skipped, and ids of concurrent sessions are not in commit order (nothing
-  orders recipients by id).
+- Ids. `recipient_id_seq` and `recipient_version_id_seq` hand each session 1,000 ids at a
+  time (`CACHE`) instead of one locked, logged step per row. Ids stay unique and never
+  reused; those a session leaves unused are skipped, and ids of concurrent sessions are not
+  in commit order (nothing orders recipients or their versions by id).
 
 SQLite: unchanged.
 """
@@ -43,6 +43,7 @@ NAME_LEXEMES = (
 INDEX = "ix_recipient_names_gin"
 PENDING_LIST_KB = 256
 ID_CACHE = 1000
+SEQUENCES = ("recipient_id_seq", "recipient_version_id_seq")
 BTREES = {
     "ix_recipient_first_name_lower_c": '(group_id, (lower(first_name) COLLATE "C"))',
     "ix_recipient_last_name_lower_c": '(group_id, (lower(last_name) COLLATE "C"))',
@@ -58,13 +59,15 @@ def upgrade() -> None:
     )
     for name in BTREES:
         op.execute(f"DROP INDEX IF EXISTS {name}")
-    op.execute(f"ALTER SEQUENCE recipient_id_seq CACHE {ID_CACHE}")
+    for sequence in SEQUENCES:
+        op.execute(f"ALTER SEQUENCE {sequence} CACHE {ID_CACHE}")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("ALTER SEQUENCE recipient_id_seq CACHE 1")
+    for sequence in SEQUENCES:
+        op.execute(f"ALTER SEQUENCE {sequence} CACHE 1")
     for name, columns in BTREES.items():
         op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON recipient {columns}")
     op.execute(f"DROP INDEX IF EXISTS {INDEX}")
